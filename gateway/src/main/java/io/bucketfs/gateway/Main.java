@@ -1,0 +1,2 @@
+package io.bucketfs.gateway;
+public final class Main { public static void main(String[] a) {} }
