@@ -155,7 +155,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
 
     /** HEAD with {@code conditions}. */
     ObjectInfo properties(String key, BlobRequestConditions conditions) {
-        BlobProperties p = control().getBlobClient(key).getPropertiesWithResponse(conditions, null, Context.NONE)
+        BlobProperties p = blob(control(), key).getPropertiesWithResponse(conditions, null, Context.NONE)
                 .getValue();
         return info(key, p);
     }
@@ -183,7 +183,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
         }
         BlobInputStream in;
         try {
-            in = data().getBlobClient(key).openInputStream(opts);
+            in = blob(data(), key).openInputStream(opts);
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 416) {
                 // the range starts at or past the end: the object's info with the same conditions, no body
@@ -213,12 +213,12 @@ public final class AzureBlobObjectStore implements ObjectStore {
         Objects.requireNonNull(body, "body");
         PutOptions o = options == null ? PutOptions.NONE : options;
         return call("put", key, body.repeatable(), () -> {
-            try (InputStream in = body.open()) {
+            try (InputStream in = new RewindAtStartInputStream(body.open())) {
                 BlockBlobSimpleUploadOptions up = new BlockBlobSimpleUploadOptions(in, body.length())
                         .setHeaders(new BlobHttpHeaders().setContentType(o.contentType()))
                         .setMetadata(AzureMetadata.toAzure(o.userMetadata()))
                         .setRequestConditions(conditions(o.ifMatch(), o.createOnly() ? "*" : null));
-                BlockBlobItem item = data().getBlobClient(key).getBlockBlobClient()
+                BlockBlobItem item = blob(data(), key).getBlockBlobClient()
                         .uploadWithResponse(up, null, Context.NONE).getValue();
                 return written(key, body.length(), item, o);
             }
@@ -275,7 +275,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
     }
 
     private ObjectInfo serverSideCopy(String sourceKey, String targetKey, CopyOptions o) throws ObjectStoreException {
-        BlobClient source = control().getBlobClient(sourceKey);
+        BlobClient source = blob(control(), sourceKey);
         String url = source.getBlobUrl() + (sasToken != null ? "?" + sasToken : "");
         BlobBeginCopyOptions copy = new BlobBeginCopyOptions(url).setPollInterval(COPY_POLL_INTERVAL);
         if (o.sourceIfMatch() != null) {
@@ -285,7 +285,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
         if (o.replaceMetadata() != null && !o.replaceMetadata().isEmpty()) {
             copy.setMetadata(AzureMetadata.toAzure(o.replaceMetadata()));
         }
-        SyncPoller<BlobCopyInfo, Void> poller = control().getBlobClient(targetKey).beginCopy(copy);
+        SyncPoller<BlobCopyInfo, Void> poller = blob(control(), targetKey).beginCopy(copy);
         PollResponse<BlobCopyInfo> done = poller.waitForCompletion(settings.requestTimeout());
         CopyStatusType status = done.getValue() == null ? null : done.getValue().getCopyStatus();
         if (done.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED
@@ -304,7 +304,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
      * pinned to the ETag the previous step left.
      */
     private ObjectInfo replaceProperties(String key, ObjectInfo current, CopyOptions o) {
-        BlobClient blob = control().getBlobClient(key);
+        BlobClient blob = blob(control(), key);
         ObjectInfo now = current;
         if (!now.userMetadata().equals(o.replaceMetadata())) {
             blob.setMetadataWithResponse(AzureMetadata.toAzure(o.replaceMetadata()), conditions(now.etag(), null),
@@ -330,7 +330,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
     @Override
     public void delete(String key) throws ObjectStoreException {
         ObjectKeys.validate(key);
-        call("delete", key, true, () -> control().getBlobClient(key)
+        call("delete", key, true, () -> blob(control(), key)
                 .deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE));
     }
 
@@ -361,10 +361,10 @@ public final class AzureBlobObjectStore implements ObjectStore {
     private ListPage listPage(ListRequest request) {
         ListBlobsOptions opts = new ListBlobsOptions().setMaxResultsPerPage(request.maxKeys());
         if (!request.prefix().isEmpty()) {
-            opts.setPrefix(request.prefix());
+            opts.setPrefix(AzureNames.toBlob(request.prefix()));
         }
         var items = request.delimiter() == null ? control().listBlobs(opts, null)
-                : control().listBlobsByHierarchy(request.delimiter(), opts, null);
+                : control().listBlobsByHierarchy(AzureNames.toBlob(request.delimiter()), opts, null);
         Iterator<PagedResponse<BlobItem>> pages = items.iterableByPage(request.continuationToken(),
                 request.maxKeys()).iterator();
         List<ObjectSummary> objects = new ArrayList<>();
@@ -375,10 +375,10 @@ public final class AzureBlobObjectStore implements ObjectStore {
         try (PagedResponse<BlobItem> page = pages.next()) {
             for (BlobItem item : page.getValue()) {
                 if (Boolean.TRUE.equals(item.isPrefix())) {
-                    prefixes.add(item.getName());
+                    prefixes.add(AzureNames.toKey(item.getName()));
                 } else {
                     BlobItemProperties p = item.getProperties();
-                    objects.add(new ObjectSummary(item.getName(), p.getContentLength() == null ? 0
+                    objects.add(new ObjectSummary(AzureNames.toKey(item.getName()), p.getContentLength() == null ? 0
                             : p.getContentLength(), unquote(p.getETag()), instant(p.getLastModified())));
                 }
             }
@@ -399,6 +399,11 @@ public final class AzureBlobObjectStore implements ObjectStore {
     @Override
     public String toString() {
         return "AzureBlobObjectStore[" + describe() + "]";
+    }
+
+    /** The client of the blob that holds {@code key} ({@link AzureNames}). */
+    static BlobClient blob(BlobContainerClient c, String key) {
+        return c.getBlobClient(AzureNames.toBlob(key));
     }
 
     static ObjectInfo info(String key, BlobProperties p) {

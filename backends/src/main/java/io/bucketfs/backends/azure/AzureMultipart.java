@@ -66,7 +66,7 @@ final class AzureMultipart {
         }
         String key = upload.key();
         store.call("upload part", key, body.repeatable(), () -> {
-            try (InputStream in = body.open()) {
+            try (InputStream in = new RewindAtStartInputStream(body.open())) {
                 return block(store.data(), key).stageBlockWithResponse(blockId, in, body.length(), null, null,
                         null, Context.NONE);
             }
@@ -206,6 +206,6 @@ final class AzureMultipart {
     }
 
     private static BlockBlobClient block(com.azure.storage.blob.BlobContainerClient c, String key) {
-        return c.getBlobClient(key).getBlockBlobClient();
+        return AzureBlobObjectStore.blob(c, key).getBlockBlobClient();
     }
 }

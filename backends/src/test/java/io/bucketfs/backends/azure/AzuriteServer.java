@@ -96,8 +96,8 @@ public final class AzuriteServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("azurite-blob not found (" + RELATIVE_BINARY + " or -D" + BINARY_PROPERTY
-                + "): run the project's test command, which installs it with"
-                + " `npm install --prefix tests/.tools azurite@3.37.0`");
+                + "): run tests/run (the project's test command; tests/setup installs it with"
+                + " `npm install --prefix tests/.tools azurite@3.37.0`)");
     }
 
     private void awaitListening() throws IOException, InterruptedException {
