@@ -73,7 +73,11 @@ public final class Gateway implements AutoCloseable {
         Path lockFile = config.dataDir().resolve("gateway.lock");
         lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        }
         if (lock == null) {
             String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
             lockChannel.close();
