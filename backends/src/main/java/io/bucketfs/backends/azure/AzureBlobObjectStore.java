@@ -70,7 +70,8 @@ import java.util.Objects;
  *       A content type left {@code null} becomes Azure's default {@code application/octet-stream}.</li>
  *   <li>Multipart: staged blocks committed with one Put Block List; see {@link AzureMultipart}. Azure discards
  *       the uncommitted blocks of a blob whenever any write to it commits, so of two uploads to one key running
- *       at the same time only the first to complete succeeds (the other completes as NOT_FOUND).</li>
+ *       at the same time only the first to complete succeeds; the other completes as NOT_FOUND, or as
+ *       PRECONDITION_FAILED when its condition (createOnly, ifMatch) no longer holds.</li>
  *   <li>Copy is a server-side Copy Blob, waited for. Replacing metadata with none, or replacing the content type,
  *       takes a follow-up request pinned with If-Match to the copy, so it is not atomic.</li>
  *   <li>Metadata names: {@link AzureMetadata}. Listing order is the service's (Azure lists by name).</li>

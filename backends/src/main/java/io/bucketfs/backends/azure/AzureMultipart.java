@@ -179,6 +179,9 @@ final class AzureMultipart {
                 size += s;
             }
         }
+        if (missing > 0) {
+            conditionsStillHold(id.options(), key);
+        }
         if (missing == blockIds.size()) {
             throw new ObjectStoreException(Kind.NOT_FOUND, "complete multipart '" + key
                     + "': no staged part of this upload (completed, aborted, expired or replaced)");
@@ -188,6 +191,33 @@ final class AzureMultipart {
                     + " of " + blockIds.size() + " parts were not uploaded");
         }
         return size;
+    }
+
+    /**
+     * A write to the key discards its staged blocks on Azure, so an upload whose blocks are gone may have lost to a
+     * write that also broke its condition: that is reported as PRECONDITION_FAILED, as S3 and the local store do.
+     */
+    private void conditionsStillHold(PutOptions o, String key) throws ObjectStoreException {
+        if (!o.createOnly() && o.ifMatch() == null) {
+            return;
+        }
+        ObjectInfo now;
+        try {
+            now = store.head(key);
+        } catch (ObjectStoreException e) {
+            if (e.kind() == Kind.NOT_FOUND && o.ifMatch() != null) {
+                throw new ObjectStoreException(Kind.PRECONDITION_FAILED, "complete multipart '" + key
+                        + "': the object to replace is gone", e);
+            }
+            if (e.kind() == Kind.NOT_FOUND) {
+                return;
+            }
+            throw e;
+        }
+        if (o.createOnly() || !AzureBlobObjectStore.unquote(o.ifMatch()).equals(now.etag())) {
+            throw new ObjectStoreException(Kind.PRECONDITION_FAILED, "complete multipart '" + key
+                    + "': the key " + (o.createOnly() ? "appeared" : "changed") + " meanwhile");
+        }
     }
 
     /** Whether the blob's committed blocks are exactly {@code blockIds} (an earlier attempt went through). */
