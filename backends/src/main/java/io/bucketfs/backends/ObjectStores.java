@@ -1,5 +1,6 @@
 package io.bucketfs.backends;
 
+import io.bucketfs.backends.azure.AzureBlobObjectStore;
 import io.bucketfs.backends.local.LocalDirectoryStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ public final class ObjectStores {
         switch (spec.provider().family()) {
             case LOCAL:
                 return LocalDirectoryStore.create(Path.of(spec.endpoint()).resolve(spec.bucket()));
+            case AZURE:
+                return new AzureBlobObjectStore(spec, settings);
             default:
                 throw new IllegalArgumentException("provider: " + spec.provider().id() + " is not available yet");
         }
