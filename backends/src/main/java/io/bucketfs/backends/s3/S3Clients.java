@@ -59,7 +59,8 @@ final class S3Clients {
                 // S3-compatible stores reject or mis-verify the newer flexible checksums: only where required
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(noSdkRetries());
+                .overrideConfiguration(noSdkRetries().toBuilder()
+                        .addExecutionInterceptor(new EmptySegmentEncoder()).build());
         URI endpoint = spec.effectiveEndpoint();
         if (endpoint != null) {
             builder.endpointOverride(endpoint);

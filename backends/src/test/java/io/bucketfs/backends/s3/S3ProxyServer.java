@@ -19,7 +19,8 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
  * A real S3 server for tests: S3Proxy running in this JVM on 127.0.0.1 with an ephemeral port, storing objects in
- * a temporary directory (the {@code filesystem-nio2} blob store), checking AWS V2 or V4 signatures made with
+ * a temporary directory (the {@code filesystem-nio2} blob store, behind {@link FlatKeyBlobStore} so that keys
+ * such as {@code a}, {@code a/} and {@code a/b} coexist as they do on S3), checking AWS V2 or V4 signatures made with
  * {@link #IDENTITY} and {@link #SECRET}. {@link #createBucket()} makes a fresh, empty bucket; {@link #close()}
  * stops the server and removes the directory.
  */
@@ -52,7 +53,7 @@ public final class S3ProxyServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("bucketfs-s3proxy");
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", dir.toString());
-        BlobStore store = BlobStores.create("filesystem-nio2", props);
+        BlobStore store = new FlatKeyBlobStore(BlobStores.create("filesystem-nio2", props));
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
