@@ -115,9 +115,6 @@ public record ConnectionSpec(Provider provider, String bucket, String region, St
         } else if (provider.requiresEndpoint()) {
             throw new IllegalArgumentException("endpoint: required for provider " + provider.id());
         }
-        if (effectiveRegion() == null) {
-            throw new IllegalArgumentException("region: required for provider " + provider.id());
-        }
         if (provider.family() == Provider.Family.AZURE) {
             if (isBlank(accountName)) {
                 throw new IllegalArgumentException("account-name: required for provider azure");
@@ -126,6 +123,9 @@ public record ConnectionSpec(Provider provider, String bucket, String region, St
                 throw new IllegalArgumentException("account-key: give exactly one of account-key and sas");
             }
             return this;
+        }
+        if (effectiveRegion() == null) {
+            throw new IllegalArgumentException("region: required for provider " + provider.id());
         }
         if (provider == Provider.R2 && isBlank(endpoint) && isBlank(accountName)) {
             throw new IllegalArgumentException("account-name: the R2 account id is required (or give endpoint)");

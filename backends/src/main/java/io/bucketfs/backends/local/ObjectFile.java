@@ -1,6 +1,7 @@
 package io.bucketfs.backends.local;
 
 import io.bucketfs.backends.ObjectInfo;
+import io.bucketfs.backends.ObjectStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -56,13 +57,13 @@ final class ObjectFile {
     static ObjectInfo read(FileChannel ch, String key) throws IOException {
         long fileSize = ch.size();
         if (fileSize < TRAILER) {
-            throw new IOException("object file of '" + key + "' is truncated (" + fileSize + " bytes)");
+            throw corrupt(key, "is truncated (" + fileSize + " bytes)");
         }
         ByteBuffer t = ByteBuffer.allocate(TRAILER);
         readFully(ch, t, fileSize - TRAILER);
         int headerLen = t.getInt(0);
         if (t.getInt(4) != MAGIC || headerLen < 0 || headerLen > MAX_HEADER || headerLen > fileSize - TRAILER) {
-            throw new IOException("object file of '" + key + "' has no valid trailer");
+            throw corrupt(key, "has no valid trailer");
         }
         ByteBuffer h = ByteBuffer.allocate(headerLen);
         long size = fileSize - TRAILER - headerLen;
@@ -71,22 +72,31 @@ final class ObjectFile {
         Instant mtime = Instant.EPOCH;
         String type = null;
         Map<String, String> meta = new LinkedHashMap<>();
-        for (String line : new String(h.array(), StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("etag:")) {
-                etag = line.substring(5);
-            } else if (line.startsWith("mtime:")) {
-                mtime = Instant.ofEpochMilli(Long.parseLong(line.substring(6)));
-            } else if (line.startsWith("type:")) {
-                type = line.substring(5);
-            } else if (line.startsWith("meta:")) {
-                int eq = line.indexOf('=');
-                meta.put(line.substring(5, eq), line.substring(eq + 1));
+        try {
+            for (String line : new String(h.array(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("etag:")) {
+                    etag = line.substring(5);
+                } else if (line.startsWith("mtime:")) {
+                    mtime = Instant.ofEpochMilli(Long.parseLong(line.substring(6)));
+                } else if (line.startsWith("type:")) {
+                    type = line.substring(5);
+                } else if (line.startsWith("meta:")) {
+                    int eq = line.indexOf('=');
+                    meta.put(line.substring(5, eq), line.substring(eq + 1));
+                }
             }
+        } catch (RuntimeException e) {
+            throw corrupt(key, "has a damaged header");
         }
         if (etag == null) {
-            throw new IOException("object file of '" + key + "' has no etag");
+            throw corrupt(key, "has no etag");
         }
         return new ObjectInfo(key, size, etag, mtime, type, meta);
+    }
+
+    /** A damaged object file is a server fault that no retry cures. */
+    private static ObjectStoreException corrupt(String key, String what) {
+        return new ObjectStoreException(ObjectStoreException.Kind.PERMANENT, "object file of '" + key + "' " + what);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

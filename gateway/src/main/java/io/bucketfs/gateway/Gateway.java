@@ -1,0 +1,110 @@
+package io.bucketfs.gateway;
+
+import io.bucketfs.backends.BackendSettings;
+import io.bucketfs.backends.ConnectionSpec;
+import io.bucketfs.backends.ListRequest;
+import io.bucketfs.backends.ObjectStore;
+import io.bucketfs.backends.ObjectStores;
+import io.bucketfs.backends.Provider;
+import io.bucketfs.gateway.cli.CliException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: owns its data directory (one gateway per directory, enforced by a lock file), the
+ * embedded default bucket and the cache directory. Protocol frontends attach here as they land.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private ObjectStore defaultBucket;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /** Takes the data directory, opens the default bucket and prepares the cache directory. */
+    public static Gateway start(GatewayConfig config) throws IOException {
+        Gateway g = new Gateway(config);
+        try {
+            g.lockDataDir();
+            Files.createDirectories(config.cacheDir());
+            g.defaultBucket = ObjectStores.open(ConnectionSpec.of(Provider.LOCAL, GatewayConfig.DEFAULT_BUCKET)
+                    .withEndpoint(config.bucketsDir().toString()), BackendSettings.DEFAULT);
+            long objects = g.defaultBucket.list(ListRequest.flat("")).objects().size();
+            LOG.info("default bucket {} ({}{} objects)", g.defaultBucket.describe(), objects >= ListRequest.MAX_KEYS
+                    ? "at least " : "", objects);
+            LOG.info("cache directory {}", config.cacheDir());
+            return g;
+        } catch (IOException | RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public ObjectStore defaultBucket() {
+        return defaultBucket;
+    }
+
+    /** Blocks until {@link #close()} is called (by the shutdown hook on SIGTERM/SIGINT). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void lockDataDir() throws IOException {
+        Files.createDirectories(config.dataDir());
+        Path lockFile = config.dataDir().resolve("gateway.lock");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        }
+        if (lock == null) {
+            String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
+            lockChannel.close();
+            lockChannel = null;
+            throw new CliException("data-dir: " + config.dataDir() + " is in use by another gateway"
+                    + (holder.isEmpty() ? "" : " (pid " + holder + ")"));
+        }
+        lockChannel.truncate(0);
+        lockChannel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                .getBytes(StandardCharsets.UTF_8)), 0);
+    }
+
+    @Override
+    public void close() {
+        if (defaultBucket != null) {
+            defaultBucket.close();
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("releasing the data-dir lock: {}", e.toString());
+        }
+        stopped.countDown();
+    }
+}

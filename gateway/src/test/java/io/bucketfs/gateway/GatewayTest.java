@@ -1,0 +1,81 @@
+package io.bucketfs.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bucketfs.backends.GetOptions;
+import io.bucketfs.backends.ObjectContent;
+import io.bucketfs.backends.Payload;
+import io.bucketfs.backends.PutOptions;
+import io.bucketfs.gateway.cli.BucketfsCommand;
+import io.bucketfs.gateway.cli.CliException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GatewayTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void startsOnTheEmbeddedDefaultAndKeepsDataAcrossRestarts() throws Exception {
+        GatewayConfig cfg = new GatewayConfig(dir.resolve("data"), null);
+        try (Gateway g = Gateway.start(cfg)) {
+            assertTrue(Files.isDirectory(cfg.cacheDir()));
+            assertTrue(Files.isDirectory(cfg.bucketsDir().resolve(GatewayConfig.DEFAULT_BUCKET)));
+            g.defaultBucket().put("hello.txt", Payload.ofBytes("hi".getBytes(StandardCharsets.UTF_8)), PutOptions.NONE);
+        }
+        try (Gateway g = Gateway.start(cfg); ObjectContent c = g.defaultBucket().get("hello.txt", GetOptions.NONE)) {
+            assertEquals("hi", new String(c.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void oneGatewayPerDataDirectory() throws Exception {
+        GatewayConfig cfg = new GatewayConfig(dir, dir.resolve("nvme"));
+        try (Gateway first = Gateway.start(cfg)) {
+            CliException e = assertThrows(CliException.class, () -> Gateway.start(cfg));
+            assertTrue(e.getMessage().startsWith("data-dir: "), e.getMessage());
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            assertTrue(Files.isDirectory(dir.resolve("nvme")));
+        }
+        Gateway.start(cfg).close(); // released on close
+    }
+
+    @Test
+    void argumentMistakesGetOneLineNamingTheOptionAndExitCode2() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = BucketfsCommand.run(new String[] {"serve", "--no-such-option"}, new PrintStream(out),
+                new PrintStream(err));
+        assertEquals(2, rc);
+        String msg = err.toString(StandardCharsets.UTF_8).trim();
+        assertFalse(msg.contains("\n"), "one line: " + msg);
+        assertTrue(msg.contains("--no-such-option") && msg.contains("bucketfs serve --help"), msg);
+
+        err.reset();
+        assertEquals(2, BucketfsCommand.run(new String[] {"frobnicate"}, new PrintStream(out), new PrintStream(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("frobnicate"));
+    }
+
+    @Test
+    void helpWorksEverywhere() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, BucketfsCommand.run(new String[] {"serve", "--help"}, new PrintStream(out), System.err));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--data-dir") && help.contains("--cache-dir"), help);
+        out.reset();
+        assertEquals(0, BucketfsCommand.run(new String[] {"--help"}, new PrintStream(out), System.err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("serve"));
+    }
+}

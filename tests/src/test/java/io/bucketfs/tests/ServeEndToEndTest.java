@@ -1,0 +1,103 @@
+package io.bucketfs.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bucketfs serve} as users run it: the built distribution in a process of its own, its log, a second
+ * gateway on the same data directory, and SIGTERM.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ServeEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        for (Process p : started) {
+            p.destroyForcibly();
+        }
+    }
+
+    private Process serve(Path log, String... extra) throws IOException {
+        Path jar = Path.of(System.getProperty("bucketfs.dist", "../gateway/target")).resolve("bucketfs-gateway.jar");
+        assertTrue(Files.isRegularFile(jar), "the gateway distribution is built first: " + jar);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "serve", "--data-dir", dir.resolve("data").toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void awaitLine(Path log, String needle, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("gateway exited " + p.exitValue() + ":\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + needle + "' in the log within 60 s:\n" + Files.readString(log));
+    }
+
+    @Test
+    void servesTheEmbeddedDefaultRefusesASecondGatewayAndStopsOnSigterm() throws Exception {
+        Path log1 = dir.resolve("first.log");
+        Process first = serve(log1);
+        awaitLine(log1, "bucketfs gateway running", first);
+        String startup = Files.readString(log1);
+        assertTrue(startup.contains("default bucket local:" + dir.resolve("data/buckets/default")), startup);
+        assertTrue(startup.contains("NFS not available yet") && startup.contains("SMB not available yet"),
+                "says which frontends are not there: " + startup);
+        assertTrue(Files.isDirectory(dir.resolve("data/cache")));
+
+        Path log2 = dir.resolve("second.log");
+        Process second = serve(log2);
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, second.exitValue());
+        String refusal = Files.readString(log2).trim();
+        assertEquals(1, refusal.lines().count(), "one line: " + refusal);
+        assertTrue(refusal.contains("data-dir") && refusal.contains("in use by another gateway (pid "
+                + first.pid() + ")"), refusal);
+
+        first.destroy(); // SIGTERM
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
+        assertTrue(Files.readString(log1).contains("stopping"));
+
+        Path log3 = dir.resolve("third.log");
+        Process third = serve(log3);
+        awaitLine(log3, "bucketfs gateway running", third);
+        third.destroy();
+        assertTrue(third.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBadArgumentIsOneLineAndExitCode2() throws Exception {
+        Path log = dir.resolve("bad.log");
+        Process p = serve(log, "--cache-size", "lots");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        String out = Files.readString(log).trim();
+        assertEquals(1, out.lines().count(), out);
+        assertTrue(out.contains("--cache-size"), out);
+    }
+}
