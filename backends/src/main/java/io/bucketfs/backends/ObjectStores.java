@@ -2,6 +2,7 @@ package io.bucketfs.backends;
 
 import io.bucketfs.backends.azure.AzureBlobObjectStore;
 import io.bucketfs.backends.local.LocalDirectoryStore;
+import io.bucketfs.backends.s3.S3ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -22,8 +23,10 @@ public final class ObjectStores {
                 return LocalDirectoryStore.create(Path.of(spec.endpoint()).resolve(spec.bucket()));
             case AZURE:
                 return new AzureBlobObjectStore(spec, settings);
+            case S3:
+                return new S3ObjectStore(spec, settings);
             default:
-                throw new IllegalArgumentException("provider: " + spec.provider().id() + " is not available yet");
+                throw new IllegalStateException("no store for provider family " + spec.provider().family());
         }
     }
 }
