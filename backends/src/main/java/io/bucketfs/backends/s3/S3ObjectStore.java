@@ -51,6 +51,7 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -89,6 +90,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final StsClient sts;
     private final AwsCredentialsProvider credentials;
     private final S3Client s3;
+    private final S3MultipartCopy bigCopy;
 
     /**
      * Opens a store over {@code spec}'s bucket. Nothing is sent until the first call.
@@ -96,8 +98,14 @@ public final class S3ObjectStore implements ObjectStore {
      * @throws IllegalArgumentException if the spec is invalid or not of the S3 family
      */
     public S3ObjectStore(ConnectionSpec spec, BackendSettings settings) {
+        this(spec, settings, S3MultipartCopy.Settings.DEFAULT);
+    }
+
+    /** A store that copies sources larger than {@code copy.threshold()} part by part (tests lower it). */
+    S3ObjectStore(ConnectionSpec spec, BackendSettings settings, S3MultipartCopy.Settings copy) {
         Objects.requireNonNull(spec, "spec").validate();
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(copy, "copy");
         if (spec.provider().family() != Provider.Family.S3) {
             throw new IllegalArgumentException("provider: " + spec.provider().id() + " is not an S3 provider");
         }
@@ -123,6 +131,7 @@ public final class S3ObjectStore implements ObjectStore {
             closeQuietly(http);
             throw e;
         }
+        this.bigCopy = new S3MultipartCopy(this, s3, bucket, copy);
     }
 
     @Override
@@ -140,6 +149,11 @@ public final class S3ObjectStore implements ObjectStore {
     /** The SDK client (tests inspect its configuration). */
     S3Client client() {
         return s3;
+    }
+
+    /** The part-by-part copy of large sources (tests install its hook). */
+    S3MultipartCopy multipartCopy() {
+        return bigCopy;
     }
 
     /** The credentials the client signs with (tests check the STS wiring). */
@@ -359,11 +373,33 @@ public final class S3ObjectStore implements ObjectStore {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The source is HEADed first (under {@code sourceIfMatch}) for its size. Up to the multipart-copy threshold
+     * (5 GiB, S3's CopyObject limit) one CopyObject copies it. A larger source is copied part by part with
+     * UploadPartCopy, every part pinned to the ETag the HEAD saw (a source replaced meanwhile fails the copy with
+     * PRECONDITION_FAILED), a few parts at a time on threads of the call's own although the SPI otherwise leaves
+     * parallelism to callers; see {@link S3MultipartCopy} for why, and for what happens on failure.
+     */
     @Override
     public ObjectInfo copy(String sourceKey, String targetKey, CopyOptions options) throws ObjectStoreException {
         ObjectKeys.validate(sourceKey);
         ObjectKeys.validate(targetKey);
         CopyOptions o = options == null ? CopyOptions.KEEP_METADATA : options;
+        String op = "COPY to '" + targetKey + "' from";
+        HeadObjectResponse source = call(op, sourceKey, true, () -> s3.headObject(b -> b.bucket(bucket)
+                .key(sourceKey).ifMatch(quote(o.sourceIfMatch())).overrideConfiguration(shortCall)));
+        long size = source.contentLength() == null ? 0 : source.contentLength();
+        if (bigCopy.needed(size)) {
+            return bigCopy.copy(sourceKey, targetKey, o, source);
+        }
+        return copyInOneRequest(sourceKey, targetKey, o);
+    }
+
+    /** One CopyObject: sources up to 5 GiB. */
+    private ObjectInfo copyInOneRequest(String sourceKey, String targetKey, CopyOptions o)
+            throws ObjectStoreException {
         CopyObjectRequest.Builder req = CopyObjectRequest.builder()
                 .sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey)
                 .copySourceIfMatch(quote(o.sourceIfMatch()));
@@ -374,13 +410,8 @@ public final class S3ObjectStore implements ObjectStore {
             req.metadataDirective(MetadataDirective.COPY);
         }
         CopyObjectRequest request = req.build();
-        CopyObjectResponse done = call("COPY", sourceKey, true, () -> {
-            try {
-                return s3.copyObject(request);
-            } catch (RuntimeException e) {
-                throw S3Errors.map("COPY to '" + targetKey + "' from", sourceKey, e);
-            }
-        });
+        CopyObjectResponse done = call("COPY to '" + targetKey + "' from", sourceKey, true,
+                () -> s3.copyObject(request));
         java.time.Instant written = done.copyObjectResult().lastModified();
         return readBack(targetKey, unquote(done.copyObjectResult().eTag()),
                 written != null ? written : S3Conversions.writeTime(done.sdkHttpResponse()));
@@ -481,7 +512,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** One SDK exchange that throws already-mapped failures. */
     @FunctionalInterface
-    private interface Exchange<T> {
+    interface Exchange<T> {
         T run() throws ObjectStoreException;
     }
 
@@ -492,7 +523,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /** Runs {@code exchange} under the retry policy; unmapped runtime failures are mapped here. */
-    private <T> T call(String operation, String key, boolean repeatable, Exchange<T> exchange)
+    <T> T call(String operation, String key, boolean repeatable, Exchange<T> exchange)
             throws ObjectStoreException {
         return retrier.call(operation + " " + key, repeatable, () -> {
             try {

@@ -215,4 +215,13 @@ final class FlatKeyBlobStore extends ForwardingBlobStore {
     public List<Part> listMultipartUpload(MultipartUpload upload) {
         return super.listMultipartUpload(stored(upload));
     }
+
+    @Override
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(String container) {
+        List<software.amazon.awssdk.services.s3.model.MultipartUpload> out = new ArrayList<>();
+        for (software.amazon.awssdk.services.s3.model.MultipartUpload u : super.listMultipartUploads(container)) {
+            out.add(u.toBuilder().key(decode(u.key())).build());
+        }
+        return out;
+    }
 }
