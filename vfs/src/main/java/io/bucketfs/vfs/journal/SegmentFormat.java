@@ -22,7 +22,7 @@ final class SegmentFormat {
     /** length(4) lsn(8) crc32c(4). */
     static final int RECORD_HEADER_BYTES = 16;
 
-    private static final Pattern SEGMENT_NAME = Pattern.compile("log-(\\d{1,19})\\.seg");
+    private static final Pattern SEGMENT_NAME = Pattern.compile("log-(\\d{1,20})\\.seg");
 
     private SegmentFormat() {
     }

@@ -30,7 +30,7 @@ final class SnapshotFile {
     static final int FOOTER_BYTES = 16;
     static final String TMP_SUFFIX = ".tmp";
 
-    private static final Pattern NAME = Pattern.compile("snapshot-(\\d{1,19})\\.snap");
+    private static final Pattern NAME = Pattern.compile("snapshot-(\\d{1,20})\\.snap");
 
     private SnapshotFile() {
     }
