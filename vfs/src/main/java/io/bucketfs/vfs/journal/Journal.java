@@ -3,9 +3,13 @@ package io.bucketfs.vfs.journal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -52,6 +56,7 @@ import org.slf4j.LoggerFactory;
  *                                   | body length (long) | CRC32C over header + body (int) | magic "BFJE"
  * snapshot-&lt;lsn&gt;.snap.tmp         a snapshot being written; deleted by open
  * snapshot-&lt;lsn&gt;.snap.corrupt     a snapshot open found damaged and moved aside (kept for inspection)
+ * journal.lock                      empty; locked ({@code FileLock}) while a Journal has the directory open
  * </pre>
  * All integers are big-endian. Invariants, which the writer maintains and {@link #open} checks:
  * <ol>
@@ -99,6 +104,8 @@ import org.slf4j.LoggerFactory;
  * thread, concurrently with appends; snapshots are serialized among themselves.
  */
 public final class Journal implements Closeable {
+    /** Name of the lock file that keeps a second process (or Journal) out of an open directory. */
+    public static final String LOCK_FILE = "journal.lock";
     /** Name of the writer thread. */
     public static final String WRITER_THREAD_NAME = "bucketfs-journal";
 
@@ -111,15 +118,17 @@ public final class Journal implements Closeable {
     private final JournalWriter writer;
     private final Thread thread;
     private final ReplayStats replayStats;
+    private final FileChannel lockChannel;
     /** Appenders hold the read lock while checking {@link #closed} and queueing; close() the write lock. */
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     private final Object snapshotLock = new Object();
     private boolean closed; // guarded by admission
     private volatile long snapshotLsn;
 
-    private Journal(Path dir, JournalSettings settings, ChannelFactory io, JournalRecovery.Result recovered)
-            throws IOException {
+    private Journal(Path dir, JournalSettings settings, ChannelFactory io, JournalRecovery.Result recovered,
+            FileChannel lockChannel) throws IOException {
         this.dir = dir;
+        this.lockChannel = lockChannel;
         this.settings = settings;
         this.io = io;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -136,9 +145,10 @@ public final class Journal implements Closeable {
      * Opens (creating it if needed) the journal in {@code dir}: restores the newest valid snapshot into
      * {@code replay}, replays every later record in order, applies the recovery rules in the class javadoc,
      * and starts the writer. The next append gets {@code replayStats().lastLsn() + 1}. One journal per
-     * directory at a time; the caller guarantees it (no lock file is taken).
+     * directory at a time: {@value #LOCK_FILE} is locked until {@link #close()} (or process death).
      *
      * @throws JournalCorruptException if recovery would have to drop records that may have been acknowledged
+     * @throws JournalException if another process or Journal has the directory open
      * @throws IOException on I/O errors, or as thrown by {@code replay}
      */
     public static Journal open(Path dir, JournalSettings settings, Replay replay) throws IOException {
@@ -150,12 +160,34 @@ public final class Journal implements Closeable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(replay, "replay");
         Files.createDirectories(dir);
-        JournalRecovery.Result recovered = JournalRecovery.run(dir, replay, io);
-        ReplayStats s = recovered.stats();
-        LOG.info("journal {}: recovered to LSN {} in {} ms (snapshot {} of {} bytes, {} records of {} bytes"
-                        + " from {} segments, {} torn bytes cut)", dir, s.lastLsn(), s.millis(), s.snapshotLsn(),
-                s.snapshotBytes(), s.records(), s.bytes(), s.segments(), s.truncatedBytes());
-        return new Journal(dir, settings, io, recovered);
+        FileChannel lock = lockDirectory(dir);
+        try {
+            JournalRecovery.Result recovered = JournalRecovery.run(dir, replay, io);
+            ReplayStats s = recovered.stats();
+            LOG.info("journal {}: recovered to LSN {} in {} ms (snapshot {} of {} bytes, {} records of {} bytes"
+                            + " from {} segments, {} torn bytes cut)", dir, s.lastLsn(), s.millis(),
+                    s.snapshotLsn(), s.snapshotBytes(), s.records(), s.bytes(), s.segments(), s.truncatedBytes());
+            return new Journal(dir, settings, io, recovered, lock);
+        } catch (IOException | RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static FileChannel lockDirectory(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new JournalException("journal " + dir + " is already open (" + LOCK_FILE + " is locked)");
+        }
+        return ch;
     }
 
     /**
@@ -370,9 +402,14 @@ public final class Journal implements Closeable {
      * on a failed journal too (check {@link #isFailed()}).
      *
      * @throws InterruptedIOException if interrupted while waiting for the writer; the writer still finishes
+     * @throws IllegalStateException if called on the writer thread
      */
     @Override
     public void close() throws IOException {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("close() called on the journal writer thread (from a future's"
+                    + " dependent action); it would wait for itself");
+        }
         admission.writeLock().lock();
         try {
             if (!closed) {
@@ -392,5 +429,6 @@ public final class Journal implements Closeable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted waiting for the journal writer to stop");
         }
+        lockChannel.close();
     }
 }

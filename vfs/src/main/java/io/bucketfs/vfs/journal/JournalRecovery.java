@@ -81,7 +81,8 @@ final class JournalRecovery {
             for (Path p : files) {
                 String name = p.getFileName().toString();
                 long lsn;
-                if (name.endsWith(SnapshotFile.TMP_SUFFIX)) {
+                if (name.endsWith(SnapshotFile.TMP_SUFFIX)
+                        && SnapshotFile.parseName(name.substring(0, name.length() - 4)) >= 0) {
                     LOG.info("journal {}: removing unfinished snapshot {}", dir, name);
                     Files.delete(p);
                 } else if ((lsn = SnapshotFile.parseName(name)) >= 0) {

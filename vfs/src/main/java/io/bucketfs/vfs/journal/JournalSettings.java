@@ -60,31 +60,37 @@ public record JournalSettings(
                 DEFAULT_MAX_RECORD_BYTES, DEFAULT_SNAPSHOT_EVERY_RECORDS, DEFAULT_SNAPSHOT_EVERY_LOG_BYTES);
     }
 
+    /** A copy with {@link #segmentBytes()} replaced; validated like the constructor. */
     public JournalSettings withSegmentBytes(long value) {
         return new JournalSettings(value, queueCapacity, maxBatchRecords, maxRecordBytes, snapshotEveryRecords,
                 snapshotEveryLogBytes);
     }
 
+    /** A copy with {@link #queueCapacity()} replaced; validated like the constructor. */
     public JournalSettings withQueueCapacity(int value) {
         return new JournalSettings(segmentBytes, value, maxBatchRecords, maxRecordBytes, snapshotEveryRecords,
                 snapshotEveryLogBytes);
     }
 
+    /** A copy with {@link #maxBatchRecords()} replaced; validated like the constructor. */
     public JournalSettings withMaxBatchRecords(int value) {
         return new JournalSettings(segmentBytes, queueCapacity, value, maxRecordBytes, snapshotEveryRecords,
                 snapshotEveryLogBytes);
     }
 
+    /** A copy with {@link #maxRecordBytes()} replaced; validated like the constructor. */
     public JournalSettings withMaxRecordBytes(int value) {
         return new JournalSettings(segmentBytes, queueCapacity, maxBatchRecords, value, snapshotEveryRecords,
                 snapshotEveryLogBytes);
     }
 
+    /** A copy with {@link #snapshotEveryRecords()} replaced; validated like the constructor. */
     public JournalSettings withSnapshotEveryRecords(long value) {
         return new JournalSettings(segmentBytes, queueCapacity, maxBatchRecords, maxRecordBytes, value,
                 snapshotEveryLogBytes);
     }
 
+    /** A copy with {@link #snapshotEveryLogBytes()} replaced; validated like the constructor. */
     public JournalSettings withSnapshotEveryLogBytes(long value) {
         return new JournalSettings(segmentBytes, queueCapacity, maxBatchRecords, maxRecordBytes,
                 snapshotEveryRecords, value);

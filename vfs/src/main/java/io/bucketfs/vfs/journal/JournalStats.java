@@ -7,7 +7,7 @@ package io.bucketfs.vfs.journal;
  * @param lastLsn highest durable (acknowledged or about to be) LSN
  * @param appendedRecords records made durable since open
  * @param batches group commits since open
- * @param fsyncs {@code FileChannel.force} calls on segment files since open (batches, rolls, truncation)
+ * @param fsyncs {@code FileChannel.force} calls on segment files since open: one per batch, plus one per segment created
  * @param logBytes bytes of segment files on disk
  * @param snapshotLsn LSN of the newest snapshot, 0 if none
  * @param recordsSinceSnapshot records above {@code snapshotLsn}

@@ -124,6 +124,20 @@ class JournalAppendReplayTest {
 
     @Test
     @Timeout(30)
+    void aSecondOpenOfTheSameDirectoryIsRefused() throws Exception {
+        try (Journal j = Journal.open(dir, small(), new Recorder())) {
+            j.appendAndWait(new byte[1]);
+            JournalException e = assertThrows(JournalException.class,
+                    () -> Journal.open(dir, small(), new Recorder()));
+            assertTrue(e.getMessage().contains("already open"), e.getMessage());
+        }
+        try (Journal j = Journal.open(dir, small(), new Recorder())) {
+            assertEquals(1, j.lastLsn());
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void rejectsOversizedRecordsAndBadSettings() throws Exception {
         try (Journal j = Journal.open(dir, small(), new Recorder())) {
             assertThrows(IllegalArgumentException.class, () -> j.append(new byte[1025]));
