@@ -101,7 +101,7 @@ public record CacheSettings(int chunkSize, long capacityBytes, int fetchThreads,
     }
 
     public CacheSettings withVerifyEveryRead(boolean verify) {
-        return new CacheSettings(chunkSize, capacityBytes, fetchThreads, readAheadMaxBytes, readAheadMaxChunks, eviction,
-                verify);
+        return new CacheSettings(chunkSize, capacityBytes, fetchThreads, readAheadMaxBytes, readAheadMaxChunks,
+                eviction, verify);
     }
 }

@@ -119,7 +119,7 @@ public final class ChunkCache implements Closeable {
         this.fetchPool.allowCoreThreadTimeOut(true);
     }
 
-    /** Opens the cache in {@code dir} (created if missing) with no listener. See {@link #open(Path, CacheSettings, CacheListener)}. */
+    /** Opens the cache in {@code dir} with no listener; see {@link #open(Path, CacheSettings, CacheListener)}. */
     public static ChunkCache open(Path dir, CacheSettings settings) throws IOException {
         return open(dir, settings, CacheListener.NONE);
     }
@@ -185,7 +185,7 @@ public final class ChunkCache implements Closeable {
         return read(store, v, offset, dst, -1);
     }
 
-    /** {@link #read(ObjectStore, ObjectVersion, long, ByteBuffer)}; chunk {@code untouched} is not counted as a re-use. */
+    /** {@link #read(ObjectStore, ObjectVersion, long, ByteBuffer)}; chunk {@code untouched} is no re-use. */
     int read(ObjectStore store, ObjectVersion v, long offset, ByteBuffer dst, int untouched) throws IOException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(v, "version");
@@ -313,7 +313,8 @@ public final class ChunkCache implements Closeable {
             if (result != null) {
                 f.complete(result);
             } else {
-                f.fail(failure);
+                f.fail(failure != null ? failure
+                        : new IllegalStateException("fetch of " + f.key + " ended without a result"));
             }
         }
         if (failure instanceof Error) {

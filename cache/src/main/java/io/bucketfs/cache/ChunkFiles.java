@@ -241,7 +241,7 @@ final class ChunkFiles {
         return n;
     }
 
-    /** {@code length} bytes of {@code ch} from {@code position}, by positional reads (the channel's position is kept). */
+    /** {@code length} bytes of {@code ch} from {@code position}, by positional reads (its position is kept). */
     static InputStream rangeOf(FileChannel ch, long position, long length) {
         return new InputStream() {
             private long pos = position;

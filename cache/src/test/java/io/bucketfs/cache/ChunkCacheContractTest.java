@@ -578,6 +578,49 @@ abstract class ChunkCacheContractTest {
 
     @Test
     @Timeout(60)
+    void theListenerSeesWhatTheStatsCount() throws Exception {
+        AtomicLong hits = new AtomicLong();
+        AtomicLong misses = new AtomicLong();
+        AtomicLong fetched = new AtomicLong();
+        AtomicLong evicted = new AtomicLong();
+        CacheListener listener = new CacheListener() {
+            @Override
+            public void onHit(ObjectVersion v, int chunk) {
+                hits.incrementAndGet();
+                throw new IllegalStateException("a failing listener must not break reads");
+            }
+
+            @Override
+            public void onMiss(ObjectVersion v, int chunk) {
+                misses.incrementAndGet();
+            }
+
+            @Override
+            public void onFetch(ObjectVersion v, int chunk, long bytes, long nanos, boolean readAhead) {
+                fetched.addAndGet(bytes);
+            }
+
+            @Override
+            public void onEviction(int count, long bytes) {
+                evicted.addAndGet(count);
+            }
+        };
+        byte[] d = data(4 * CHUNK, 16);
+        ObjectVersion v = put("observed", d);
+        cache = ChunkCache.open(tmp.resolve("cache"), settings().withCapacityBytes(3L * CHUNK), listener);
+        assertArrayEquals(d, readAll(cache, store, v, CHUNK / 2));
+        assertArrayEquals(d, readAll(cache, store, v, CHUNK / 2));
+        CacheStats st = cache.stats();
+        assertEquals(st.hits(), hits.get());
+        assertEquals(st.misses(), misses.get());
+        assertEquals(st.bytesFromBackend(), fetched.get());
+        assertEquals(st.evictions(), evicted.get());
+        assertTrue(st.evictions() > 0 && st.hits() > 0, st.toString());
+        assertTrue(st.usedBytes() <= 3L * CHUNK, st.toString());
+    }
+
+    @Test
+    @Timeout(60)
     void oneCachePerDirectory() throws Exception {
         open(settings());
         assertThrows(IOException.class, () -> ChunkCache.open(tmp.resolve("cache"), settings()));
