@@ -128,34 +128,40 @@ final class ChunkFiles {
         Path t = tmp.resolve(session + "-" + counter.incrementAndGet() + ".part");
         try {
             int headerLength = header(key, length, 0).length;
-            CRC32C crc = new CRC32C();
-            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.position(headerLength);
-                byte[] buf = new byte[Math.min(BLOCK, Math.max(1, length))];
-                int done = 0;
-                while (done < length) {
-                    int n = in.read(buf, 0, Math.min(buf.length, length - done));
-                    if (n < 0) {
-                        throw new IOException("body ended after " + done + " of " + length + " bytes");
-                    }
-                    crc.update(buf, 0, n);
-                    writeFully(ch, ByteBuffer.wrap(buf, 0, n));
-                    done += n;
-                }
-                int value = (int) crc.getValue();
-                ch.position(0);
-                writeFully(ch, ByteBuffer.wrap(header(key, length, value)));
-                Path target = target(key);
-                Files.createDirectories(target.getParent());
-                Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
-                t = null;
-                return new ChunkEntry(key, target, headerLength, length, value, true);
+            int crc = writeData(t, headerLength, in, length);
+            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE)) {
+                writeFully(ch, ByteBuffer.wrap(header(key, length, crc)));
             }
+            Path target = target(key);
+            Files.createDirectories(target.getParent());
+            Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
+            t = null;
+            return new ChunkEntry(key, target, headerLength, length, crc, true);
         } finally {
             if (t != null) {
                 Files.deleteIfExists(t);
             }
         }
+    }
+
+    /** Writes {@code length} bytes of {@code in} to a new file {@code t} from {@code position}; returns their CRC. */
+    private static int writeData(Path t, int position, InputStream in, int length) throws IOException {
+        CRC32C crc = new CRC32C();
+        try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.position(position);
+            byte[] buf = new byte[Math.min(BLOCK, Math.max(1, length))];
+            int done = 0;
+            while (done < length) {
+                int n = in.read(buf, 0, Math.min(buf.length, length - done));
+                if (n < 0) {
+                    throw new IOException("body ended after " + done + " of " + length + " bytes");
+                }
+                crc.update(buf, 0, n);
+                writeFully(ch, ByteBuffer.wrap(buf, 0, n));
+                done += n;
+            }
+        }
+        return (int) crc.getValue();
     }
 
     private Path target(ChunkKey key) {
