@@ -111,8 +111,8 @@ public final class LockManager {
      *
      * @param length for POSIX, {@link ByteRange#TO_EOF} means to end of file
      * @param wait queue until grantable instead of answering DENIED
-     * @return completes with GRANTED, DENIED (with the conflict), INVALID_RANGE or CANCELLED; never completes
-     *     on the calling thread's stack after blocking it
+     * @return completes with GRANTED, DENIED (with the conflict), INVALID_RANGE or CANCELLED; the calling
+     *     thread is never blocked. SMB LockKey is not modelled: the SMB frontend's owner is the open.
      */
     public CompletableFuture<LockResult> lock(long fileId, LockOwner owner, LockFlavor flavor, LockType type,
             long offset, long length, boolean wait) {

@@ -269,6 +269,20 @@ public abstract class ShareLeaseContractTest {
     }
 
     @Test
+    void aWaiterBreaksALeaseGrantedWhileItWaited() {
+        Recorder rec = new Recorder();
+        LockOwner a2 = new LockOwner(A.namespace(), "lock-owner");
+        lm.lock(F, a2, LockFlavor.POSIX, LockType.WRITE, 0, 10, false).join();
+        CompletableFuture<LockResult> b = lm.lock(F, B, LockFlavor.SMB, LockType.WRITE, 0, 10, true);
+        Lease l = lease(A, LeaseType.WRITE, rec);
+        assertEquals(LockStatus.OK, lm.unlock(F, a2, LockFlavor.POSIX, 0, 10).status());
+        assertFalse(b.isDone(), "the lease granted meanwhile must be broken first");
+        assertEquals(List.of("break WRITE->NONE"), rec.events);
+        lm.acknowledgeBreak(l, LeaseType.NONE);
+        assertEquals(LockStatus.GRANTED, b.getNow(null).status());
+    }
+
+    @Test
     void leaseGrantsRespectOtherNamespaces() {
         Recorder rec = new Recorder();
         open(B, Set.of(READ), Set.of());
