@@ -4,8 +4,9 @@ import io.bucketfs.backends.ObjectInfo;
 import io.bucketfs.backends.ObjectStoreException;
 
 /**
- * Told about uploads as they end. Called from upload threads, never while a lock of the write-back is held; must
- * not block for long. An exception thrown here is logged and otherwise ignored.
+ * Told about uploads as they end. Called from upload threads, never while a lock of the write-back is held, and
+ * before the {@link StagedFile#commit} futures waiting for that upload complete; must not block for long. An
+ * exception thrown here is logged and otherwise ignored.
  */
 public interface UploadListener {
 

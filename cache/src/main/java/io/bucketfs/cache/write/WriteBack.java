@@ -359,10 +359,10 @@ public final class WriteBack implements Closeable {
                 }
                 Staged.Outcome o = uploader.upload(s, snap);
                 List<CompletableFuture<Void>> done = s.uploadEnded(snap, o);
-                done.forEach(f -> f.complete(null));
                 if (o.adopted() == null) {
-                    tell(s, snap, o);
+                    tell(s, snap, o); // before the commits complete: the VFS learns the ETag or conflict first
                 }
+                done.forEach(f -> f.complete(null));
             } catch (IOException | RuntimeException e) {
                 ObjectStoreException failure = e instanceof ObjectStoreException ose ? ose
                         : new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, e.toString(), e);
