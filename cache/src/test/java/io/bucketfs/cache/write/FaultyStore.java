@@ -40,6 +40,8 @@ final class FaultyStore implements ObjectStore {
     /** SHA-256 of every PUT body, in order. */
     final List<String> putDigests = new CopyOnWriteArrayList<>();
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    /** Added to every PUT and part upload (a slow network). */
+    volatile long delayMillis;
     final AtomicInteger waitingAtGate = new AtomicInteger();
 
     FaultyStore(ObjectStore real) {
@@ -66,6 +68,14 @@ final class FaultyStore implements ObjectStore {
             throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "interrupted at gate", e);
         } finally {
             waitingAtGate.decrementAndGet();
+        }
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "interrupted in delay", e);
+            }
         }
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "injected failure");
