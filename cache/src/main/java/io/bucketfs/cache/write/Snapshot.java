@@ -80,7 +80,7 @@ final class Snapshot {
                 long len = g[1] - g[0];
                 long done = 0;
                 while (done < len) {
-                    long n = file.data.transferTo(g[0] + done, len - done, pre.position(preBytes + done));
+                    long n = file.data().transferTo(g[0] + done, len - done, pre.position(preBytes + done));
                     if (n <= 0) {
                         throw new IOException("staging data file of " + file.id + " ends before " + (g[0] + done));
                     }
@@ -103,13 +103,13 @@ final class Snapshot {
             long segEnd;
             if (extentEnd >= 0) {
                 segEnd = Math.min(end, extentEnd);
-                file.readForSnapshot(this, pos, Staged.window(dst, segEnd - pos));
+                file.readForSnapshot(this, pos, Bytes.window(dst, segEnd - pos));
             } else if (pos < baseLimit) {
                 segEnd = Math.min(end, Math.min(extents.nextStartAfter(pos), baseLimit));
-                file.readBase(baseKey, base, pos, Staged.window(dst, segEnd - pos));
+                file.readBase(baseKey, base, pos, Bytes.window(dst, segEnd - pos));
             } else {
                 segEnd = Math.min(end, extents.nextStartAfter(pos));
-                Staged.zero(Staged.window(dst, segEnd - pos));
+                Bytes.zero(Bytes.window(dst, segEnd - pos));
             }
             dst.position(dst.position() + (int) (segEnd - pos));
             pos = segEnd;
@@ -127,14 +127,14 @@ final class Snapshot {
                 // the saved range may consist of several pre-image pieces; the floor piece holds pos
                 Map.Entry<Long, long[]> at = savedAt.floorEntry(p);
                 long e = Math.min(Math.min(end, savedEnd), at.getValue()[0]);
-                w = Staged.window(dst, e - p);
-                Staged.readFully(pre, w, at.getValue()[1] + (p - at.getKey()), file.id);
+                w = Bytes.window(dst, e - p);
+                Bytes.readFully(pre, w, at.getValue()[1] + (p - at.getKey()), file.id);
                 dst.position(dst.position() + (int) (e - p));
                 p = e;
             } else {
                 long e = Math.min(end, saved.nextStartAfter(p));
-                w = Staged.window(dst, e - p);
-                Staged.readFully(file.data, w, p, file.id);
+                w = Bytes.window(dst, e - p);
+                Bytes.readFully(file.data(), w, p, file.id);
                 dst.position(dst.position() + (int) (e - p));
                 p = e;
             }

@@ -62,7 +62,10 @@ final class Staged {
     final String id;
     final String storeId;
     final Path dataPath;
-    final FileChannel data;
+    /** The data file; reopened if a thread interrupted during I/O closed it (see {@link #data()}). */
+    private volatile FileChannel channel;
+    private final Object channelLock = new Object();
+    private boolean channelClosed;
     final ReentrantLock lock = new ReentrantLock();
     final Condition partsIdle = lock.newCondition();
 
@@ -107,7 +110,7 @@ final class Staged {
         this.id = id;
         this.storeId = storeId;
         this.dataPath = wb.dir().resolve(id + DATA_SUFFIX);
-        this.data = data;
+        this.channel = data;
         this.extents = extents;
         this.allocated = extents.copy();
     }
@@ -223,11 +226,11 @@ final class Staged {
                 long next = extents.nextStartAfter(offset);
                 if (extentEnd >= 0 || offset >= baseLimit) {
                     long segEnd = extentEnd >= 0 ? Math.min(end, extentEnd) : Math.min(end, next);
-                    w = window(dst, segEnd - offset);
+                    w = Bytes.window(dst, segEnd - offset);
                     if (extentEnd >= 0) {
-                        readFully(data, w, offset, id);
+                        Bytes.readFully(data(), w, offset, id);
                     } else {
-                        zero(w);
+                        Bytes.zero(w);
                     }
                     dst.position(dst.position() + (int) (segEnd - offset));
                     total += (int) (segEnd - offset);
@@ -236,7 +239,7 @@ final class Staged {
                 }
                 bk = baseKey;
                 b = base;
-                w = window(dst, Math.min(end, Math.min(next, baseLimit)) - offset);
+                w = Bytes.window(dst, Math.min(end, Math.min(next, baseLimit)) - offset);
             } finally {
                 lock.unlock();
             }
@@ -353,7 +356,7 @@ final class Staged {
             lock.unlock();
         }
         if (rec != null) {
-            data.force(true);
+            data().force(true);
             writeManifest(rec, seq);
         }
         return gen;
@@ -612,11 +615,7 @@ final class Staged {
 
     /** After retiring: removes manifest first (a data file without one is garbage), then data. */
     void deleteFiles() {
-        try {
-            data.close();
-        } catch (IOException e) {
-            LOG.debug("closing {}: {}", dataPath, e.toString());
-        }
+        closeData();
         for (Path p : List.of(Manifest.path(wb.dir(), id), dataPath)) {
             try {
                 Files.deleteIfExists(p);
@@ -697,6 +696,40 @@ final class Staged {
 
     // ------------------------------------------------------------------ I/O helpers
 
+    /**
+     * The data file's channel. An interrupt during FileChannel I/O closes the channel for every thread (the
+     * interrupted caller gets ClosedByInterruptException); the next user reopens it, so one interrupted VFS
+     * thread never breaks the staged file or its uploads.
+     */
+    FileChannel data() throws IOException {
+        FileChannel ch = channel;
+        if (ch.isOpen()) {
+            return ch;
+        }
+        synchronized (channelLock) {
+            if (channelClosed) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            if (!channel.isOpen()) {
+                channel = FileChannel.open(dataPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                LOG.info("reopened the data file of staged file {} (closed by an interrupted thread)", id);
+            }
+            return channel;
+        }
+    }
+
+    /** Closes the data file for good (retired, or the write-back is closing). */
+    void closeData() {
+        synchronized (channelLock) {
+            channelClosed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", dataPath, e.toString());
+            }
+        }
+    }
+
     void readForSnapshot(Snapshot snap, long pos, ByteBuffer dst) throws IOException {
         lock.lock();
         try {
@@ -721,36 +754,13 @@ final class Staged {
     private void writeFully(ByteBuffer src, long offset) throws IOException {
         long pos = offset;
         while (src.hasRemaining()) {
-            pos += data.write(src, pos);
+            pos += data().write(src, pos);
         }
     }
 
     private void checkLive() {
         if (retired) {
             throw new IllegalStateException("staged file " + id + " is retired");
-        }
-    }
-
-    static void readFully(FileChannel ch, ByteBuffer dst, long pos, String id) throws IOException {
-        while (dst.hasRemaining()) {
-            int n = ch.read(dst, pos);
-            if (n < 0) {
-                throw new IOException("staging file of " + id + " ends at " + pos + " inside its extents");
-            }
-            pos += n;
-        }
-    }
-
-    /** A view of the next {@code len} bytes of {@code dst}, sharing its content; {@code dst} is not moved. */
-    static ByteBuffer window(ByteBuffer dst, long len) {
-        ByteBuffer w = dst.duplicate();
-        w.limit(w.position() + (int) len);
-        return w.slice();
-    }
-
-    static void zero(ByteBuffer w) {
-        while (w.hasRemaining()) {
-            w.put((byte) 0);
         }
     }
 }

@@ -168,7 +168,9 @@ final class Uploader {
                     e.getMessage());
         }
         ObjectInfo head = headOrNull(store, snap.key);
-        if (head != null && s.id.equals(head.userMetadata().get(Staged.TAG))) {
+        boolean triedThatVersion = snap.condition.kind() == WriteCondition.Kind.IF_MATCH && head != null
+                && head.etag().equals(snap.condition.etag());
+        if (head != null && s.id.equals(head.userMetadata().get(Staged.TAG)) && !triedThatVersion) {
             return new Staged.Outcome(null, null, head);
         }
         String stamp = STAMP.format(Instant.now());

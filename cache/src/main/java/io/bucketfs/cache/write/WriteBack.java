@@ -199,23 +199,40 @@ public final class WriteBack implements Closeable {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(condition, "condition");
         checkOpen();
+        StagedFile shared = share(storeId, key);
+        if (shared != null) {
+            return shared;
+        }
+        Staged created = Staged.create(this, storeId, key, base, condition); // file I/O outside the table lock
+        synchronized (tableLock) {
+            shared = share(storeId, key);
+            if (shared == null) {
+                table.put(tableKey(storeId, key), created);
+                all.add(created);
+                return new StagedFile(this, created);
+            }
+        }
+        created.deleteFiles(); // lost a race with another stage() of the same key
+        return shared;
+    }
+
+    /** Another handle on the live staged file of the key, or null. */
+    private StagedFile share(String storeId, String key) {
         synchronized (tableLock) {
             Staged s = table.get(tableKey(storeId, key));
-            if (s != null) {
-                s.lock.lock();
-                try {
-                    if (!s.retired) {
-                        s.handles++;
-                        return new StagedFile(this, s);
-                    }
-                } finally {
-                    s.lock.unlock();
-                }
+            if (s == null) {
+                return null;
             }
-            Staged created = Staged.create(this, storeId, key, base, condition);
-            table.put(tableKey(storeId, key), created);
-            all.add(created);
-            return new StagedFile(this, created);
+            s.lock.lock();
+            try {
+                if (s.retired) {
+                    return null;
+                }
+                s.handles++;
+                return new StagedFile(this, s);
+            } finally {
+                s.lock.unlock();
+            }
         }
     }
 
@@ -274,11 +291,7 @@ public final class WriteBack implements Closeable {
         IOException why = new IOException("write-back closed; the data stays staged");
         for (Staged s : all) {
             s.failWaiters(why);
-            try {
-                s.data.close();
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", s.dataPath, e.toString());
-            }
+            s.closeData();
         }
         try {
             lockChannel.close();

@@ -392,6 +392,20 @@ abstract class WriteBackContractTest {
         assertArrayEquals("onetwo".getBytes(), content("shared"));
     }
 
+    @Test
+    @Timeout(60)
+    void anInterruptedWriterDoesNotBreakTheStagedFile() throws Exception {
+        byte[] data = random(16, 10_000);
+        try (StagedFile f = wb.stage(STORE, "interrupted", Base.NONE, WriteCondition.NONE)) {
+            Thread.currentThread().interrupt();
+            assertThrows(IOException.class, () -> f.write(0, ByteBuffer.wrap(new byte[100])));
+            assertTrue(Thread.interrupted());
+            f.write(0, ByteBuffer.wrap(data));
+            f.commit(Durability.OBJECT_STORE).get(30, TimeUnit.SECONDS);
+        }
+        assertArrayEquals(data, content("interrupted"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     byte[] content(String key) throws IOException {
