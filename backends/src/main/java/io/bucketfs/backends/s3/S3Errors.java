@@ -146,7 +146,25 @@ final class S3Errors {
         if (io != null) {
             return new ObjectStoreException(Kind.TRANSIENT, what + ": " + describe(io), e);
         }
+        if (truncatedBody(e)) {
+            // a response cut off mid-body (the connection dropped while the XML streamed): try again
+            return new ObjectStoreException(Kind.TRANSIENT, what + ": response cut short: " + e.getMessage(), e);
+        }
         return new ObjectStoreException(Kind.PERMANENT, what + ": " + e.getMessage(), e);
+    }
+
+    /** Whether an XML answer ended before it was complete (an end-of-file inside the document). */
+    static boolean truncatedBody(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof javax.xml.stream.XMLStreamException x && x.getMessage() != null
+                    && x.getMessage().contains("Unexpected EOF")) {
+                return true;
+            }
+            if (c == c.getCause()) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static IOException ioCause(Throwable t) {

@@ -40,6 +40,16 @@ class S3ErrorsTest {
     }
 
     @Test
+    void aResponseCutOffMidBodyIsTransient() {
+        SdkClientException cut = SdkClientException.builder().message("Could not parse XML response.")
+                .cause(new javax.xml.stream.XMLStreamException("Unexpected EOF; was expecting a close tag for element <Key>"))
+                .build();
+        assertEquals(Kind.TRANSIENT, kind(cut));
+        SdkClientException other = SdkClientException.builder().message("Unable to marshall request").build();
+        assertEquals(Kind.PERMANENT, kind(other));
+    }
+
+    @Test
     void notFound() {
         assertEquals(Kind.NOT_FOUND, kind(s3(404, "NoSuchKey")));
         assertEquals(Kind.NOT_FOUND, kind(s3(404, "NoSuchUpload")));

@@ -95,6 +95,8 @@ final class Staged {
     MultipartUpload abandoned;
     int handles;
     boolean retired;
+    /** The file was removed ({@link #discard}): nothing more is uploaded and it retires when idle. */
+    boolean discarded;
     boolean jobActive;
     boolean forceUpload;
     int failures;
@@ -397,7 +399,7 @@ final class Staged {
 
     /** Whether an upload job has work now. Under the lock. */
     boolean uploadDueLocked() {
-        if (retired) {
+        if (retired || discarded) {
             return false;
         }
         if (!retargets.isEmpty()) {
@@ -605,6 +607,13 @@ final class Staged {
 
     /** Under the lock: whether the file may leave the table (no handle, nothing pending). Marks it retired. */
     boolean tryRetireLocked() {
+        if (discarded) {
+            if (handles > 0 || jobActive || snapshot != null) {
+                return false;
+            }
+            retired = true;
+            return true;
+        }
         if (handles > 0 || jobActive || committedGen != uploadedGen || modCount != committedMod || snapshot != null
                 || !retargets.isEmpty() || (parts != null && !parts.idle())) {
             return false;
@@ -652,6 +661,50 @@ final class Staged {
     }
 
     /** Builds and writes the manifest now (after a multipart upload was created, or a retarget). */
+    /**
+     * The file was removed: every generation not yet uploaded is dropped, the manifest is deleted at once (so a
+     * crash cannot bring the file back), waiters and retargets complete, and a multipart upload being written is
+     * returned for the caller to abort. An upload already in flight ends normally (the VFS deletes the key after
+     * the file retired).
+     */
+    MultipartUpload discard() {
+        List<CompletableFuture<Void>> wake = new ArrayList<>();
+        List<Retarget> rs;
+        MultipartUpload abort;
+        lock.lock();
+        try {
+            discarded = true;
+            forceUpload = false;
+            committedMod = modCount;
+            waiters.values().forEach(wake::addAll);
+            waiters.clear();
+            rs = List.copyOf(retargets);
+            retargets.clear();
+            if (parts != null && !parts.sealed) {
+                parts.broken = true;
+                if (parts.claimAbort()) {
+                    abandoned = parts.upload;
+                }
+                parts = null;
+            }
+            abort = abandoned;
+            abandoned = null;
+        } finally {
+            lock.unlock();
+        }
+        synchronized (manifestLock) {
+            writtenSeq = Long.MAX_VALUE; // no manifest is ever written for it again
+            try {
+                Files.deleteIfExists(Manifest.path(wb.dir(), id));
+            } catch (IOException e) {
+                LOG.warn("cannot delete the manifest of discarded staged file {}: {}", id, e.toString());
+            }
+        }
+        rs.forEach(r -> r.result.complete(false));
+        wake.forEach(f -> f.complete(null));
+        return abort;
+    }
+
     void persist() throws IOException {
         Manifest rec;
         long seq;

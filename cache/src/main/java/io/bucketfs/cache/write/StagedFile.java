@@ -121,6 +121,19 @@ public final class StagedFile implements Closeable {
     }
 
     /**
+     * The file was removed: drops everything not yet uploaded (also for other handles on it), so nothing more
+     * reaches the bucket from it and a crash does not bring it back, and releases this handle. An upload already
+     * in flight ends; {@link WriteBack#isStaged} stays true until then, so the caller deletes the key after.
+     */
+    public void discard() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        owner.discard(staged);
+    }
+
+    /**
      * Releases the handle. Uncommitted changes are first committed with {@link Durability#LOCAL}; pending
      * uploads continue. Closing twice is harmless.
      *

@@ -1,5 +1,6 @@
 package io.bucketfs.cache.write;
 
+import io.bucketfs.backends.MultipartUpload;
 import io.bucketfs.backends.ObjectStore;
 import io.bucketfs.backends.ObjectStoreException;
 import java.io.Closeable;
@@ -418,6 +419,49 @@ public final class WriteBack implements Closeable {
         }
     }
 
+    /**
+     * Whether {@code key} of {@code storeId} has a staged file (written, uploading, or waiting to be retired): until
+     * it has not, the key must not be deleted or overwritten by anyone else.
+     */
+    public boolean isStaged(String storeId, String key) {
+        synchronized (tableLock) {
+            Staged s = table.get(tableKey(storeId, key));
+            return s != null && !s.retired;
+        }
+    }
+
+    /**
+     * Another handle on the staged file of {@code key}, or null if the key has none now (never creates one): for
+     * readers that must see bytes still on their way to the bucket.
+     */
+    public StagedFile attach(String storeId, String key) {
+        synchronized (tableLock) {
+            Staged s = table.get(tableKey(storeId, key));
+            if (s == null) {
+                return null;
+            }
+            s.lock.lock();
+            try {
+                if (s.retired) {
+                    return null;
+                }
+                s.handles++;
+                return new StagedFile(this, s);
+            } finally {
+                s.lock.unlock();
+            }
+        }
+    }
+
+    /** A handle discarded its file (see {@link StagedFile#discard}). */
+    void discard(Staged s) {
+        MultipartUpload abort = s.discard();
+        if (abort != null) {
+            uploadPool.execute(() -> uploader.abortQuietly(s.storeId, abort));
+        }
+        release(s);
+    }
+
     /** A handle was closed. */
     void release(Staged s) {
         s.lock.lock();
@@ -454,7 +498,15 @@ public final class WriteBack implements Closeable {
             table.remove(tableKey(s.storeId, oldKey), s);
             table.put(tableKey(s.storeId, newKey), s);
         }
-        s.persist();
+        // the content must reach the new key even if it was all uploaded to the old one: a new committed
+        // generation, durable in the manifest before this returns, so a restart uploads it too
+        s.lock.lock();
+        try {
+            s.modCount++;
+        } finally {
+            s.lock.unlock();
+        }
+        s.commitLocal();
         scheduleUpload(s, true);
         return r.result;
     }

@@ -1,0 +1,338 @@
+package io.bucketfs.vfs.core;
+
+import io.bucketfs.backends.ListPage;
+import io.bucketfs.backends.ListRequest;
+import io.bucketfs.backends.ObjectInfo;
+import io.bucketfs.backends.ObjectStore;
+import io.bucketfs.backends.ObjectStoreException;
+import io.bucketfs.backends.ObjectSummary;
+import io.bucketfs.vfs.DirEntry;
+import io.bucketfs.vfs.DirPage;
+import io.bucketfs.vfs.FileType;
+import io.bucketfs.vfs.MountSettings;
+import io.bucketfs.vfs.VfsException;
+import io.bucketfs.vfs.VfsStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Everything that learns the namespace from the bucket: single-name lookups, TTL revalidation and streamed
+ * directory listings merged with what only the gateway knows yet (files not uploaded, renames and deletes not yet
+ * applied to the bucket).
+ *
+ * <p>A listing is a session: the first call (cookie 0) starts one with a random verifier; the bucket is listed a
+ * page at a time as the client asks, so a directory of any size streams. Cookie {@code n >= 3} continues after the
+ * {@code (n-3)}-th entry (0, 1 and 2 are left to "." and ".." for NFS). An expired session is rebuilt and skipped
+ * forward to the cookie's position.
+ */
+final class DirLister {
+
+    /** Listing sessions kept for continuation. */
+    static final int MAX_SESSIONS = 256;
+    static final long FIRST_COOKIE = 3;
+
+    private final ObjectStore store;
+    private final MountSettings mount;
+    private final Namespace ns;
+    private final MetaLog log;
+    private final BucketProbe probe;
+    private final Clock clock;
+    private final FileData data;
+    private final Map<Long, Listing> sessions = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Listing> eldest) {
+            return size() > MAX_SESSIONS;
+        }
+    };
+
+    DirLister(ObjectStore store, MountSettings mount, Namespace ns, MetaLog log, BucketProbe probe, Clock clock,
+              FileData data) {
+        this.data = data;
+        this.store = store;
+        this.mount = mount;
+        this.ns = ns;
+        this.log = log;
+        this.probe = probe;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------------------ single names
+
+    /** The child {@code name} of {@code d}: known, or learned from the bucket now; null if there is none. */
+    Inode child(Inode d, String name) throws VfsException {
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Long id = d.children.get(name);
+            if (id != null) {
+                return ns.get(id);
+            }
+            if (fresh(d.listedAt, mount.dirTtl().toNanos())) {
+                return null;
+            }
+            key = ns.key(d) + name;
+            if (ns.isPendingRemoval(key)) {
+                return null;
+            }
+        } finally {
+            l.unlock();
+        }
+        BucketProbe.Found found = probe.probe(key);
+        if (found == null) {
+            return null;
+        }
+        String foundKey = found.type() == FileType.DIRECTORY ? key + "/" : key;
+        CompletableFuture<Long> durable;
+        Inode made;
+        l = ns.lock.writeLock();
+        l.lock();
+        try {
+            Long id = d.children.get(name);
+            if (id != null) {
+                return ns.get(id);
+            }
+            if (ns.get(d.id) == null || ns.isPendingRemoval(foundKey)) {
+                return null; // on its way out of the bucket (removed or renamed here)
+            }
+            made = learn(d, name, found.type(), found.info(), found.marker());
+            durable = log.append(NsRecord.InodeState.of(made));
+        } finally {
+            l.unlock();
+        }
+        MetaLog.await(durable);
+        return made;
+    }
+
+    /** A new inode for something found in the bucket. Caller holds the write lock. */
+    private Inode learn(Inode d, String name, FileType type, ObjectInfo info, boolean marker) {
+        Inode i = new Inode(ns.allocateId(), type, d.id, name);
+        probe.fill(i, info, clock.instant());
+        i.marker = marker;
+        i.validatedAt = System.nanoTime();
+        ns.add(i);
+        return i;
+    }
+
+    /** Re-reads a clean file's attributes when its TTL ran out; STALE if it is gone from the bucket. */
+    Inode revalidate(Inode i, boolean staged) throws VfsException {
+        String key;
+        String etag;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            if (ns.get(i.id) == null) {
+                throw new VfsException(VfsStatus.STALE, "'" + i.name + "' is gone");
+            }
+            // a file without an ETag was created here and its upload not yet confirmed to the namespace (the
+            // stager may have finished it just before a crash): the bucket says whether it is there
+            if (i.isDir() || staged || fresh(i.validatedAt, mount.attrTtl().toNanos())) {
+                return i;
+            }
+            key = ns.dataKey(i);
+            etag = i.etag;
+        } finally {
+            l.unlock();
+        }
+        ObjectInfo info;
+        try {
+            info = store.head(key);
+        } catch (ObjectStoreException e) {
+            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
+                throw BucketProbe.io("HEAD " + key, e);
+            }
+            info = null;
+        }
+        CompletableFuture<Long> durable = null;
+        l = ns.lock.writeLock();
+        l.lock();
+        try {
+            if (ns.get(i.id) == null) {
+                throw new VfsException(VfsStatus.STALE, "'" + i.name + "' is gone");
+            }
+            if (!java.util.Objects.equals(etag, i.etag) || !key.equals(ns.dataKey(i))) {
+                return i; // changed here meanwhile: our state is newer
+            }
+            if (info == null && etag == null) {
+                i.validatedAt = System.nanoTime(); // created here, never uploaded: an empty file until written
+                return i;
+            }
+            if (info == null) {
+                ns.forget(i);
+                log.append(new NsRecord.Forget(i.id));
+                throw new VfsException(VfsStatus.STALE, "'" + i.name + "' was deleted from the bucket");
+            }
+            if (!info.etag().equals(i.etag)) {
+                probe.fill(i, info, clock.instant());
+                i.touchChange(clock.instant());
+                durable = log.append(NsRecord.InodeState.of(i));
+            }
+            i.validatedAt = System.nanoTime();
+        } finally {
+            l.unlock();
+        }
+        if (durable != null) {
+            MetaLog.await(durable);
+        }
+        return i;
+    }
+
+    /** NOT_EMPTY unless {@code dir} has no entries, here or in the bucket. */
+    void requireEmpty(Inode dir) throws VfsException {
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            if (!dir.children.isEmpty()) {
+                throw new VfsException(VfsStatus.NOT_EMPTY, "'" + dir.name + "' is not empty");
+            }
+            if (fresh(dir.listedAt, mount.dirTtl().toNanos())) {
+                return;
+            }
+            key = ns.key(dir);
+        } finally {
+            l.unlock();
+        }
+        try {
+            ListPage p = store.list(new ListRequest(key, "/", null, 3));
+            for (ObjectSummary o : p.objects()) {
+                if (!o.key().equals(key) && !isRemoved(o.key())) {
+                    throw new VfsException(VfsStatus.NOT_EMPTY, "'" + dir.name + "' is not empty");
+                }
+            }
+            for (String cp : p.commonPrefixes()) {
+                if (!isRemoved(cp)) {
+                    throw new VfsException(VfsStatus.NOT_EMPTY, "'" + dir.name + "' is not empty");
+                }
+            }
+        } catch (ObjectStoreException e) {
+            throw BucketProbe.io("LIST " + key, e);
+        }
+    }
+
+    private boolean isRemoved(String key) {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            return ns.isPendingRemoval(key);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Makes every descendant of {@code dir} known (before a directory rename), listing the bucket as needed. */
+    void loadAll(Inode dir) throws VfsException {
+        List<Inode> todo = new ArrayList<>(List.of(dir));
+        while (!todo.isEmpty()) {
+            Inode d = todo.remove(todo.size() - 1);
+            long verifier = 0;
+            long cookie = 0;
+            while (true) {
+                DirPage p = readdir(d, cookie, verifier, 1000);
+                for (DirEntry e : p.entries()) {
+                    Inode c = ns.get(e.handle().fileId());
+                    if (c != null && c.isDir()) {
+                        todo.add(c);
+                    }
+                    cookie = e.cookie();
+                }
+                verifier = p.verifier();
+                if (p.eof()) {
+                    break;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ listings
+
+    DirPage readdir(Inode d, long cookie, long verifier, int maxEntries) throws VfsException {
+        if (maxEntries < 1) {
+            throw new VfsException(VfsStatus.INVALID, "maxEntries must be >= 1");
+        }
+        if (cookie != 0 && cookie < FIRST_COOKIE) {
+            throw new VfsException(VfsStatus.BAD_COOKIE, "cookie " + cookie + " was never issued");
+        }
+        Listing s = session(d, cookie, verifier);
+        int from = cookie == 0 ? 0 : (int) (cookie - FIRST_COOKIE + 1);
+        return s.page(from, maxEntries);
+    }
+
+    private Listing session(Inode d, long cookie, long verifier) {
+        synchronized (sessions) {
+            Listing s = cookie == 0 ? null : sessions.get(verifier);
+            if (s == null || s.dirId != d.id) {
+                long v = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+                s = new Listing(this, d, v);
+                sessions.put(v, s);
+            }
+            return s;
+        }
+    }
+
+    Namespace ns() {
+        return ns;
+    }
+
+    MetaLog log() {
+        return log;
+    }
+
+    ObjectStore store() {
+        return store;
+    }
+
+    BucketProbe probe() {
+        return probe;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    MountSettings mount() {
+        return mount;
+    }
+
+    /**
+     * Whether the bucket's word on {@code i} is final: nothing is being written to it and no bucket work for it
+     * is pending (so a listing without it means it was deleted elsewhere). Caller holds a namespace lock.
+     */
+    boolean isClean(Inode i) {
+        if (data.isStaged(i) || i.dataKey != null || ns.hasPendingWork(i.id)) {
+            return false;
+        }
+        if (i.isDir()) {
+            for (long c : i.children.values()) {
+                Inode ci = ns.get(c);
+                if (ci != null && !isClean(ci)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return i.etag != null;
+    }
+
+    Inode learnFromListing(Inode d, String name, FileType type, ObjectSummary s) {
+        Inode i = new Inode(ns.allocateId(), type, d.id, name);
+        if (s != null) {
+            probe.fill(i, s);
+        } else {
+            probe.fill(i, null, clock.instant());
+        }
+        i.validatedAt = System.nanoTime();
+        ns.add(i);
+        return i;
+    }
+
+    static boolean fresh(long at, long ttlNanos) {
+        return at != 0 && System.nanoTime() - at < ttlNanos;
+    }
+}

@@ -1,0 +1,439 @@
+package io.bucketfs.vfs.core;
+
+import io.bucketfs.backends.CopyOptions;
+import io.bucketfs.backends.ListPage;
+import io.bucketfs.backends.ListRequest;
+import io.bucketfs.backends.ObjectInfo;
+import io.bucketfs.backends.ObjectStore;
+import io.bucketfs.backends.ObjectStoreException;
+import io.bucketfs.backends.ObjectSummary;
+import io.bucketfs.backends.Payload;
+import io.bucketfs.backends.PutOptions;
+import io.bucketfs.vfs.VfsException;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the namespace's pending bucket work ({@link NsRecord.KeyOp}) in journal order on one background thread,
+ * and records each as done in the journal. Every step is idempotent, so work interrupted by a crash is simply
+ * redone after the journal replay: a copy whose source is gone was done, a delete of a missing key succeeds.
+ *
+ * <p>Bytes of a file that is being written stay where its staging reads them from: the old key of a renamed file
+ * that has a staged write is deleted only once the write is uploaded (the op waits and is retried).
+ * A failed op is retried with backoff, and later ops wait behind it (they may depend on it).
+ */
+final class Mover implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mover.class);
+    static final long MAX_BACKOFF_MILLIS = 30_000;
+
+    private final ObjectStore store;
+    private final Namespace ns;
+    private final MetaLog log;
+    private FileData data;
+    private final ReentrantLock signal = new ReentrantLock();
+    private final Condition wake = signal.newCondition();
+    private final Thread thread;
+    private volatile boolean closed;
+    private boolean kicked;
+    private long backoff = 100;
+
+    Mover(ObjectStore store, Namespace ns, MetaLog log) {
+        this.store = store;
+        this.ns = ns;
+        this.log = log;
+        this.thread = new Thread(this::run, "bucketfs-mover");
+        this.thread.setDaemon(true);
+    }
+
+    void start(FileData fileData) {
+        this.data = fileData;
+        thread.start();
+    }
+
+    /** Wakes the mover: new work was queued. */
+    void kick() {
+        signal.lock();
+        try {
+            kicked = true;
+            wake.signalAll();
+        } finally {
+            signal.unlock();
+        }
+    }
+
+    /** Waits until no work is pending (tests, sync barrier, shutdown). */
+    boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (System.nanoTime() < deadline) {
+            if (pendingCount() == 0) {
+                return true;
+            }
+            kick();
+            Thread.sleep(10);
+        }
+        return pendingCount() == 0;
+    }
+
+    int pendingCount() {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            return ns.pending().size();
+        } finally {
+            l.unlock();
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            NsRecord.KeyOp op = next();
+            if (op == null) {
+                sleep(1000);
+                continue;
+            }
+            try {
+                boolean done = apply(op);
+                if (done) {
+                    finish(op);
+                    backoff = 100;
+                } else {
+                    sleep(backoff);
+                }
+            } catch (ObjectStoreException | VfsException e) {
+                LOG.warn("bucket work {} {} failed ({}); retrying in {} ms", op.kind(), describe(op), e.getMessage(),
+                        backoff);
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            } catch (RuntimeException e) {
+                LOG.error("bucket work {} {} failed", op.kind(), describe(op), e);
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+    }
+
+    private static String describe(NsRecord.KeyOp op) {
+        return (op.source() != null ? op.source() : "") + (op.target() != null ? " -> " + op.target() : "");
+    }
+
+    private NsRecord.KeyOp next() {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            return ns.pending().isEmpty() ? null : ns.pending().values().iterator().next();
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Does the op's bucket work; false if it must wait (a staged write still needs the source). */
+    private boolean apply(NsRecord.KeyOp op) throws ObjectStoreException, VfsException {
+        switch (op.kind()) {
+            case DELETE:
+                if (stagedNeeds(op.inodeId()) || data.isKeyBusy(op.source())) {
+                    return false;
+                }
+                if (!claimedByAnother(op.source(), op.inodeId())) {
+                    store.delete(op.source());
+                }
+                return true;
+            case MOVE:
+                return moveKey(op.source(), op.target(), op.ifMatch(), op.inodeId());
+            case MOVE_PREFIX:
+                return movePrefix(op.source(), op.target());
+            case MARKER:
+                writeMarker(op);
+                return true;
+            case META:
+                replaceMetadata(op);
+                return true;
+            default:
+                throw new IllegalStateException("unknown key op " + op.kind());
+        }
+    }
+
+    private boolean stagedNeeds(long inodeId) {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode i = ns.get(inodeId);
+            return i != null && data != null && data.isStaged(i);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Copies {@code source} to {@code target} and deletes {@code source}; an inode reading it moves along. */
+    private boolean moveKey(String source, String target, String ifMatch, long inodeId) throws ObjectStoreException {
+        Inode owner;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            owner = ns.byDataKey(source);
+            if (owner != null && data != null && data.isStaged(owner)) {
+                return false; // its staged write reads the source; it will upload to the target itself
+            }
+            if (data != null && (data.isKeyBusy(source) || data.isKeyBusy(target))) {
+                return false; // an upload to either key is still on its way
+            }
+        } finally {
+            l.unlock();
+        }
+        ObjectInfo copied = null;
+        try {
+            copied = store.copy(source, target, ifMatch == null ? CopyOptions.KEEP_METADATA
+                    : CopyOptions.KEEP_METADATA.withSourceIfMatch(ifMatch));
+        } catch (ObjectStoreException e) {
+            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND
+                    && e.kind() != ObjectStoreException.Kind.PRECONDITION_FAILED) {
+                throw e;
+            }
+            // gone or replaced since: moved already (a redo after a crash) or changed by someone else
+        }
+        settleInode(source, copied); // readers switch to the target before the source goes
+        if (!claimedByAnother(source, inodeId)) {
+            store.delete(source);
+        }
+        return true;
+    }
+
+    /** Whether a live file other than {@code inodeId} now owns {@code key} (its bytes must not be deleted). */
+    private boolean claimedByAnother(String key, long inodeId) {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode at = ns.byPath(key);
+            return at != null && at.id != inodeId && !at.isDir() && ns.byDataKey(key) == null;
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /**
+     * Waits until no pending work removes or moves {@code key} away (so a new file may take the key without its
+     * bytes being moved or deleted after it). False if that did not happen within {@code timeout}.
+     */
+    boolean awaitClear(String key, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (true) {
+            Lock l = ns.lock.readLock();
+            l.lock();
+            try {
+                if (!ns.isPendingRemoval(key)) {
+                    return true;
+                }
+            } finally {
+                l.unlock();
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            kick();
+            Thread.sleep(5);
+        }
+    }
+
+    private void settleInode(String source, ObjectInfo copied) {
+        CompletableFuture<Long> f = null;
+        Lock l = ns.lock.writeLock();
+        l.lock();
+        try {
+            Inode i = ns.byDataKey(source);
+            if (i != null) {
+                ns.setDataKey(i, null);
+                ns.workFinished(i);
+                if (copied != null) {
+                    i.etag = copied.etag();
+                }
+                f = log.append(NsRecord.InodeState.of(i));
+            }
+        } finally {
+            l.unlock();
+        }
+        if (f != null) {
+            f.join();
+        }
+    }
+
+    private boolean movePrefix(String source, String target) throws ObjectStoreException {
+        boolean all = true;
+        String token = null;
+        do {
+            ListPage p = store.list(new ListRequest(source, null, token, ListRequest.MAX_KEYS));
+            for (ObjectSummary s : p.objects()) {
+                all &= movePrefixKey(s, target + s.key().substring(source.length()));
+            }
+            token = p.nextContinuationToken();
+        } while (token != null);
+        return all;
+    }
+
+    /** One key of a directory move: copied unless the file there now has bytes of its own. */
+    private boolean movePrefixKey(ObjectSummary s, String newKey) throws ObjectStoreException {
+        boolean ownBytes;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode atNew = ns.byPath(newKey);
+            if (atNew != null && data != null && data.isStaged(atNew)) {
+                return false; // being written: its upload goes to newKey; the old key waits until then
+            }
+            ownBytes = atNew != null && !atNew.isDir() && atNew.dataKey == null && atNew.etag != null
+                    && ns.byDataKey(s.key()) == null;
+        } finally {
+            l.unlock();
+        }
+        if (ownBytes) {
+            store.delete(s.key());
+            return true;
+        }
+        return moveKey(s.key(), newKey, s.etag(), 0);
+    }
+
+    private void writeMarker(NsRecord.KeyOp op) throws ObjectStoreException {
+        java.util.Map<String, String> meta;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode i = ns.get(op.inodeId());
+            if (i == null || !ns.key(i).equals(op.target())) {
+                return; // removed or moved since: a later op covers it
+            }
+            meta = BucketVfs.objectMetadata(i);
+        } finally {
+            l.unlock();
+        }
+        store.put(op.target(), Payload.empty(), PutOptions.metadata(meta));
+    }
+
+    private void replaceMetadata(NsRecord.KeyOp op) throws ObjectStoreException {
+        java.util.Map<String, String> meta;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode i = ns.get(op.inodeId());
+            if (i == null || !op.ifMatch().equals(i.etag) || !ns.dataKey(i).equals(op.target())) {
+                return;
+            }
+            meta = BucketVfs.objectMetadata(i);
+        } finally {
+            l.unlock();
+        }
+        ObjectInfo info;
+        try {
+            info = store.copy(op.target(), op.target(),
+                    CopyOptions.replacingMetadata(meta).withSourceIfMatch(op.ifMatch()));
+        } catch (ObjectStoreException e) {
+            if (e.kind() == ObjectStoreException.Kind.NOT_FOUND
+                    || e.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED) {
+                return; // changed or gone since; revalidation picks that up
+            }
+            throw e;
+        }
+        CompletableFuture<Long> f = null;
+        l = ns.lock.writeLock();
+        l.lock();
+        try {
+            Inode i = ns.get(op.inodeId());
+            if (i != null && op.ifMatch().equals(i.etag)) {
+                i.etag = info.etag();
+                f = log.append(NsRecord.InodeState.of(i));
+            }
+        } finally {
+            l.unlock();
+        }
+        if (f != null) {
+            f.join();
+        }
+    }
+
+    private void finish(NsRecord.KeyOp op) {
+        CompletableFuture<Long> f;
+        Lock l = ns.lock.writeLock();
+        l.lock();
+        try {
+            NsRecord.KeyDone done = new NsRecord.KeyDone(op.opId());
+            ns.apply(done);
+            Inode i = ns.get(op.inodeId());
+            if (i != null) {
+                ns.workFinished(i);
+            }
+            f = log.append(done);
+        } finally {
+            l.unlock();
+        }
+        f.join();
+    }
+
+    /** Applies the pending move of {@code i}'s bytes now (before a write stages the file). */
+    void settle(Inode i) throws VfsException {
+        String source;
+        String target;
+        String etag;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            if (i.dataKey == null) {
+                return;
+            }
+            source = i.dataKey;
+            target = ns.key(i);
+            etag = i.etag;
+        } finally {
+            l.unlock();
+        }
+        try {
+            if (!moveKey(source, target, etag, i.id)) {
+                throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + i.name
+                        + "' is still being moved in the bucket; try again");
+            }
+        } catch (ObjectStoreException e) {
+            throw BucketProbe.io("moving " + source + " to " + target, e);
+        }
+    }
+
+    private void sleep(long millis) {
+        signal.lock();
+        try {
+            if (!kicked && !closed) {
+                wake.await(millis, TimeUnit.MILLISECONDS);
+            }
+            kicked = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            signal.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        kick();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<NsRecord.KeyOp> pendingOps() {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            return new ArrayList<>(ns.pending().values());
+        } finally {
+            l.unlock();
+        }
+    }
+}

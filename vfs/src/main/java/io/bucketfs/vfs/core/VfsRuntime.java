@@ -1,0 +1,253 @@
+package io.bucketfs.vfs.core;
+
+import io.bucketfs.backends.ObjectInfo;
+import io.bucketfs.backends.ObjectStore;
+import io.bucketfs.backends.ObjectStoreException;
+import io.bucketfs.cache.CacheSettings;
+import io.bucketfs.cache.ChunkCache;
+import io.bucketfs.cache.write.UploadListener;
+import io.bucketfs.cache.write.WriteBack;
+import io.bucketfs.cache.write.WriteBackSettings;
+import io.bucketfs.vfs.MountSettings;
+import io.bucketfs.vfs.Vfs;
+import io.bucketfs.vfs.VfsException;
+import io.bucketfs.vfs.VfsStatus;
+import io.bucketfs.vfs.journal.Journal;
+import io.bucketfs.vfs.journal.JournalSettings;
+import io.bucketfs.vfs.journal.Replay;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the mounts of one gateway share: the chunk cache and the write-back stager on the cache disk, and a
+ * metadata journal per mount in the durable state directory. Opening it replays every journal, then recovers the
+ * stager (uploading what was acknowledged but not yet uploaded), then starts the background work.
+ *
+ * <pre>
+ *   stateDir/journal/&lt;storeId&gt;/    one journal per mount (durable disk)
+ *   cacheDir/chunks/                 the chunk cache
+ *   cacheDir/staging/                staged writes
+ * </pre>
+ */
+public final class VfsRuntime implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VfsRuntime.class);
+
+    /** What one mount needs: its settings and its bucket. */
+    public record MountSpec(MountSettings settings, ObjectStore store) {
+        public MountSpec {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(store, "store");
+        }
+    }
+
+    private final Path stateDir;
+    private final ChunkCache cache;
+    private final JournalSettings journalSettings;
+    private final AtomicReference<WriteBack> writeBack = new AtomicReference<>();
+    private final Map<String, BucketVfs> mounts = new LinkedHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+
+    private VfsRuntime(Path stateDir, ChunkCache cache, JournalSettings journalSettings, Clock clock) {
+        this.stateDir = stateDir;
+        this.cache = cache;
+        this.journalSettings = journalSettings;
+        this.clock = clock;
+        this.timer = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "bucketfs-vfs-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the runtime with its mounts (more can be added later with {@link #addMount}). */
+    public static VfsRuntime open(Path stateDir, Path cacheDir, CacheSettings cacheSettings,
+                                  WriteBackSettings writeSettings, JournalSettings journalSettings,
+                                  Iterable<MountSpec> specs) throws IOException {
+        ChunkCache cache = ChunkCache.open(cacheDir.resolve("chunks"), cacheSettings);
+        VfsRuntime rt = new VfsRuntime(stateDir, cache, journalSettings, Clock.systemUTC());
+        try {
+            for (MountSpec m : specs) {
+                rt.mounts.put(m.settings().storeId(), rt.replay(m));
+            }
+            rt.writeBack.set(WriteBack.open(cacheDir.resolve("staging"), writeSettings, rt::storeOf, rt::readBase,
+                    rt.listener()));
+            for (BucketVfs v : rt.mounts.values()) {
+                v.start();
+            }
+            rt.timer.scheduleWithFixedDelay(rt::snapshots, 10, 10, TimeUnit.SECONDS);
+            return rt;
+        } catch (IOException | RuntimeException e) {
+            rt.close();
+            throw e;
+        }
+    }
+
+    /** Adds a mount to a running gateway (its journal is replayed). */
+    public synchronized Vfs addMount(MountSpec spec) throws IOException {
+        if (mounts.containsKey(spec.settings().storeId())) {
+            throw new IllegalArgumentException("mount: '" + spec.settings().storeId() + "' exists");
+        }
+        BucketVfs v = replay(spec);
+        mounts.put(spec.settings().storeId(), v);
+        v.start();
+        return v;
+    }
+
+    /** The VFS of a mount, or null. */
+    public synchronized Vfs mount(String storeId) {
+        return mounts.get(storeId);
+    }
+
+    public ChunkCache cache() {
+        return cache;
+    }
+
+    public WriteBack writeBack() {
+        return writeBack.get();
+    }
+
+    private BucketVfs replay(MountSpec spec) throws IOException {
+        MountSettings m = spec.settings();
+        Path dir = stateDir.resolve("journal").resolve(m.storeId());
+        Files.createDirectories(dir);
+        Namespace ns = new Namespace(m.prefix(), clock.instant(), m.defaultDirMode(), m.defaultUid(), m.defaultGid());
+        Journal journal = Journal.open(dir, journalSettings, Replay.of((lsn, in) -> {
+            DataInputStream d = new DataInputStream(in);
+            int n = d.readInt();
+            for (int k = 0; k < n; k++) {
+                byte[] b = new byte[d.readInt()];
+                d.readFully(b);
+                ns.apply(NsRecord.decode(b));
+            }
+        }, (lsn, payload) -> ns.apply(NsRecord.decode(payload))));
+        LOG.info("mount {}: journal replayed ({}), {} inodes, {} pending bucket operations", m.storeId(),
+                journal.replayStats(), ns.size(), ns.pending().size());
+        MetaLog log = new MetaLog(journal);
+        if (ns.generation() == 0) {
+            long gen = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
+            NsRecord.Epoch e = new NsRecord.Epoch(gen);
+            ns.apply(e);
+            journal.appendAndWait(NsRecord.encode(e));
+            journal.appendAndWait(NsRecord.encode(NsRecord.InodeState.of(ns.root())));
+        }
+        FileData data = new FileData(m.storeId(), spec.store(), cache, writeBack::get, ns, m, timer);
+        return new BucketVfs(spec.store(), m, ns, log, data, clock);
+    }
+
+    private ObjectStore storeOf(String storeId) {
+        BucketVfs v = mounts.get(storeId);
+        return v == null ? null : v.data().store();
+    }
+
+    private int readBase(String storeId, String key, String etag, long offset, ByteBuffer dst) throws IOException {
+        BucketVfs v = mounts.get(storeId);
+        if (v == null) {
+            throw new ObjectStoreException(ObjectStoreException.Kind.NOT_FOUND, "no mount " + storeId);
+        }
+        return v.data().readBase(key, etag, offset, dst);
+    }
+
+    private UploadListener listener() {
+        return new UploadListener() {
+            @Override
+            public void onUploaded(String storeId, String key, ObjectInfo info) {
+                BucketVfs v = mounts.get(storeId);
+                if (v != null) {
+                    v.data().uploaded(key, info, v.log());
+                }
+            }
+
+            @Override
+            public void onConflict(String storeId, String key, String conflictKey) {
+                BucketVfs v = mounts.get(storeId);
+                if (v != null) {
+                    v.data().conflicted(key, conflictKey);
+                }
+            }
+
+            @Override
+            public void onFailed(String storeId, String key, ObjectStoreException failure) {
+                LOG.warn("upload of {} to {} failed ({}); the data stays staged and is retried", key, storeId,
+                        failure.getMessage());
+            }
+        };
+    }
+
+    private void snapshots() {
+        for (BucketVfs v : mounts.values()) {
+            try {
+                v.snapshotIfDue();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("journal snapshot of mount {} failed", v.mount().storeId(), e);
+            }
+        }
+    }
+
+    /**
+     * The {@code bucketfs sync} barrier: returns when every write acknowledged before the call is in the bucket
+     * and every namespace change has been applied to it.
+     */
+    public void sync(long timeout, TimeUnit unit) throws VfsException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        try {
+            for (BucketVfs v : mounts.values()) {
+                v.data().commitAllLocal();
+            }
+            writeBack.get().barrier().get(timeout, unit);
+            for (BucketVfs v : mounts.values()) {
+                long left = deadline - System.nanoTime();
+                if (!v.mover().awaitIdle(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    throw new VfsException(VfsStatus.IO_ERROR, "bucket work of " + v.mount().storeId()
+                            + " did not finish in time");
+                }
+            }
+            writeBack.get().barrier().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VfsException(VfsStatus.IO_ERROR, "interrupted during sync");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new VfsException(VfsStatus.IO_ERROR, "sync did not complete: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        for (BucketVfs v : mounts.values()) {
+            v.stop();
+        }
+        WriteBack wb = writeBack.get();
+        if (wb != null) {
+            wb.close();
+        }
+        for (BucketVfs v : mounts.values()) {
+            try {
+                v.closeJournal();
+            } catch (IOException e) {
+                LOG.error("closing the journal of mount {} failed", v.mount().storeId(), e);
+            }
+        }
+        try {
+            cache.close();
+        } catch (IOException e) {
+            LOG.error("closing the cache failed", e);
+        }
+    }
+}
