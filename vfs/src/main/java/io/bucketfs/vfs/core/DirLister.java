@@ -67,6 +67,7 @@ final class DirLister {
     /** The child {@code name} of {@code d}: known, or learned from the bucket now; null if there is none. */
     Inode child(Inode d, String name) throws VfsException {
         String key;
+        List<NsRecord.KeyOp> pendingBefore;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
@@ -81,6 +82,7 @@ final class DirLister {
             if (ns.isPendingRemoval(key)) {
                 return null;
             }
+            pendingBefore = ns.pendingSnapshot();
         } finally {
             l.unlock();
         }
@@ -98,7 +100,8 @@ final class DirLister {
             if (id != null) {
                 return ns.get(id);
             }
-            if (ns.get(d.id) == null || ns.isPendingRemoval(foundKey)) {
+            if (ns.get(d.id) == null || ns.isPendingRemoval(foundKey)
+                    || Namespace.removes(pendingBefore, foundKey)) {
                 return null; // on its way out of the bucket (removed or renamed here)
             }
             made = learn(d, name, found.type(), found.info(), found.marker());

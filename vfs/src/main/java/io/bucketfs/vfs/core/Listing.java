@@ -44,6 +44,8 @@ final class Listing {
     private String lastName;
     /** The namespace's work counter when the bucket page being merged was requested. */
     private long pageStartedAt;
+    /** Bucket work pending when that page was requested: what it removes may still be in the page. */
+    private List<NsRecord.KeyOp> pendingAtStart = List.of();
 
     Listing(DirLister owner, Inode dir, long verifier) {
         this.owner = owner;
@@ -91,6 +93,13 @@ final class Listing {
     private void fill() throws VfsException {
         if (!bucketDone) {
             pageStartedAt = owner.ns().workDone();
+            Lock r = owner.ns().lock.readLock();
+            r.lock();
+            try {
+                pendingAtStart = owner.ns().pendingSnapshot();
+            } finally {
+                r.unlock();
+            }
         }
         List<Item> items = bucketDone ? List.of() : nextBucketPage();
         CompletableFuture<Long> durable = null;
@@ -184,7 +193,7 @@ final class Listing {
         Inode i = id == null ? null : owner.ns().get(id);
         if (i == null) {
             String key = prefix + it.name + (it.type == FileType.DIRECTORY ? "/" : "");
-            if (owner.ns().isPendingRemoval(key)) {
+            if (owner.ns().isPendingRemoval(key) || Namespace.removes(pendingAtStart, key)) {
                 return;
             }
             i = owner.learnFromListing(dir, it.name, it.type, it.summary);

@@ -214,7 +214,17 @@ final class Namespace {
      * directory being moved away. Such keys are hidden from lookups and listings.
      */
     boolean isPendingRemoval(String key) {
-        for (NsRecord.KeyOp op : pending.values()) {
+        return removes(pending.values(), key);
+    }
+
+    /** The pending work as it is now (for a listing that must judge later what it saw then). */
+    List<NsRecord.KeyOp> pendingSnapshot() {
+        return new ArrayList<>(pending.values());
+    }
+
+    /** Whether any of {@code ops} deletes {@code key} or moves it away. */
+    static boolean removes(Iterable<NsRecord.KeyOp> ops, String key) {
+        for (NsRecord.KeyOp op : ops) {
             if (op.source() == null) {
                 continue;
             }
