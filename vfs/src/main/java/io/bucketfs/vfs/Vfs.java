@@ -40,6 +40,11 @@ import java.nio.ByteBuffer;
  * the journal (copy + delete per key, idempotent, resumed after a crash); until a key is moved, reads are served
  * from its old key.
  *
+ * <h2>Opens and locks</h2>
+ * Reads and writes take a handle, not an open: NFSv3 has no opens. Opens, share modes and byte-range locks live in
+ * {@link #locks()}; whether I/O honours byte-range locks (SMB: mandatory) is the frontend's call
+ * ({@code LockManager.checkIo}).
+ *
  * <h2>Hard links</h2>
  * Not supported: {@link #link} always fails with {@link VfsStatus#NOT_SUPPORTED} (one object per file leaves no
  * place for a second name of the same data); every file has {@code nlink == 1}.
@@ -125,4 +130,13 @@ public interface Vfs {
 
     /** The write verifier of this gateway run (changes at every start). */
     long writeVerifier();
+
+    /**
+     * The lock manager of this mount, keyed by {@link FileHandle#fileId()}: byte-range locks, share reservations
+     * (NFSv4 OPEN share_access/share_deny and SMB CREATE ShareAccess both map onto them) and leases, shared by every
+     * protocol so that an NFS lock blocks a conflicting SMB lock and the reverse. Frontends open a share reservation
+     * before they use a file and close it after; {@link #remove} and {@link #rename} refuse with
+     * {@link VfsStatus#SHARE_VIOLATION} a file that an open denies DELETE on.
+     */
+    io.bucketfs.vfs.lock.LockManager locks();
 }

@@ -97,6 +97,15 @@ final class Staged {
     boolean retired;
     /** The file was removed ({@link #discard}): nothing more is uploaded and it retires when idle. */
     boolean discarded;
+    /** Set once retired (read without the lock by a successor). */
+    volatile boolean gone;
+    /**
+     * A discarded staged file that held this file's key when it was retargeted onto it: its upload in flight must
+     * end before this file uploads to the key. Guarded by the write-back's table lock (set once).
+     */
+    volatile Staged predecessor;
+    /** The file retargeted onto this discarded file's key; scheduled when this one retires. */
+    volatile Staged successor;
     boolean jobActive;
     boolean forceUpload;
     int failures;
@@ -402,6 +411,9 @@ final class Staged {
         if (retired || discarded) {
             return false;
         }
+        if (predecessor != null && !predecessor.gone) {
+            return false; // the removed file's last upload to this key is still on its way
+        }
         if (!retargets.isEmpty()) {
             return true;
         }
@@ -492,7 +504,12 @@ final class Staged {
             writeManifest(rec, seq);
         } catch (IOException e) {
             // the object is in the bucket; a recovery from the older manifest re-uploads over it (own tag)
-            LOG.error("staged file {} ({}): cannot record upload in manifest: {}", id, rec.key(), e.toString());
+            if (wb.isClosed()) {
+                LOG.debug("staged file {} ({}): shutdown interrupted recording the upload; the next start redoes it",
+                        id, rec.key());
+            } else {
+                LOG.error("staged file {} ({}): cannot record upload in manifest", id, rec.key(), e);
+            }
         }
         return done;
     }

@@ -249,6 +249,11 @@ public final class WriteBack implements Closeable {
         return CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]));
     }
 
+    /** Whether {@link #close} has begun. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Current counters. */
     public WriteBackStats stats() {
         long dirty = 0;
@@ -482,7 +487,23 @@ public final class WriteBack implements Closeable {
         synchronized (tableLock) {
             Staged other = table.get(tableKey(s.storeId, newKey));
             if (other != null && other != s) {
-                throw new IllegalStateException("key " + newKey + " has a staged file of its own");
+                boolean replaceable;
+                other.lock.lock();
+                try {
+                    replaceable = other.discarded;
+                } finally {
+                    other.lock.unlock();
+                }
+                if (!replaceable) {
+                    throw new IllegalStateException("key " + newKey + " has a staged file of its own");
+                }
+                // a removed file's last upload may still be in flight: this file uploads after it retired
+                table.remove(tableKey(s.storeId, newKey), other);
+                s.predecessor = other;
+                other.successor = s;
+                if (other.gone) {
+                    s.predecessor = null;
+                }
             }
             s.lock.lock();
             try {
@@ -536,6 +557,11 @@ public final class WriteBack implements Closeable {
             all.remove(s);
             s.deleteFiles();
             budget.release(s.allocated.total());
+            s.gone = true;
+            Staged next = s.successor;
+            if (next != null) {
+                scheduleUpload(next, true);
+            }
         }
     }
 

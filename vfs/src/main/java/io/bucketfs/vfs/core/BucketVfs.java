@@ -51,6 +51,7 @@ public final class BucketVfs implements Vfs {
     private final FileData data;
     private final Clock clock;
     private final long writeVerifier;
+    private final io.bucketfs.vfs.lock.LockManager locks;
 
     BucketVfs(ObjectStore store, MountSettings mount, Namespace ns, MetaLog log, FileData data, Clock clock) {
         this.mount = mount;
@@ -62,6 +63,8 @@ public final class BucketVfs implements Vfs {
         this.mover = new Mover(store, ns, log);
         this.lister = new DirLister(store, mount, ns, log, probe, clock, data);
         this.writeVerifier = clock.millis() ^ System.nanoTime();
+        this.locks = new io.bucketfs.vfs.lock.LockManager(new io.bucketfs.vfs.lock.InMemoryLockStore(),
+                data.lockTimer(), java.time.Duration.ofMillis(io.bucketfs.vfs.lock.LockManager.DEFAULT_BREAK_TIMEOUT_MILLIS));
         data.onOldKey(this::deleteOldKey);
         data.bind(mover, i -> {
             i.validatedAt = 0;
@@ -122,6 +125,18 @@ public final class BucketVfs implements Vfs {
     @Override
     public long writeVerifier() {
         return writeVerifier;
+    }
+
+    @Override
+    public io.bucketfs.vfs.lock.LockManager locks() {
+        return locks;
+    }
+
+    /** SHARE_VIOLATION if an open denies DELETE on {@code i} (remove, rename away, rename over). */
+    private void requireDeletable(Inode i) throws VfsException {
+        if (!locks.canDelete(i.id)) {
+            throw new VfsException(VfsStatus.SHARE_VIOLATION, "'" + i.name + "' is open without delete sharing");
+        }
     }
 
     // ------------------------------------------------------------------------------------------ attributes
@@ -525,6 +540,7 @@ public final class BucketVfs implements Vfs {
         if (victim.isDir()) {
             lister.requireEmpty(victim);
         }
+        requireDeletable(victim);
         CompletableFuture<Long> durable;
         Lock l = ns.lock.writeLock();
         l.lock();
@@ -573,6 +589,10 @@ public final class BucketVfs implements Vfs {
         Inode dst = lister.child(to, toName);
         if (dst != null && dst.id == src.id) {
             return;
+        }
+        requireDeletable(src);
+        if (dst != null) {
+            requireDeletable(dst);
         }
         if (dst != null && dst.isDir()) {
             if (!src.isDir()) {

@@ -96,6 +96,11 @@ final class FileData {
         return writeBackRef.get();
     }
 
+    /** A lock timer on the mount's scheduler (lease break timeouts). */
+    io.bucketfs.vfs.lock.LockTimer lockTimer() {
+        return io.bucketfs.vfs.lock.LockTimer.of(timer);
+    }
+
     /** Who deletes the old key of a renamed file whose earlier upload had already reached it. */
     void onOldKey(java.util.function.BiConsumer<String, Long> deleter) {
         this.oldKeyDeleter = deleter;
@@ -259,8 +264,9 @@ final class FileData {
         if (r != null) {
             r.close();
         }
-        if (o != null) {
-            o.file.discard();
+        StagedFile f = o != null ? o.file : (i.isDir() ? null : wb().attach(storeId, ns.key(i)));
+        if (f != null) {
+            f.discard(); // also when our handle went idle but the stager still holds the bytes
         }
     }
 

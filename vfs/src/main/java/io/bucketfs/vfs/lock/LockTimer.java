@@ -21,7 +21,7 @@ public interface LockTimer {
     }
 
     /** A timer on an executor the caller owns (and shuts down). */
-    static LockTimer of(ScheduledExecutorService executor) {
+    public static LockTimer of(ScheduledExecutorService executor) {
         return (delay, task) -> {
             ScheduledFuture<?> f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);

@@ -473,6 +473,28 @@ public abstract class VfsContractTest {
         assertEquals("OURSinal", object(conflicts.get(0)));
     }
 
+    @Test
+    void sharesAndLocksHoldAcrossProtocolsAndGuardDeletes() throws Exception {
+        FileHandle h = newFile("locked", "0123456789");
+        var locks = vfs.locks();
+        var smbOpen = new io.bucketfs.vfs.lock.LockOwner("smb", "open-1");
+        var nfsOwner = new io.bucketfs.vfs.lock.LockOwner("nfs", "client-1/owner-1");
+        var share = locks.openShare(h.fileId(), smbOpen, java.util.EnumSet.of(io.bucketfs.vfs.lock.ShareAccess.READ),
+                java.util.EnumSet.of(io.bucketfs.vfs.lock.ShareAccess.DELETE)).get(5, TimeUnit.SECONDS);
+        assertEquals(io.bucketfs.vfs.lock.LockStatus.GRANTED, share.status());
+        assertStatus(VfsStatus.SHARE_VIOLATION, () -> vfs.remove(ROOT, vfs.root(), "locked"));
+        assertStatus(VfsStatus.SHARE_VIOLATION, () -> vfs.rename(ROOT, vfs.root(), "locked", vfs.root(), "moved"));
+        var posix = locks.lock(h.fileId(), nfsOwner, io.bucketfs.vfs.lock.LockFlavor.POSIX,
+                io.bucketfs.vfs.lock.LockType.WRITE, 0, 5, false).get(5, TimeUnit.SECONDS);
+        assertEquals(io.bucketfs.vfs.lock.LockStatus.GRANTED, posix.status());
+        var smbLock = locks.lock(h.fileId(), smbOpen, io.bucketfs.vfs.lock.LockFlavor.SMB,
+                io.bucketfs.vfs.lock.LockType.READ, 2, 2, false).get(5, TimeUnit.SECONDS);
+        assertEquals(io.bucketfs.vfs.lock.LockStatus.DENIED, smbLock.status(), "an NFS lock blocks an SMB lock");
+        locks.close(h.fileId(), share.reservation().orElseThrow().id());
+        vfs.remove(ROOT, vfs.root(), "locked");
+        assertStatus(VfsStatus.NOT_FOUND, () -> vfs.lookup(ROOT, vfs.root(), "locked"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     protected FileHandle newFile(String name, String content) throws VfsException {
