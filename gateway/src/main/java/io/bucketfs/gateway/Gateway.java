@@ -31,6 +31,7 @@ public final class Gateway implements AutoCloseable {
     private FileChannel lockChannel;
     private FileLock lock;
     private ObjectStore defaultBucket;
+    private io.bucketfs.vfs.core.VfsRuntime vfs;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -47,7 +48,16 @@ public final class Gateway implements AutoCloseable {
             long objects = g.defaultBucket.list(ListRequest.flat("")).objects().size();
             LOG.info("default bucket {} ({}{} objects)", g.defaultBucket.describe(), objects >= ListRequest.MAX_KEYS
                     ? "at least " : "", objects);
-            LOG.info("cache directory {}", config.cacheDir());
+            long t0 = System.nanoTime();
+            g.vfs = io.bucketfs.vfs.core.VfsRuntime.open(config.stateDir(), config.cacheDir(),
+                    io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
+                    io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
+                    io.bucketfs.vfs.journal.JournalSettings.defaults(),
+                    java.util.List.of(new io.bucketfs.vfs.core.VfsRuntime.MountSpec(
+                            io.bucketfs.vfs.MountSettings.defaults(GatewayConfig.DEFAULT_BUCKET), g.defaultBucket)));
+            LOG.info("mount {} ready in {} ms; cache {} of {} in {}", GatewayConfig.DEFAULT_BUCKET,
+                    (System.nanoTime() - t0) / 1_000_000, Sizes.format(g.vfs.cache().stats().usedBytes()),
+                    Sizes.format(config.cacheSize()), config.cacheDir());
             return g;
         } catch (IOException | RuntimeException e) {
             g.close();
@@ -61,6 +71,11 @@ public final class Gateway implements AutoCloseable {
 
     public ObjectStore defaultBucket() {
         return defaultBucket;
+    }
+
+    /** The VFS of the mounts (the default one: {@link GatewayConfig#DEFAULT_BUCKET}). */
+    public io.bucketfs.vfs.core.VfsRuntime vfs() {
+        return vfs;
     }
 
     /** Blocks until {@link #close()} is called (by the shutdown hook on SIGTERM/SIGINT). */
@@ -92,6 +107,10 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (vfs != null) {
+            vfs.close();
+            vfs = null;
+        }
         if (defaultBucket != null) {
             defaultBucket.close();
         }

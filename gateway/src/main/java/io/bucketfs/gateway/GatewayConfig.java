@@ -8,9 +8,13 @@ import java.util.Objects;
  *
  * @param dataDir  durable state: the lock file, the embedded default bucket ({@code buckets/default}), later the
  *                 metadata journal and the configuration
- * @param cacheDir the cache tier (the NVMe mount on the appliance); may be wiped while the gateway is stopped
+ * @param cacheDir the cache tier (the NVMe mount on the appliance): the chunk cache and staged writes
+ * @param cacheSize bytes the chunk cache may hold
  */
-public record GatewayConfig(Path dataDir, Path cacheDir) {
+public record GatewayConfig(Path dataDir, Path cacheDir, long cacheSize) {
+
+    /** The cache size when none is given. */
+    public static final long DEFAULT_CACHE_SIZE = 10L << 30;
 
     /** The name of the embedded default bucket and of the mount that exports it. */
     public static final String DEFAULT_BUCKET = "default";
@@ -19,6 +23,18 @@ public record GatewayConfig(Path dataDir, Path cacheDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         dataDir = dataDir.toAbsolutePath().normalize();
         cacheDir = cacheDir == null ? dataDir.resolve("cache") : cacheDir.toAbsolutePath().normalize();
+        if (cacheSize <= 0) {
+            throw new IllegalArgumentException("cache-size: must be more than 0");
+        }
+    }
+
+    public GatewayConfig(Path dataDir, Path cacheDir) {
+        this(dataDir, cacheDir, DEFAULT_CACHE_SIZE);
+    }
+
+    /** The metadata journals and other durable VFS state. */
+    public Path stateDir() {
+        return dataDir.resolve("state");
     }
 
     /** The directory holding the embedded local buckets. */

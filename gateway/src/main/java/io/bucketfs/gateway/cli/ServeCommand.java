@@ -24,12 +24,18 @@ public final class ServeCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "The cache tier (NVMe on the appliance) (default: DATA_DIR/cache).")
+            description = "The cache tier (NVMe on the appliance): chunk cache and staged writes "
+                    + "(default: DATA_DIR/cache).")
     Path cacheDir;
+
+    @Option(names = "--cache-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "How much the chunk cache may hold, e.g. 500GB or 2TiB (default: 10GiB).")
+    Long cacheSize;
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig config = new GatewayConfig(dataDir != null ? dataDir : defaultDataDir(), cacheDir);
+        GatewayConfig config = new GatewayConfig(dataDir != null ? dataDir : defaultDataDir(), cacheDir,
+                cacheSize != null ? cacheSize : GatewayConfig.DEFAULT_CACHE_SIZE);
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
