@@ -71,6 +71,8 @@ final class FileData {
     private final Map<Long, CachedReader> readers = new ConcurrentHashMap<>();
     /** Sizes of base versions the stager may read ((key, etag) → size). */
     private final Map<String, Long> baseSizes = new ConcurrentHashMap<>();
+    /** Inodes whose last upload became a conflict copy, until a commit reports it. */
+    private final Map<Long, String> conflicts = new ConcurrentHashMap<>();
     private Mover mover;
     private Revalidator revalidator;
     private java.util.function.BiConsumer<String, Long> oldKeyDeleter = (k, id) -> { };
@@ -254,6 +256,11 @@ final class FileData {
         } catch (TimeoutException e) {
             throw new VfsException(VfsStatus.IO_ERROR, "the upload of '" + i.name + "' did not finish in "
                     + UPLOAD_WAIT + "; it stays staged and is retried");
+        }
+        String copy = durability == MountSettings.Durability.OBJECT_STORE ? conflicts.remove(i.id) : null;
+        if (copy != null) {
+            throw new VfsException(VfsStatus.CONFLICT, "'" + i.name + "' was changed in the bucket meanwhile; "
+                    + "this write was saved as '" + copy + "'");
         }
     }
 
@@ -465,6 +472,7 @@ final class FileData {
         try {
             Inode i = ns.byPath(key);
             if (i != null) {
+                conflicts.put(i.id, conflictKey);
                 Open o = staged.remove(i.id);
                 if (o != null) {
                     try {
@@ -474,7 +482,6 @@ final class FileData {
                     }
                 }
                 i.validatedAt = 0; // the next access reads the bucket's version
-                i.etag = i.etag == null ? null : i.etag;
             }
         } finally {
             l.unlock();

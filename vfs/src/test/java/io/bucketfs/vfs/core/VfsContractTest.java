@@ -495,6 +495,21 @@ public abstract class VfsContractTest {
         assertStatus(VfsStatus.NOT_FOUND, () -> vfs.lookup(ROOT, vfs.root(), "locked"));
     }
 
+    @Test
+    void anObjectStoreCommitReportsTheConflict() throws Exception {
+        runtime.close();
+        settings = settings.withDurability(MountSettings.Durability.OBJECT_STORE);
+        start();
+        store.put("contested", Payload.ofBytes(bytes("base")), PutOptions.NONE);
+        FileHandle h = vfs.lookup(ROOT, vfs.root(), "contested").handle();
+        assertEquals("base", readAll(h));
+        vfs.write(ROOT, h, 0, buf("MINE"), Stability.UNSTABLE);
+        store.put("contested", Payload.ofBytes(bytes("other writer")), PutOptions.NONE);
+        assertStatus(VfsStatus.CONFLICT, () -> vfs.commit(ROOT, h));
+        assertEquals("other writer", object("contested"));
+        assertTrue(keys("").stream().anyMatch(k -> k.startsWith("contested.bucketfs-conflict-")), keys("").toString());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     protected FileHandle newFile(String name, String content) throws VfsException {
