@@ -41,23 +41,6 @@ final class Staged {
     static final String TAG = "bucketfs-staged";
     private static final int FILL_CHUNK = 1 << 20;
 
-    /** The content as of the last commit, which is what the manifest describes. */
-    record View(RangeSet extents, long size, long baseLimit, Map<String, String> metadata, String contentType) {
-        static final View EMPTY = new View(new RangeSet(), 0, 0, Map.of(), null);
-    }
-
-    /** A retarget waiting for the upload in flight to end. */
-    static final class Retarget {
-        final String oldKey;
-        final CompletableFuture<Boolean> result = new CompletableFuture<>();
-        boolean wroteOld;
-
-        Retarget(String oldKey, boolean wroteOld) {
-            this.oldKey = oldKey;
-            this.wroteOld = wroteOld;
-        }
-    }
-
     final WriteBack wb;
     final String id;
     final String storeId;
@@ -452,9 +435,6 @@ final class Staged {
         }
     }
 
-    /** The outcome of one upload; {@code info} is the object written (at {@code key} or the conflict key). */
-    record Outcome(ObjectInfo info, String conflictKey, ObjectInfo adopted) {
-    }
 
     /**
      * Applies a finished upload: rebase onto the uploaded object, next condition IF_MATCH its ETag, generations,
@@ -679,10 +659,8 @@ final class Staged {
 
     /** Builds and writes the manifest now (after a multipart upload was created, or a retarget). */
     /**
-     * The file was removed: every generation not yet uploaded is dropped, the manifest is deleted at once (so a
-     * crash cannot bring the file back), waiters and retargets complete, and a multipart upload being written is
-     * returned for the caller to abort. An upload already in flight ends normally (the VFS deletes the key after
-     * the file retired).
+     * The file was removed: generations not yet uploaded are dropped, the manifest goes at once (a crash cannot
+     * bring the file back), waiters and retargets complete; returns a multipart upload to abort, or null.
      */
     MultipartUpload discard() {
         List<CompletableFuture<Void>> wake = new ArrayList<>();

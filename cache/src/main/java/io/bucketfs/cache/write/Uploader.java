@@ -152,12 +152,12 @@ final class Uploader {
      * this staged file uploaded before (its {@link Staged#TAG}, after a crash), returns it as adopted (the caller
      * uploads again over it); else writes the snapshot to a new conflict key (create-only) and returns that.
      */
-    Staged.Outcome upload(Staged s, Snapshot snap) throws ObjectStoreException {
+    Outcome upload(Staged s, Snapshot snap) throws ObjectStoreException {
         ObjectStore store = wb.store(s.storeId);
         abortOrphan(s);
         PutOptions opts = s.putOptions(snap.metadata, snap.contentType, snap.condition);
         try {
-            return new Staged.Outcome(send(store, s, snap, snap.key, opts, snap.parts), null, null);
+            return new Outcome(send(store, s, snap, snap.key, opts, snap.parts), null, null);
         } catch (ObjectStoreException e) {
             boolean failedCondition = e.kind() == Kind.PRECONDITION_FAILED
                     || (e.kind() == Kind.NOT_FOUND && snap.condition.kind() == WriteCondition.Kind.IF_MATCH);
@@ -171,14 +171,14 @@ final class Uploader {
         boolean triedThatVersion = snap.condition.kind() == WriteCondition.Kind.IF_MATCH && head != null
                 && head.etag().equals(snap.condition.etag());
         if (head != null && s.id.equals(head.userMetadata().get(Staged.TAG)) && !triedThatVersion) {
-            return new Staged.Outcome(null, null, head);
+            return new Outcome(null, null, head);
         }
         String stamp = STAMP.format(Instant.now());
         PutOptions createOnly = s.putOptions(snap.metadata, snap.contentType, WriteCondition.CREATE_ONLY);
         for (int i = 0; ; i++) {
             String conflictKey = snap.key + CONFLICT_INFIX + stamp + (i == 0 ? "" : "-" + i);
             try {
-                return new Staged.Outcome(send(store, s, snap, conflictKey, createOnly, null), conflictKey, null);
+                return new Outcome(send(store, s, snap, conflictKey, createOnly, null), conflictKey, null);
             } catch (ObjectStoreException e) {
                 if (e.kind() != Kind.PRECONDITION_FAILED || i >= MAX_CONFLICT_NAMES) {
                     throw e;

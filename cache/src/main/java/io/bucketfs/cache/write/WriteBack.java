@@ -376,7 +376,7 @@ public final class WriteBack implements Closeable {
                     maybeRetire(s);
                     return;
                 }
-                Staged.Outcome o = uploader.upload(s, snap);
+                Outcome o = uploader.upload(s, snap);
                 List<CompletableFuture<Void>> done = s.uploadEnded(snap, o);
                 if (o.adopted() == null) {
                     tell(s, snap, o); // before the commits complete: the VFS learns the ETag or conflict first
@@ -392,7 +392,7 @@ public final class WriteBack implements Closeable {
         }
     }
 
-    private void tell(Staged s, Snapshot snap, Staged.Outcome o) {
+    private void tell(Staged s, Snapshot snap, Outcome o) {
         try {
             if (o.conflictKey() != null) {
                 conflicts.incrementAndGet();
@@ -440,22 +440,7 @@ public final class WriteBack implements Closeable {
      * readers that must see bytes still on their way to the bucket.
      */
     public StagedFile attach(String storeId, String key) {
-        synchronized (tableLock) {
-            Staged s = table.get(tableKey(storeId, key));
-            if (s == null) {
-                return null;
-            }
-            s.lock.lock();
-            try {
-                if (s.retired) {
-                    return null;
-                }
-                s.handles++;
-                return new StagedFile(this, s);
-            } finally {
-                s.lock.unlock();
-            }
-        }
+        return share(storeId, key);
     }
 
     /** A handle discarded its file (see {@link StagedFile#discard}). */
@@ -482,7 +467,7 @@ public final class WriteBack implements Closeable {
     CompletableFuture<Boolean> retarget(Staged s, String newKey, WriteCondition newCondition) throws IOException {
         Objects.requireNonNull(newKey, "newKey");
         Objects.requireNonNull(newCondition, "newCondition");
-        Staged.Retarget r;
+        Retarget r;
         String oldKey;
         synchronized (tableLock) {
             Staged other = table.get(tableKey(s.storeId, newKey));
@@ -508,7 +493,7 @@ public final class WriteBack implements Closeable {
             s.lock.lock();
             try {
                 oldKey = s.key;
-                r = new Staged.Retarget(oldKey, s.uploadedToKey);
+                r = new Retarget(oldKey, s.uploadedToKey);
                 s.retargets.add(r);
                 s.key = newKey;
                 s.condition = newCondition;

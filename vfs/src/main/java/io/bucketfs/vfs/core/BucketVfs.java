@@ -174,12 +174,12 @@ public final class BucketVfs implements Vfs {
                 throw new VfsException(VfsStatus.INVALID, "ctime guard does not match");
             }
             Instant now = clock.instant();
-            checkSetattr(caller, i, changes);
+            AttrRules.checkSetattr(caller, i, changes);
             if (changes.size() != null) {
                 i.size = changes.size();
                 i.mtime = now;
             }
-            applyAttrs(i, changes, now);
+            AttrRules.apply(i, changes, now);
             i.touchChange(now);
             List<NsRecord> recs = new ArrayList<>();
             recs.add(NsRecord.InodeState.of(i));
@@ -192,55 +192,6 @@ public final class BucketVfs implements Vfs {
         MetaLog.await(durable);
         mover.kick();
         return result;
-    }
-
-    private void checkSetattr(Caller caller, Inode i, SetAttr c) throws VfsException {
-        boolean owner = caller.isRoot() || caller.uid() == i.uid;
-        if ((c.mode() != null || c.birthTime() != null || c.dosAttributes() != null) && !owner) {
-            throw new VfsException(VfsStatus.NOT_OWNER, "only the owner changes the mode of '" + i.name + "'");
-        }
-        if (c.uid() != null && c.uid() != i.uid && !caller.isRoot()) {
-            throw new VfsException(VfsStatus.NOT_OWNER, "only root changes the owner of '" + i.name + "'");
-        }
-        if (c.gid() != null && c.gid() != i.gid && !caller.isRoot() && !(owner && caller.inGroup(c.gid()))) {
-            throw new VfsException(VfsStatus.NOT_OWNER, "cannot give '" + i.name + "' to group " + c.gid());
-        }
-        boolean explicitTime = (c.atime() != null && c.atime() != SetAttr.SERVER_TIME)
-                || (c.mtime() != null && c.mtime() != SetAttr.SERVER_TIME);
-        boolean nowTime = c.atime() == SetAttr.SERVER_TIME || c.mtime() == SetAttr.SERVER_TIME;
-        if (explicitTime && !owner) {
-            throw new VfsException(VfsStatus.NOT_OWNER, "only the owner sets the times of '" + i.name + "'");
-        }
-        if (nowTime && !owner && !Permissions.has(caller, i, W)) {
-            throw new VfsException(VfsStatus.ACCESS_DENIED, "no write permission on '" + i.name + "'");
-        }
-        if (c.size() != null && !Permissions.has(caller, i, W)) {
-            throw new VfsException(VfsStatus.ACCESS_DENIED, "no write permission on '" + i.name + "'");
-        }
-    }
-
-    private static void applyAttrs(Inode i, SetAttr c, Instant now) {
-        if (c.mode() != null) {
-            i.mode = c.mode() & 07777;
-        }
-        if (c.uid() != null) {
-            i.uid = c.uid();
-        }
-        if (c.gid() != null) {
-            i.gid = c.gid();
-        }
-        if (c.atime() != null) {
-            i.atime = c.atime() == SetAttr.SERVER_TIME ? now : c.atime();
-        }
-        if (c.mtime() != null) {
-            i.mtime = c.mtime() == SetAttr.SERVER_TIME ? now : c.mtime();
-        }
-        if (c.birthTime() != null) {
-            i.btime = c.birthTime();
-        }
-        if (c.dosAttributes() != null) {
-            i.dos = c.dosAttributes() & io.bucketfs.vfs.DosAttributes.STORED;
-        }
     }
 
     /** The bucket work that makes an inode's attributes visible in object metadata. Caller holds the write lock. */
@@ -445,7 +396,7 @@ public final class BucketVfs implements Vfs {
             i.uid = a.uid() != null && caller.isRoot() ? a.uid() : caller.uid();
             i.gid = a.gid() != null ? a.gid() : ((d.mode & 02000) != 0 ? d.gid : caller.gid());
             i.atime = i.mtime = i.ctime = i.btime = now;
-            applyAttrs(i, a.withSize(null).withMode(null).withOwner(null, null), now);
+            AttrRules.apply(i, a.withSize(null).withMode(null).withOwner(null, null), now);
             i.createVerifier = verifier;
             i.symlinkTarget = target;
             i.size = target != null ? target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : 0;
