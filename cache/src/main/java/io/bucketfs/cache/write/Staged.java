@@ -663,7 +663,8 @@ final class Staged {
     /** Builds and writes the manifest now (after a multipart upload was created, or a retarget). */
     /**
      * The file was removed: every generation not yet uploaded is dropped, the manifest is deleted at once (so a
-     * crash cannot bring the file back), waiters and retargets complete, and a multipart upload being written is
+     * crash cannot bring the file back), waiters complete, retargets complete with whether their old key was
+     * written (then the VFS deletes that object, or it would outlive the file), and a multipart upload being written is
      * returned for the caller to abort. An upload already in flight ends normally (the VFS deletes the key after
      * the file retired).
      */
@@ -680,6 +681,10 @@ final class Staged {
             waiters.clear();
             rs = List.copyOf(retargets);
             retargets.clear();
+            for (Retarget r : rs) {
+                // an old key written (or being written) still holds this file's bytes: the caller deletes it
+                r.wroteOld |= snapshot != null && r.oldKey.equals(snapshot.key);
+            }
             if (parts != null && !parts.sealed) {
                 parts.broken = true;
                 if (parts.claimAbort()) {
@@ -700,7 +705,7 @@ final class Staged {
                 LOG.warn("cannot delete the manifest of discarded staged file {}: {}", id, e.toString());
             }
         }
-        rs.forEach(r -> r.result.complete(false));
+        rs.forEach(r -> r.result.complete(r.wroteOld));
         wake.forEach(f -> f.complete(null));
         return abort;
     }
