@@ -175,6 +175,9 @@ public final class BucketVfs implements Vfs {
             l.unlock();
         }
         MetaLog.await(durable);
+        if (changes.size() != null) {
+            data.commit(i, mount.durability()); // a new size is acknowledged durable, as the journal has it
+        }
         mover.kick();
         return result;
     }
@@ -404,6 +407,29 @@ public final class BucketVfs implements Vfs {
     }
 
     /**
+     * Before a file is renamed to {@code toName}: bucket work still removing a former file of that name is done
+     * (as for a new file), and the stager has finished with the key of the file it replaces, so the renamed file's
+     * bytes never share their key with staged bytes of another file. DELAY if it takes long.
+     */
+    private void awaitTargetKeyFree(Inode to, String toName, Inode dst) throws VfsException {
+        awaitKeyFree(to, toName, false);
+        if (dst == null || dst.isDir()) {
+            return;
+        }
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            key = ns.key(to) + toName;
+        } finally {
+            l.unlock();
+        }
+        if (!data.releaseKey(dst, key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new VfsException(VfsStatus.DELAY, "'" + toName + "' is still being uploaded; try again");
+        }
+    }
+
+    /**
      * Adds a new inode under {@code d} unless the name got taken meanwhile (then null). The new file's object is
      * created by the write-back stager; a directory's marker by the mover.
      */
@@ -452,8 +478,8 @@ public final class BucketVfs implements Vfs {
         MetaLog.await(durable);
         if (type == FileType.DIRECTORY) {
             mover.kick();
-        } else if (mount.durability() == MountSettings.Durability.OBJECT_STORE || type == FileType.SYMLINK) {
-            data.commit(i, mount.durability());
+        } else {
+            data.commit(i, mount.durability()); // the new object is owed to the bucket even if never written
         }
         return i;
     }
@@ -538,7 +564,6 @@ public final class BucketVfs implements Vfs {
             Permissions.requireStickyOk(caller, d, victim);
             List<NsRecord> recs = new ArrayList<>();
             String key = victim.isDir() ? ns.key(victim) : ns.dataKey(victim);
-            data.discard(victim);
             if (!victim.isDir() || victim.marker) {
                 recs.add(keyOp(NsRecord.KeyOp.Kind.DELETE, key, null, null, victim.id));
             }
@@ -553,6 +578,9 @@ public final class BucketVfs implements Vfs {
             l.unlock();
         }
         MetaLog.await(durable);
+        // only now: the stager forgets the bytes at once, so a crash before the removal was durable would have
+        // left the file in the namespace without them (its DELETE waits while the stager holds the key)
+        data.discard(victim);
         mover.kick();
     }
 
@@ -584,6 +612,8 @@ public final class BucketVfs implements Vfs {
         }
         if (src.isDir()) {
             lister.loadAll(src); // every descendant known, so each keeps reading from its old key until moved
+        } else {
+            awaitTargetKeyFree(to, toName, dst);
         }
         CompletableFuture<Long> durable = new Renamer(ns, log, data, clock, this::keyOp)
                 .rename(caller, from, fromName, src, to, toName, dst);

@@ -301,18 +301,22 @@ final class Mover implements Closeable {
 
     private void writeMarker(NsRecord.KeyOp op) throws ObjectStoreException {
         java.util.Map<String, String> meta;
+        String key;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
             Inode i = ns.get(op.inodeId());
-            if (i == null || !ns.key(i).equals(op.target())) {
-                return; // removed or moved since: a later op covers it
+            if (i == null) {
+                return; // removed since
             }
+            // moved since: the move of its old prefix, queued after this op, finds no marker there to move, so
+            // the marker goes where the directory is now
+            key = ns.key(i);
             meta = BucketVfs.objectMetadata(i);
         } finally {
             l.unlock();
         }
-        store.put(op.target(), Payload.empty(), PutOptions.metadata(meta));
+        store.put(key, Payload.empty(), PutOptions.metadata(meta));
     }
 
     private void replaceMetadata(NsRecord.KeyOp op) throws ObjectStoreException {
@@ -364,7 +368,9 @@ final class Mover implements Closeable {
             NsRecord.KeyDone done = new NsRecord.KeyDone(op.opId());
             ns.apply(done);
             Inode i = ns.get(op.inodeId());
-            if (i != null) {
+            if (i != null && op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX) {
+                ns.workFinishedTree(i); // a listing begun before the keys arrived must not drop what is below
+            } else if (i != null) {
                 ns.workFinished(i);
             }
             f = log.append(done);
