@@ -381,52 +381,10 @@ public final class BucketVfs implements Vfs {
     }
 
     /** The time a new name waits for bucket work that is still moving or deleting the old object of that name. */
-    static final long KEY_WAIT_SECONDS = 20;
+    static final long KEY_WAIT_SECONDS = Mover.KEY_WAIT_SECONDS;
 
-    /**
-     * Waits until no pending bucket work still removes {@code name}'s key in {@code d} (a file removed or renamed
-     * away a moment ago): the new file's bytes must not be deleted or moved by that work. DELAY if it takes long.
-     */
     private void awaitKeyFree(Inode d, String name, boolean dir) throws VfsException {
-        String key;
-        Lock l = ns.lock.readLock();
-        l.lock();
-        try {
-            key = ns.key(d) + name + (dir ? "/" : "");
-        } finally {
-            l.unlock();
-        }
-        try {
-            if (!mover.awaitClear(key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new VfsException(VfsStatus.DELAY, "'" + name + "' is still being removed from the bucket");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VfsException(VfsStatus.DELAY, "interrupted");
-        }
-    }
-
-    /**
-     * Before a file is renamed to {@code toName}: bucket work still removing a former file of that name is done
-     * (as for a new file), and the stager has finished with the key of the file it replaces, so the renamed file's
-     * bytes never share their key with staged bytes of another file. DELAY if it takes long.
-     */
-    private void awaitTargetKeyFree(Inode to, String toName, Inode dst) throws VfsException {
-        awaitKeyFree(to, toName, false);
-        if (dst == null || dst.isDir()) {
-            return;
-        }
-        String key;
-        Lock l = ns.lock.readLock();
-        l.lock();
-        try {
-            key = ns.key(to) + toName;
-        } finally {
-            l.unlock();
-        }
-        if (!data.releaseKey(dst, key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-            throw new VfsException(VfsStatus.DELAY, "'" + toName + "' is still being uploaded; try again");
-        }
+        mover.awaitNameFree(d, name, dir);
     }
 
     /**
@@ -613,7 +571,7 @@ public final class BucketVfs implements Vfs {
         if (src.isDir()) {
             lister.loadAll(src); // every descendant known, so each keeps reading from its old key until moved
         } else {
-            awaitTargetKeyFree(to, toName, dst);
+            mover.awaitTargetKeyFree(to, toName, dst);
         }
         CompletableFuture<Long> durable = new Renamer(ns, log, data, clock, this::keyOp)
                 .rename(caller, from, fromName, src, to, toName, dst);

@@ -242,6 +242,55 @@ final class Mover implements Closeable {
         }
     }
 
+    /** The time a new name waits for bucket work that is still moving or deleting the old object of that name. */
+    static final long KEY_WAIT_SECONDS = 20;
+
+    /**
+     * Waits until no pending bucket work still removes {@code name}'s key in {@code d} (a file removed or renamed
+     * away a moment ago): the new file's bytes must not be deleted or moved by that work. DELAY if it takes long.
+     */
+    void awaitNameFree(Inode d, String name, boolean dir) throws VfsException {
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            key = ns.key(d) + name + (dir ? "/" : "");
+        } finally {
+            l.unlock();
+        }
+        try {
+            if (!awaitClear(key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + name + "' is still being removed from the bucket");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "interrupted");
+        }
+    }
+
+    /**
+     * Before a file is renamed to {@code toName}: bucket work still removing a former file of that name is done
+     * (as for a new file), and the stager has finished with the key of the file it replaces, so the renamed file's
+     * bytes never share their key with staged bytes of another file. DELAY if it takes long.
+     */
+    void awaitTargetKeyFree(Inode to, String toName, Inode dst) throws VfsException {
+        awaitNameFree(to, toName, false);
+        if (dst == null || dst.isDir()) {
+            return;
+        }
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            key = ns.key(to) + toName;
+        } finally {
+            l.unlock();
+        }
+        if (!data.releaseKey(dst, key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + toName + "' is still being uploaded; try again");
+        }
+    }
+
     private void settleInode(String source, ObjectInfo copied) {
         CompletableFuture<Long> f = null;
         Lock l = ns.lock.writeLock();
