@@ -180,4 +180,13 @@ record Manifest(String id, String storeId, String key, WriteCondition condition,
     private static String readNullable(DataInputStream in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
+
+    /** The manifest of {@code s}'s committed state; the caller holds {@code s}'s lock. */
+    static Manifest of(Staged s) {
+        io.bucketfs.backends.MultipartUpload mp = s.parts != null ? s.parts.upload : null;
+        return new Manifest(s.id, s.storeId, s.key, s.condition, s.baseKey, s.base, s.committed.baseLimit(),
+                s.committed.size(), s.committedGen, s.uploadedGen, s.uploadedToKey, s.committed.contentType(),
+                s.committed.metadata(), s.committed.extents().toList(), mp == null ? null : mp.key(),
+                mp == null ? null : mp.uploadId());
+    }
 }

@@ -3,7 +3,6 @@ package io.bucketfs.cache.write;
 import io.bucketfs.backends.MultipartUpload;
 import io.bucketfs.backends.ObjectInfo;
 import io.bucketfs.backends.ObjectStoreException;
-import io.bucketfs.backends.PutOptions;
 import io.bucketfs.backends.UserMetadata;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -651,16 +650,13 @@ final class Staged {
 
     /** Under the lock: the manifest of the committed state. */
     Manifest manifestLocked() {
-        MultipartUpload mp = parts != null ? parts.upload : null;
-        return new Manifest(id, storeId, key, condition, baseKey, base, committed.baseLimit(), committed.size(),
-                committedGen, uploadedGen, uploadedToKey, committed.contentType(), committed.metadata(),
-                committed.extents().toList(), mp == null ? null : mp.key(), mp == null ? null : mp.uploadId());
+        return Manifest.of(this);
     }
 
-    /** Builds and writes the manifest now (after a multipart upload was created, or a retarget). */
     /**
      * The file was removed: generations not yet uploaded are dropped, the manifest goes at once (a crash cannot
-     * bring the file back), waiters and retargets complete; returns a multipart upload to abort, or null.
+     * bring the file back), waiters complete, retargets complete with whether their old key was written (the VFS
+     * then deletes that object); returns a multipart upload to abort, or null.
      */
     MultipartUpload discard() {
         List<CompletableFuture<Void>> wake = new ArrayList<>();
@@ -675,6 +671,10 @@ final class Staged {
             waiters.clear();
             rs = List.copyOf(retargets);
             retargets.clear();
+            for (Retarget r : rs) {
+                // an old key written (or being written) still holds this file's bytes: the caller deletes it
+                r.wroteOld |= snapshot != null && r.oldKey.equals(snapshot.key);
+            }
             if (parts != null && !parts.sealed) {
                 parts.broken = true;
                 if (parts.claimAbort()) {
@@ -695,11 +695,12 @@ final class Staged {
                 LOG.warn("cannot delete the manifest of discarded staged file {}: {}", id, e.toString());
             }
         }
-        rs.forEach(r -> r.result.complete(false));
+        rs.forEach(r -> r.result.complete(r.wroteOld));
         wake.forEach(f -> f.complete(null));
         return abort;
     }
 
+    /** Builds and writes the manifest now (after a multipart upload was created, or a retarget). */
     void persist() throws IOException {
         Manifest rec;
         long seq;
@@ -728,18 +729,6 @@ final class Staged {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Under the lock: the put options of an upload of the current state. */
-    PutOptions putOptionsLocked() {
-        return putOptions(metadata, contentType, condition);
-    }
-
-    PutOptions putOptions(Map<String, String> meta, String type, WriteCondition cond) {
-        Map<String, String> m = new HashMap<>(meta);
-        m.put(TAG, id);
-        return new PutOptions(m, type, cond.kind() == WriteCondition.Kind.IF_MATCH ? cond.etag() : null,
-                cond.kind() == WriteCondition.Kind.CREATE_ONLY);
     }
 
     // ------------------------------------------------------------------ I/O helpers

@@ -58,7 +58,7 @@ final class Uploader {
                         || !s.extents.covers(0, partSize)) {
                     return;
                 }
-                p = new PartTracker(partSize, s.key, s.putOptionsLocked());
+                p = new PartTracker(partSize, s.key, putOptions(s, s.metadata, s.contentType, s.condition));
                 p.creating = true;
                 s.parts = p;
                 create = true;
@@ -155,7 +155,7 @@ final class Uploader {
     Outcome upload(Staged s, Snapshot snap) throws ObjectStoreException {
         ObjectStore store = wb.store(s.storeId);
         abortOrphan(s);
-        PutOptions opts = s.putOptions(snap.metadata, snap.contentType, snap.condition);
+        PutOptions opts = putOptions(s, snap.metadata, snap.contentType, snap.condition);
         try {
             return new Outcome(send(store, s, snap, snap.key, opts, snap.parts), null, null);
         } catch (ObjectStoreException e) {
@@ -174,7 +174,7 @@ final class Uploader {
             return new Outcome(null, null, head);
         }
         String stamp = STAMP.format(Instant.now());
-        PutOptions createOnly = s.putOptions(snap.metadata, snap.contentType, WriteCondition.CREATE_ONLY);
+        PutOptions createOnly = putOptions(s, snap.metadata, snap.contentType, WriteCondition.CREATE_ONLY);
         for (int i = 0; ; i++) {
             String conflictKey = snap.key + CONFLICT_INFIX + stamp + (i == 0 ? "" : "-" + i);
             try {
@@ -351,5 +351,13 @@ final class Uploader {
             }
             throw e;
         }
+    }
+
+    /** The put options of an upload of {@code s}: its metadata plus the own-upload tag, and the condition. */
+    static PutOptions putOptions(Staged s, java.util.Map<String, String> meta, String type, WriteCondition cond) {
+        java.util.Map<String, String> m = new java.util.HashMap<>(meta);
+        m.put(Staged.TAG, s.id);
+        return new PutOptions(m, type, cond.kind() == WriteCondition.Kind.IF_MATCH ? cond.etag() : null,
+                cond.kind() == WriteCondition.Kind.CREATE_ONLY);
     }
 }

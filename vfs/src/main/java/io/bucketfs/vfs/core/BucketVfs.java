@@ -190,6 +190,9 @@ public final class BucketVfs implements Vfs {
             l.unlock();
         }
         MetaLog.await(durable);
+        if (changes.size() != null) {
+            data.commit(i, mount.durability()); // a new size is acknowledged durable, as the journal has it
+        }
         mover.kick();
         return result;
     }
@@ -344,29 +347,10 @@ public final class BucketVfs implements Vfs {
     }
 
     /** The time a new name waits for bucket work that is still moving or deleting the old object of that name. */
-    static final long KEY_WAIT_SECONDS = 20;
+    static final long KEY_WAIT_SECONDS = Mover.KEY_WAIT_SECONDS;
 
-    /**
-     * Waits until no pending bucket work still removes {@code name}'s key in {@code d} (a file removed or renamed
-     * away a moment ago): the new file's bytes must not be deleted or moved by that work. DELAY if it takes long.
-     */
     private void awaitKeyFree(Inode d, String name, boolean dir) throws VfsException {
-        String key;
-        Lock l = ns.lock.readLock();
-        l.lock();
-        try {
-            key = ns.key(d) + name + (dir ? "/" : "");
-        } finally {
-            l.unlock();
-        }
-        try {
-            if (!mover.awaitClear(key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new VfsException(VfsStatus.DELAY, "'" + name + "' is still being removed from the bucket");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VfsException(VfsStatus.DELAY, "interrupted");
-        }
+        mover.awaitNameFree(d, name, dir);
     }
 
     /**
@@ -418,8 +402,8 @@ public final class BucketVfs implements Vfs {
         MetaLog.await(durable);
         if (type == FileType.DIRECTORY) {
             mover.kick();
-        } else if (mount.durability() == MountSettings.Durability.OBJECT_STORE || type == FileType.SYMLINK) {
-            data.commit(i, mount.durability());
+        } else {
+            data.commit(i, mount.durability()); // the new object is owed to the bucket even if never written
         }
         return i;
     }
@@ -505,7 +489,6 @@ public final class BucketVfs implements Vfs {
             Permissions.requireStickyOk(caller, d, victim);
             List<NsRecord> recs = new ArrayList<>();
             String key = victim.isDir() ? ns.key(victim) : ns.dataKey(victim);
-            data.discard(victim);
             if (!victim.isDir() || victim.marker) {
                 recs.add(keyOp(NsRecord.KeyOp.Kind.DELETE, key, null, null, victim.id));
             }
@@ -520,6 +503,9 @@ public final class BucketVfs implements Vfs {
             l.unlock();
         }
         MetaLog.await(durable);
+        // only now: the stager forgets the bytes at once, so a crash before the removal was durable would have
+        // left the file in the namespace without them (its DELETE waits while the stager holds the key)
+        data.discard(victim);
         mover.kick();
     }
 
@@ -555,6 +541,8 @@ public final class BucketVfs implements Vfs {
         }
         if (src.isDir()) {
             lister.loadAll(src); // every descendant known, so each keeps reading from its old key until moved
+        } else {
+            mover.awaitTargetKeyFree(to, toName, dst);
         }
         CompletableFuture<Long> durable = new Renamer(ns, log, data, clock, this::keyOp)
                 .rename(caller, from, fromName, src, to, toName, dst);

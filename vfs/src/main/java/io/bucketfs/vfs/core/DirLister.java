@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything that learns the namespace from the bucket: single-name lookups, TTL revalidation and streamed
@@ -32,6 +34,8 @@ import java.util.concurrent.locks.Lock;
  * forward to the cookie's position.
  */
 final class DirLister {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirLister.class);
 
     /** Listing sessions kept for continuation. */
     static final int MAX_SESSIONS = 256;
@@ -175,6 +179,12 @@ final class DirLister {
                 probe.fill(i, info, clock.instant());
                 i.touchChange(clock.instant());
                 durable = log.append(NsRecord.InodeState.of(i));
+            } else if (i.type == FileType.REGULAR && info.size() != i.size) {
+                // the journal got a size ahead of the bytes a crash then lost: the object is what is there
+                LOG.warn("'{}': size {} journaled but its object {} has {} bytes; taking the object's", key, i.size,
+                        etag, info.size());
+                i.size = info.size();
+                durable = log.append(NsRecord.InodeState.of(i));
             }
             i.validatedAt = System.nanoTime();
         } finally {
@@ -308,7 +318,7 @@ final class DirLister {
      * is pending (so a listing without it means it was deleted elsewhere). Caller holds a namespace lock.
      */
     boolean isClean(Inode i) {
-        if (data.isStaged(i) || i.dataKey != null || ns.hasPendingWork(i.id)) {
+        if (data.isStaged(i) || i.dataKey != null || ns.hasPendingWork(i.id) || ns.isPendingArrival(ns.key(i))) {
             return false;
         }
         if (i.isDir()) {

@@ -54,6 +54,12 @@ final class FileData {
         final StagedFile file;
         volatile long lastWrite = System.nanoTime();
         volatile boolean committed;
+        /**
+         * The staged data file is written in place, so bytes below this may belong to a committed generation not
+         * yet known to be uploaded: overwriting them now would put unacknowledged bytes into what a crash
+         * recovers as that generation. See {@link FileData#protectCommitted}.
+         */
+        volatile long exposed;
 
         Open(StagedFile file) {
             this.file = file;
@@ -177,10 +183,12 @@ final class FileData {
         if (base.exists()) {
             baseSizes.put(key + "\n" + base.etag(), base.size());
         }
+        boolean existing = wb().isStaged(storeId, key);
         try {
             StagedFile f = wb().stage(storeId, key, base, cond);
             f.setMetadata(meta, null);
             Open mine = new Open(f);
+            mine.exposed = existing ? Long.MAX_VALUE : 0; // an earlier handle's commits may still be uploading
             Open raced = staged.putIfAbsent(i.id, mine);
             if (raced != null) {
                 f.close();
@@ -203,6 +211,7 @@ final class FileData {
     /** Truncates or extends (stages the file first). Not under a lock. */
     void truncate(Inode i, long size) throws VfsException {
         Open o = stagedFor(i);
+        protectCommitted(i, o, size);
         try {
             o.file.truncate(size);
         } catch (RuntimeException e) {
@@ -215,6 +224,7 @@ final class FileData {
     void write(Inode i, long offset, ByteBuffer src, Instant now) throws VfsException {
         Open o = stagedFor(i);
         long end = offset + src.remaining();
+        protectCommitted(i, o, offset);
         try {
             o.file.write(offset, src);
         } catch (StagingFullException e) {
@@ -237,15 +247,41 @@ final class FileData {
         }
     }
 
+    /**
+     * Before bytes at or after {@code from} change: if a committed generation may still be waiting for its upload
+     * there, waits for that upload first. The stager keeps one data file and writes it in place, so an overwrite
+     * of committed bytes before their upload would, after a crash, be recovered as part of the acknowledged
+     * generation: a mixture of an acknowledged version and unacknowledged bytes. Appends never wait, and the wait
+     * commits nothing (a commit now would make part of the client's unstable writes a generation of its own).
+     */
+    private void protectCommitted(Inode i, Open o, long from) throws VfsException {
+        if (from >= o.exposed) {
+            return;
+        }
+        try {
+            wb().barrier().get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS); // commits nothing new itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VfsException(VfsStatus.IO_ERROR, "interrupted waiting for the upload of '" + i.name + "'");
+        } catch (ExecutionException e) {
+            throw ioFailure("uploading '" + i.name + "' before it is overwritten", e.getCause());
+        } catch (TimeoutException e) {
+            throw new VfsException(VfsStatus.DELAY, "'" + i.name + "' is still being uploaded; try again");
+        }
+        o.exposed = 0;
+    }
+
     /** Makes the staged bytes of {@code i} durable per {@code durability}. */
     void commit(Inode i, MountSettings.Durability durability) throws VfsException {
         Open o = staged.get(i.id);
         if (o == null) {
             return;
         }
+        long size = o.file.size();
         var f = o.file.commit(durability == MountSettings.Durability.OBJECT_STORE ? Durability.OBJECT_STORE
                 : Durability.LOCAL);
         o.committed = true;
+        o.exposed = durability == MountSettings.Durability.OBJECT_STORE ? o.exposed : Math.max(o.exposed, size);
         try {
             f.get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -264,6 +300,54 @@ final class FileData {
         }
     }
 
+    /**
+     * At start, after the stager recovered: a file whose key the stager still holds has the size of its committed
+     * staged bytes (the journal may have a size from writes a crash lost, or lack one from a commit it cut short);
+     * a journaled new file that the stager lost (never committed) is staged again, empty.
+     */
+    void adoptStagedSizes() {
+        Lock l = ns.lock.writeLock();
+        l.lock();
+        try {
+            for (Inode i : ns.files()) {
+                StagedFile f = wb().attach(storeId, ns.key(i));
+                if (f == null && i.etag == null && i.dataKey == null) {
+                    restage(i); // created, then a crash before its staged object was committed
+                    continue;
+                }
+                if (f == null) {
+                    continue;
+                }
+                try (f) {
+                    if (f.size() != i.size) {
+                        LOG.info("'{}': size {} journaled, {} staged; taking the staged size", ns.key(i), i.size,
+                                f.size());
+                        i.size = f.size();
+                    }
+                } catch (IOException e) {
+                    LOG.warn("releasing a staged handle of {}: {}", ns.key(i), e.toString());
+                }
+            }
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Stages the (empty) object of a journaled new file whose staged object a crash lost, and commits it. */
+    private void restage(Inode i) {
+        String key = ns.key(i);
+        LOG.info("'{}': created before a crash but never staged durably; staging it empty", key);
+        try (StagedFile f = wb().stage(storeId, key, Base.NONE, WriteCondition.CREATE_ONLY)) {
+            f.setMetadata(BucketVfs.objectMetadata(i), null);
+            f.commit(Durability.LOCAL).get(); // a generation even without bytes (closing alone commits none)
+            i.size = 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | ExecutionException e) {
+            LOG.error("staging the lost new file {} failed", key, e);
+        }
+    }
+
     /** Forgets the staged bytes of a removed file (pending uploads are dropped). Caller may hold the lock. */
     void discard(Inode i) {
         Open o = staged.remove(i.id);
@@ -275,6 +359,37 @@ final class FileData {
         if (f != null) {
             f.discard(); // also when our handle went idle but the stager still holds the bytes
         }
+    }
+
+    /**
+     * Lets the stager finish with {@code key}, the key of {@code i}, before another file's bytes take it (a rename
+     * over {@code i}): commits and releases {@code i}'s staged handle, then waits until the stager no longer holds
+     * the key (its upload ended). Two staged files never share a key, and a late upload of the replaced file can
+     * neither overwrite the new bytes nor be taken for their version. False if that did not happen in time. Not
+     * under a lock.
+     */
+    boolean releaseKey(Inode i, String key, long timeout, TimeUnit unit) throws VfsException {
+        Open o = staged.remove(i.id);
+        if (o != null) {
+            try {
+                o.file.close(); // commits LOCAL what is uncommitted; the upload follows
+            } catch (IOException e) {
+                throw ioFailure("committing '" + i.name + "'", e);
+            }
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (isKeyBusy(key)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Later uploads of a renamed staged file go to {@code newKey}. Caller holds the namespace write lock. */
@@ -375,6 +490,7 @@ final class FileData {
             return null;
         }
         Open mine = new Open(f);
+        mine.exposed = Long.MAX_VALUE; // what the stager holds may be a committed generation still uploading
         mine.lastWrite = 0; // idle at once: released at the next idle check
         Open raced = staged.putIfAbsent(i.id, mine);
         if (raced != null) {
@@ -492,8 +608,10 @@ final class FileData {
     void commitAllLocal() throws VfsException {
         for (Open o : staged.values()) {
             try {
+                long size = o.file.size();
                 o.file.commit(Durability.LOCAL).get();
                 o.committed = true;
+                o.exposed = Math.max(o.exposed, size);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new VfsException(VfsStatus.IO_ERROR, "interrupted committing " + o.file.key());

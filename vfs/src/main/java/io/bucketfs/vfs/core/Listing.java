@@ -199,7 +199,8 @@ final class Listing {
             i = owner.learnFromListing(dir, it.name, it.type, it.summary);
             recs.add(NsRecord.InodeState.of(i));
         } else if (it.summary != null && i.type == FileType.REGULAR && owner.isClean(i)
-                && !it.summary.etag().equals(i.etag)) {
+                && (!it.summary.etag().equals(i.etag) || it.summary.size() != i.size)) {
+            // another version, or the size a crash left journaled ahead of bytes it lost: the object is what is there
             i.size = it.summary.size();
             i.etag = it.summary.etag();
             i.validatedAt = 0; // attributes come with the next HEAD

@@ -242,6 +242,55 @@ final class Mover implements Closeable {
         }
     }
 
+    /** The time a new name waits for bucket work that is still moving or deleting the old object of that name. */
+    static final long KEY_WAIT_SECONDS = 20;
+
+    /**
+     * Waits until no pending bucket work still removes {@code name}'s key in {@code d} (a file removed or renamed
+     * away a moment ago): the new file's bytes must not be deleted or moved by that work. DELAY if it takes long.
+     */
+    void awaitNameFree(Inode d, String name, boolean dir) throws VfsException {
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            key = ns.key(d) + name + (dir ? "/" : "");
+        } finally {
+            l.unlock();
+        }
+        try {
+            if (!awaitClear(key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + name + "' is still being removed from the bucket");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "interrupted");
+        }
+    }
+
+    /**
+     * Before a file is renamed to {@code toName}: bucket work still removing a former file of that name is done
+     * (as for a new file), and the stager has finished with the key of the file it replaces, so the renamed file's
+     * bytes never share their key with staged bytes of another file. DELAY if it takes long.
+     */
+    void awaitTargetKeyFree(Inode to, String toName, Inode dst) throws VfsException {
+        awaitNameFree(to, toName, false);
+        if (dst == null || dst.isDir()) {
+            return;
+        }
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            key = ns.key(to) + toName;
+        } finally {
+            l.unlock();
+        }
+        if (!data.releaseKey(dst, key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + toName + "' is still being uploaded; try again");
+        }
+    }
+
     private void settleInode(String source, ObjectInfo copied) {
         CompletableFuture<Long> f = null;
         Lock l = ns.lock.writeLock();
@@ -301,18 +350,22 @@ final class Mover implements Closeable {
 
     private void writeMarker(NsRecord.KeyOp op) throws ObjectStoreException {
         java.util.Map<String, String> meta;
+        String key;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
             Inode i = ns.get(op.inodeId());
-            if (i == null || !ns.key(i).equals(op.target())) {
-                return; // removed or moved since: a later op covers it
+            if (i == null) {
+                return; // removed since
             }
+            // moved since: the move of its old prefix, queued after this op, finds no marker there to move, so
+            // the marker goes where the directory is now
+            key = ns.key(i);
             meta = BucketVfs.objectMetadata(i);
         } finally {
             l.unlock();
         }
-        store.put(op.target(), Payload.empty(), PutOptions.metadata(meta));
+        store.put(key, Payload.empty(), PutOptions.metadata(meta));
     }
 
     private void replaceMetadata(NsRecord.KeyOp op) throws ObjectStoreException {
@@ -364,7 +417,9 @@ final class Mover implements Closeable {
             NsRecord.KeyDone done = new NsRecord.KeyDone(op.opId());
             ns.apply(done);
             Inode i = ns.get(op.inodeId());
-            if (i != null) {
+            if (i != null && op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX) {
+                ns.workFinishedTree(i); // a listing begun before the keys arrived must not drop what is below
+            } else if (i != null) {
                 ns.workFinished(i);
             }
             f = log.append(done);

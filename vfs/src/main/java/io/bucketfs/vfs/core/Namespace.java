@@ -217,6 +217,36 @@ final class Namespace {
         return removes(pending.values(), key);
     }
 
+    /**
+     * Whether {@code key} is on its way into the bucket by a pending directory move: the bucket does not have it yet,
+     * so a listing without it proves nothing.
+     */
+    boolean isPendingArrival(String key) {
+        for (NsRecord.KeyOp op : pending.values()) {
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX && key.startsWith(op.target())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks that the bucket just finished work for {@code i} and everything known below it. */
+    void workFinishedTree(Inode i) {
+        List<Inode> stack = new ArrayList<>(List.of(i));
+        while (!stack.isEmpty()) {
+            Inode x = stack.remove(stack.size() - 1);
+            workFinished(x);
+            if (x.children != null) {
+                for (long c : x.children.values()) {
+                    Inode ci = inodes.get(c);
+                    if (ci != null) {
+                        stack.add(ci);
+                    }
+                }
+            }
+        }
+    }
+
     /** The pending work as it is now (for a listing that must judge later what it saw then). */
     List<NsRecord.KeyOp> pendingSnapshot() {
         return new ArrayList<>(pending.values());
@@ -335,6 +365,17 @@ final class Namespace {
             }
         }
         out.addAll(pending.values());
+        return out;
+    }
+
+    /** Every known regular file (a start-up pass over the namespace). */
+    List<Inode> files() {
+        List<Inode> out = new ArrayList<>();
+        for (Inode i : inodes.values()) {
+            if (i.type == FileType.REGULAR) {
+                out.add(i);
+            }
+        }
         return out;
     }
 

@@ -87,6 +87,9 @@ final class Renamer {
         if ((target == null ? 0 : target) != (dst == null ? 0 : dst.id)) {
             throw new VfsException(VfsStatus.DELAY, "'" + toName + "' changed during the rename; try again");
         }
+        if (!src.isDir() && data.isKeyBusy(ns.key(to) + toName)) {
+            throw new VfsException(VfsStatus.DELAY, "'" + toName + "' is being written again; try again");
+        }
         if (src.isDir() && ns.isAncestorOrSelf(src, to)) {
             throw new VfsException(VfsStatus.INVALID, "cannot move a directory into itself");
         }
@@ -123,9 +126,9 @@ final class Renamer {
         String newKey = ns.key(src);
         if (data.isStaged(src)) {
             data.retarget(src, newKey);
-            if (inBucket) {
-                recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, oldData, null, null, src.id));
-            }
+            // even without an ETag yet an upload to the old key may have landed or be on its way: its removal is
+            // journaled with the rename, so a crash cannot leave the old name behind in the bucket
+            recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, oldData, null, null, src.id));
             ns.setDataKey(src, null);
         } else if (inBucket) {
             recs.add(ops.op(NsRecord.KeyOp.Kind.MOVE, oldData, newKey, src.etag, src.id));

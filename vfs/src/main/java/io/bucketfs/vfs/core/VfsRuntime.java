@@ -89,6 +89,7 @@ public final class VfsRuntime implements Closeable {
             rt.writeBack.set(WriteBack.open(cacheDir.resolve("staging"), writeSettings, rt::storeOf, rt::readBase,
                     rt.listener()));
             for (BucketVfs v : rt.mounts.values()) {
+                v.data().adoptStagedSizes();
                 v.start();
             }
             rt.timer.scheduleWithFixedDelay(rt::snapshots, 10, 10, TimeUnit.SECONDS);
