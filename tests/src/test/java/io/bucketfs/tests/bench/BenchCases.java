@@ -44,6 +44,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The three measurements of {@link VfsBench}; each returns its medians as a {@link VfsBench.Result}. */
 final class BenchCases {
@@ -55,6 +57,8 @@ final class BenchCases {
 
     private final VfsBench.Config config;
     private final Consumer<String> log;
+    /** The cache's counters after the last cold VFS read. */
+    private CacheStats lastColdStats;
 
     BenchCases(VfsBench.Config config, Consumer<String> log) {
         this.config = config;
@@ -63,7 +67,11 @@ final class BenchCases {
 
     // ------------------------------------------------------------------ 1. warm read
 
-    /** {@code Vfs.read} of a fully cached file vs {@code FileChannel} reads of a same-sized file on the cache disk. */
+    /**
+     * {@code Vfs.read} of a fully cached file vs {@code FileChannel} reads of the same bytes from the chunk files
+     * themselves (one open per file, the same buffer); also, for context, a plain file of the same size in the
+     * cache directory.
+     */
     VfsBench.Result warmRead() throws Exception {
         Path dir = Files.createDirectories(config.workDir().resolve("warm"));
         long size = (long) config.warmMiB() << 20;
@@ -74,30 +82,80 @@ final class BenchCases {
             try (VfsRuntime rt = open(dir, store, MountSettings.defaults(MOUNT))) {
                 Vfs vfs = rt.mount(MOUNT);
                 FileHandle h = vfs.lookup(ROOT, vfs.root(), "warm.bin").handle();
-                // the peer: a file of the same size beside the chunk cache's own directory, on the same disk
-                Path peer = randomFile(dir.resolve("cache").resolve("peer.bin"), size);
                 ByteBuffer buf = ByteBuffer.allocate(config.readKiB() << 10);
                 readVfs(vfs, h, size, buf); // warm-up: fetches every chunk into the cache
-                readChannel(peer, size, buf);
+                List<ChunkData> chunks = chunkData(rt.cache().chunksDirectory(), size);
+                Path plain = randomFile(dir.resolve("cache").resolve("plain.bin"), size);
+                readChunks(chunks, buf);
+                readChannel(plain, size, buf);
                 CacheStats before = rt.cache().stats();
                 List<Double> v = new ArrayList<>();
                 List<Double> p = new ArrayList<>();
+                List<Double> q = new ArrayList<>();
                 for (int run = 0; run < config.runs(); run++) {
                     v.add(mibPerSec(size, timed(() -> readVfs(vfs, h, size, buf))));
-                    p.add(mibPerSec(size, timed(() -> readChannel(peer, size, buf))));
+                    p.add(mibPerSec(size, timed(() -> readChunks(chunks, buf))));
+                    q.add(mibPerSec(size, timed(() -> readChannel(plain, size, buf))));
                 }
                 CacheStats after = rt.cache().stats();
                 if (after.bytesFromBackend() != before.bytesFromBackend()) {
                     throw new IllegalStateException("warm read fetched from the bucket: " + before + " -> " + after);
                 }
-                log.accept("warm-read    runs MiB/s: vfs [" + formatRuns(v) + "] filechannel [" + formatRuns(p) + "]");
-                String detail = String.format(Locale.ROOT, "local store, %d MiB file, %d KiB reads, all chunks cached: "
-                        + "%d hits 0 misses while timed", config.warmMiB(), config.readKiB(),
-                        after.hits() - before.hits());
+                log.accept(String.format(Locale.ROOT, "warm-read    runs MiB/s: vfs [%s] filechannel on the chunk "
+                        + "files [%s]; for context, filechannel on a plain %d MiB file in the cache directory [%s] "
+                        + "median %.1f, vfs/plain %.2f", formatRuns(v), formatRuns(p), config.warmMiB(),
+                        formatRuns(q), median(q), median(v) / median(q)));
+                String detail = String.format(Locale.ROOT, "local store, %d MiB file in %d cached chunks, %d KiB "
+                        + "reads; peer reads the same bytes from the chunk files; %d hits, 0 misses while timed",
+                        config.warmMiB(), chunks.size(), config.readKiB(), after.hits() - before.hits());
                 return new VfsBench.Result("warm-read", "vfs", median(v), "filechannel", median(p), "MiB/s", detail);
             }
         } finally {
             VfsBench.deleteRecursively(dir);
+        }
+    }
+
+    /** Where a chunk's data lies in its file. */
+    record ChunkData(Path file, long offset, long length) { }
+
+    /**
+     * The data ranges of the chunk files of one cached object of {@code size} bytes. A chunk file is a header and
+     * the chunk's bytes; the headers of one object's chunks all have the same length, so that length is the
+     * files' total minus {@code size}, divided by their number.
+     */
+    private static List<ChunkData> chunkData(Path chunksDir, long size) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(chunksDir)) {
+            files = s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        }
+        long total = 0;
+        for (Path f : files) {
+            total += Files.size(f);
+        }
+        long header = files.isEmpty() ? 0 : (total - size) / files.size();
+        if (files.isEmpty() || header * files.size() != total - size) {
+            throw new IllegalStateException("unexpected chunk files for " + size + " bytes: " + files);
+        }
+        List<ChunkData> out = new ArrayList<>();
+        for (Path f : files) {
+            out.add(new ChunkData(f, header, Files.size(f) - header));
+        }
+        return out;
+    }
+
+    private static void readChunks(List<ChunkData> chunks, ByteBuffer buf) throws IOException {
+        for (ChunkData c : chunks) {
+            try (FileChannel ch = FileChannel.open(c.file(), StandardOpenOption.READ)) {
+                long end = c.offset() + c.length();
+                for (long off = c.offset(); off < end; ) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), end - off));
+                    int n = ch.read(buf, off);
+                    if (n < 0) {
+                        throw new IOException(c.file() + " ended at " + off);
+                    }
+                    off += n;
+                }
+            }
         }
     }
 
@@ -151,8 +209,10 @@ final class BenchCases {
                     v.add(mibPerSec(size, coldVfs(runDir, store, size, buf)));
                     p.add(mibPerSec(size, timed(() -> parallelGet(pool, store, "cold.bin", size, range))));
                 }
-                log.accept("cold-read    runs MiB/s: vfs [" + formatRuns(v) + "] s3-get-16way [" + formatRuns(p)
-                        + "]");
+                CacheStats s = lastColdStats;
+                log.accept(String.format(Locale.ROOT, "cold-read    runs MiB/s: vfs [%s] s3-get-16way [%s]; last vfs "
+                        + "run: %d misses, %d of them read ahead, read-ahead peak %d MiB in flight", formatRuns(v),
+                        formatRuns(p), s.misses(), s.readAheadChunks(), s.readAheadPeakBytes() >> 20));
                 String detail = String.format(Locale.ROOT, "S3Proxy in this JVM, %d MiB object, vfs: fresh runtime and "
                         + "empty cache per run, %d KiB sequential reads; peer: %d threads, %d MiB ranged GETs",
                         config.coldMiB(), config.readKiB(), GET_THREADS, range >> 20);
@@ -178,6 +238,7 @@ final class BenchCases {
                 if (s.bytesFromBackend() < size) {
                     throw new IllegalStateException("cold read did not go to the bucket: " + s);
                 }
+                lastColdStats = s;
                 return nanos;
             }
         } finally {

@@ -13,7 +13,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The VFS benchmarks, each printed as a ratio against a peer measured in the same run (see README, "Benchmarks"):
@@ -42,25 +44,39 @@ public final class VfsBench {
      * @param fileKiB  size of each small file
      * @param readKiB  size of each read call (the buffer both sides read into)
      * @param runs     timed runs per measurement (the median is reported)
+     * @param only     the measurements to run by name ({@code warm-read}, {@code cold-read}, {@code small-files});
+     *                 empty: all
      */
     public record Config(Path workDir, Path results, int warmMiB, int coldMiB, int files, int fileKiB, int readKiB,
-                         int runs) {
+                         int runs, Set<String> only) {
         public Config {
             if (warmMiB < 1 || coldMiB < 1 || files < 1 || fileKiB < 1 || readKiB < 1 || runs < 1) {
                 throw new IllegalArgumentException("every size and count must be >= 1: " + this);
             }
+            only = Set.copyOf(only);
+        }
+
+        boolean wants(String name) {
+            return only.isEmpty() || only.contains(name);
         }
 
         /**
          * From {@code -Dbucketfs.bench.*}: {@code dir} (default {@code target/bench-work}), {@code results}
          * ({@code target/bench-results.txt}), {@code warmMiB} (256), {@code coldMiB} (1024), {@code files}
-         * (10000), {@code fileKiB} (4), {@code readKiB} (1024), {@code runs} (3).
+         * (10000), {@code fileKiB} (4), {@code readKiB} (1024), {@code runs} (3), {@code only} (comma-separated
+         * measurement names; default all).
          */
         public static Config fromSystemProperties() {
+            Set<String> only = new LinkedHashSet<>();
+            for (String name : prop("only", "").split(",")) {
+                if (!name.isBlank()) {
+                    only.add(name.trim());
+                }
+            }
             return new Config(Path.of(prop("dir", "target/bench-work")).toAbsolutePath(),
                     Path.of(prop("results", "target/bench-results.txt")).toAbsolutePath(),
                     intProp("warmMiB", 256), intProp("coldMiB", 1024), intProp("files", 10_000),
-                    intProp("fileKiB", 4), intProp("readKiB", 1024), intProp("runs", 3));
+                    intProp("fileKiB", 4), intProp("readKiB", 1024), intProp("runs", 3), only);
         }
 
         private static String prop(String name, String dflt) {
@@ -110,9 +126,9 @@ public final class VfsBench {
                     .availableProcessors(), System.getProperty("java.version"),
                     Runtime.getRuntime().maxMemory() >> 20, config.runs()));
             BenchCases cases = new BenchCases(config, this::emit);
-            measure(cases::warmRead);
-            measure(cases::coldRead);
-            measure(cases::smallFiles);
+            measure("warm-read", cases::warmRead);
+            measure("cold-read", cases::coldRead);
+            measure("small-files", cases::smallFiles);
         } finally {
             deleteRecursively(config.workDir());
         }
@@ -130,7 +146,10 @@ public final class VfsBench {
         Result run() throws Exception;
     }
 
-    private void measure(Case c) throws Exception {
+    private void measure(String name, Case c) throws Exception {
+        if (!config.wants(name)) {
+            return;
+        }
         System.gc();
         resetHeapPeaks();
         Result r = c.run();

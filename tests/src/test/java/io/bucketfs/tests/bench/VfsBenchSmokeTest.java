@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +28,7 @@ class VfsBenchSmokeTest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void theBenchmarkRunsWithTinySizesAndPrintsEveryLine() throws Exception {
         Path results = tmp.resolve("results.txt");
-        VfsBench.Config c = new VfsBench.Config(tmp.resolve("work"), results, 8, 8, 200, 4, 1024, 3);
+        VfsBench.Config c = new VfsBench.Config(tmp.resolve("work"), results, 8, 8, 200, 4, 1024, 3, Set.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<String> lines;
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
