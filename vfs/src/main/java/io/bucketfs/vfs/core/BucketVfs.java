@@ -488,10 +488,9 @@ public final class BucketVfs implements Vfs {
             }
             Permissions.requireStickyOk(caller, d, victim);
             List<NsRecord> recs = new ArrayList<>();
+            // a directory learned from a listing may have a marker the gateway does not know of: always deleted
             String key = victim.isDir() ? ns.key(victim) : ns.dataKey(victim);
-            if (!victim.isDir() || victim.marker) {
-                recs.add(keyOp(NsRecord.KeyOp.Kind.DELETE, key, null, null, victim.id));
-            }
+            recs.add(keyOp(NsRecord.KeyOp.Kind.DELETE, key, null, null, victim.id));
             ns.forget(victim);
             recs.add(new NsRecord.Forget(victim.id));
             Instant now = clock.instant();

@@ -109,9 +109,8 @@ final class Renamer {
     private void replace(Inode dst, List<NsRecord> recs) {
         data.discard(dst);
         if (dst.isDir()) {
-            if (dst.marker) {
-                recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, ns.key(dst), null, null, dst.id));
-            }
+            // its marker, whether known here or not (a directory learned from a listing may have one)
+            recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, ns.key(dst), null, null, dst.id));
         } else if (dst.dataKey != null) {
             recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, dst.dataKey, null, null, dst.id));
         }
