@@ -172,7 +172,12 @@ final class Mover implements Closeable {
         }
     }
 
-    /** Copies {@code source} to {@code target} and deletes {@code source}; an inode reading it moves along. */
+    /**
+     * Copies {@code source} to {@code target} and deletes {@code source}; an inode reading it moves along. The bytes
+     * go where their file is now: a file renamed again (or whose directory moved) before this op ran has another key
+     * than the op's target, and the later op of that rename finds the source gone. A file's op whose bytes are no
+     * longer at the source (moved already before a crash, or the file removed: its delete is queued) copies nothing.
+     */
     private boolean moveKey(String source, String target, String ifMatch, long inodeId) throws ObjectStoreException {
         Inode owner;
         Lock l = ns.lock.readLock();
@@ -182,11 +187,20 @@ final class Mover implements Closeable {
             if (owner != null && data != null && data.isStaged(owner)) {
                 return false; // its staged write reads the source; it will upload to the target itself
             }
+            if (owner != null) {
+                target = ns.key(owner);
+            }
             if (data != null && (data.isKeyBusy(source) || data.isKeyBusy(target))) {
                 return false; // an upload to either key is still on its way
             }
         } finally {
             l.unlock();
+        }
+        if (owner == null && inodeId != 0) {
+            if (!claimedByAnother(source, inodeId)) {
+                store.delete(source);
+            }
+            return true;
         }
         ObjectInfo copied = null;
         try {
