@@ -95,7 +95,15 @@ final class Mover implements Closeable {
 
     private void run() {
         while (!closed) {
-            NsRecord.KeyOp op = next();
+            NsRecord.KeyOp op;
+            try {
+                op = next();
+            } catch (RuntimeException e) {
+                LOG.error("waiting for the journal before bucket work failed", e);
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                continue;
+            }
             if (op == null) {
                 sleep(1000);
                 continue;
@@ -125,14 +133,26 @@ final class Mover implements Closeable {
         return (op.source() != null ? op.source() : "") + (op.target() != null ? " -> " + op.target() : "");
     }
 
+    /**
+     * The oldest pending op, once it is durable: an op is pending from the moment its change is made in memory, and
+     * bucket work done before the journal has it (a copy, a delete) would outlive a crash that loses the change.
+     */
     private NsRecord.KeyOp next() {
+        NsRecord.KeyOp op;
+        CompletableFuture<Long> durable;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
-            return ns.pending().isEmpty() ? null : ns.pending().values().iterator().next();
+            if (ns.pending().isEmpty()) {
+                return null;
+            }
+            op = ns.pending().values().iterator().next();
+            durable = log.last(); // queued in the critical section that made the op, so it covers it
         } finally {
             l.unlock();
         }
+        durable.join();
+        return op;
     }
 
     /** Does the op's bucket work; false if it must wait (a staged write still needs the source). */
