@@ -372,6 +372,9 @@ final class Mover implements Closeable {
             }
             ownBytes = atNew != null && !atNew.isDir() && atNew.dataKey == null && atNew.etag != null
                     && ns.byDataKey(s.key()) == null;
+            if (!ownBytes && ns.byDataKey(s.key()) == null && removedByLaterOp(s.key())) {
+                return true; // a file removed (or moved away) since: its own op deletes the key, nothing is copied
+            }
         } finally {
             l.unlock();
         }
@@ -380,6 +383,17 @@ final class Mover implements Closeable {
             return true;
         }
         return moveKey(s.key(), newKey, s.etag(), 0);
+    }
+
+    /** Whether a pending delete or move of a single key has {@code key} as its source. Caller holds the lock. */
+    private boolean removedByLaterOp(String key) {
+        for (NsRecord.KeyOp op : ns.pending().values()) {
+            if ((op.kind() == NsRecord.KeyOp.Kind.DELETE || op.kind() == NsRecord.KeyOp.Kind.MOVE)
+                    && key.equals(op.source())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeMarker(NsRecord.KeyOp op) throws ObjectStoreException {
