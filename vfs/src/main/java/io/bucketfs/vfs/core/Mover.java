@@ -406,9 +406,10 @@ final class Mover implements Closeable {
             if (i == null) {
                 return; // removed since
             }
-            // moved since: the move of its old prefix, queued after this op, finds no marker there to move, so
-            // the marker goes where the directory is now
-            key = ns.key(i);
+            // where the op says even if the directory moved since: the ops queued after this one (the move of
+            // that prefix, the delete of a directory replaced there) act on that key in journal order. Written
+            // where the directory is now, it could be deleted by the pending delete of a directory it replaced.
+            key = op.target();
             meta = BucketVfs.objectMetadata(i);
         } finally {
             l.unlock();
