@@ -104,8 +104,10 @@ final class DirLister {
             if (id != null) {
                 return ns.get(id);
             }
+            boolean leaving = found.type() == FileType.DIRECTORY && (Namespace.removesUnder(ns.pending().values(),
+                    foundKey) || Namespace.removesUnder(pendingBefore, foundKey));
             if (ns.get(d.id) == null || ns.isPendingRemoval(foundKey)
-                    || Namespace.removes(pendingBefore, foundKey)) {
+                    || Namespace.removes(pendingBefore, foundKey) || leaving) {
                 return null; // on its way out of the bucket (removed or renamed here)
             }
             made = learn(d, name, found.type(), found.info(), found.marker());

@@ -196,6 +196,10 @@ final class Listing {
             if (owner.ns().isPendingRemoval(key) || Namespace.removes(pendingAtStart, key)) {
                 return;
             }
+            if (it.type == FileType.DIRECTORY && (Namespace.removesUnder(owner.ns().pending().values(), key)
+                    || Namespace.removesUnder(pendingAtStart, key))) {
+                return; // keys on their way out of a directory that was removed or renamed here
+            }
             i = owner.learnFromListing(dir, it.name, it.type, it.summary);
             recs.add(NsRecord.InodeState.of(i));
         } else if (it.summary != null && i.type == FileType.REGULAR && owner.isClean(i)

@@ -276,6 +276,21 @@ final class Namespace {
         return false;
     }
 
+    /**
+     * Whether any of {@code ops} deletes or moves away a key under the directory prefix {@code dirKey}: such keys
+     * (an upload that reached a renamed file's old key, say) make the prefix show up in a bucket listing though
+     * no directory is there any more.
+     */
+    static boolean removesUnder(Iterable<NsRecord.KeyOp> ops, String dirKey) {
+        for (NsRecord.KeyOp op : ops) {
+            if (op.source() != null && op.kind() != NsRecord.KeyOp.Kind.MARKER && op.kind() != NsRecord.KeyOp.Kind.META
+                    && op.source().startsWith(dirKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether bucket work for inode {@code id} is still pending. */
     boolean hasPendingWork(long id) {
         for (NsRecord.KeyOp op : pending.values()) {
