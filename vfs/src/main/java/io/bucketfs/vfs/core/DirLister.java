@@ -198,6 +198,30 @@ final class DirLister {
         return i;
     }
 
+    /**
+     * Before a file is listed with the size the gateway knows: if it was not validated since the start, the size
+     * may be one a crash left journaled ahead of the bytes (writes lost before their commit), so the bucket (or the
+     * stager) is asked first, as a getattr would. A file found gone is dropped (the listing skips it).
+     */
+    void validateSize(long id) {
+        Inode i;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            i = ns.get(id);
+            if (i == null || i.type != FileType.REGULAR || i.validatedAt != 0) {
+                return;
+            }
+        } finally {
+            l.unlock();
+        }
+        try {
+            revalidate(i, data.isStaged(i));
+        } catch (VfsException e) {
+            LOG.debug("'{}' not listed: {}", i.name, e.getMessage());
+        }
+    }
+
     /** NOT_EMPTY unless {@code dir} has no entries, here or in the bucket. */
     void requireEmpty(Inode dir) throws VfsException {
         String key;

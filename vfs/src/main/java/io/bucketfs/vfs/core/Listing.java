@@ -73,6 +73,9 @@ final class Listing {
         }
         List<DirEntry> out = new ArrayList<>();
         int end = Math.min(ids.size(), from + max);
+        for (int k = from; k < end; k++) {
+            owner.validateSize(ids.get(k));
+        }
         Lock l = owner.ns().lock.readLock();
         l.lock();
         try {
