@@ -306,14 +306,15 @@ final class FileData {
      * a journaled new file that the stager lost (never committed) is staged again, empty.
      */
     void adoptStagedSizes() {
+        java.util.List<Inode> unconfirmed = new java.util.ArrayList<>();
         Lock l = ns.lock.writeLock();
         l.lock();
         try {
             for (Inode i : ns.files()) {
                 StagedFile f = wb().attach(storeId, ns.key(i));
                 if (f == null && i.etag == null && i.dataKey == null) {
-                    restage(i); // created, then a crash before its staged object was committed
-                    continue;
+                    unconfirmed.add(i); // created, then a crash: before its staged object was committed, or
+                    continue;           // after its upload, before the journal learned of it
                 }
                 if (f == null) {
                     continue;
@@ -327,6 +328,49 @@ final class FileData {
                 } catch (IOException e) {
                     LOG.warn("releasing a staged handle of {}: {}", ns.key(i), e.toString());
                 }
+            }
+        } finally {
+            l.unlock();
+        }
+        for (Inode i : unconfirmed) {
+            adoptOrRestage(i);
+        }
+    }
+
+    /**
+     * A journaled new file the stager no longer holds: its upload may have landed (the stager retired it) with the
+     * journal not yet told, and then the object is its version; staged again empty it would overwrite that
+     * upload (or, create-only, fail it and become a conflict copy). At start, before the mount serves.
+     */
+    private void adoptOrRestage(Inode i) {
+        String key;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            key = ns.key(i);
+        } finally {
+            l.unlock();
+        }
+        ObjectInfo info;
+        try {
+            info = store.head(key);
+        } catch (ObjectStoreException e) {
+            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
+                LOG.warn("cannot check whether the new file {} reached the bucket: {}", key, e.toString());
+                return; // left as it is: revalidation asks the bucket again
+            }
+            info = null;
+        }
+        l = ns.lock.writeLock();
+        l.lock();
+        try {
+            if (info != null) {
+                LOG.info("'{}': its upload landed before a crash but was not journaled; taking version {}", key,
+                        info.etag());
+                i.etag = info.etag();
+                i.size = info.size();
+            } else {
+                restage(i);
             }
         } finally {
             l.unlock();
