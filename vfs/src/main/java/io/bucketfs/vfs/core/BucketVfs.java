@@ -491,6 +491,10 @@ public final class BucketVfs implements Vfs {
             // a directory learned from a listing may have a marker the gateway does not know of: always deleted
             String key = victim.isDir() ? ns.key(victim) : ns.dataKey(victim);
             recs.add(keyOp(NsRecord.KeyOp.Kind.DELETE, key, null, null, victim.id));
+            if (!key.equals(ns.key(victim))) {
+                // renamed, its move pending: a staged file's uploads go to its own key meanwhile
+                recs.add(keyOp(NsRecord.KeyOp.Kind.DELETE, ns.key(victim), null, null, victim.id));
+            }
             ns.forget(victim);
             recs.add(new NsRecord.Forget(victim.id));
             Instant now = clock.instant();
@@ -543,9 +547,10 @@ public final class BucketVfs implements Vfs {
         } else {
             mover.awaitTargetKeyFree(to, toName, dst);
         }
-        CompletableFuture<Long> durable = new Renamer(ns, log, data, clock, this::keyOp)
-                .rename(caller, from, fromName, src, to, toName, dst);
+        Renamer renamer = new Renamer(ns, log, data, clock, this::keyOp);
+        CompletableFuture<Long> durable = renamer.rename(caller, from, fromName, src, to, toName, dst);
         MetaLog.await(durable);
+        renamer.retargetStaged();
         mover.kick();
     }
 

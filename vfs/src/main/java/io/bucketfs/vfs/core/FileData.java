@@ -60,6 +60,8 @@ final class FileData {
          * recovers as that generation. See {@link FileData#protectCommitted}.
          */
         volatile long exposed;
+        /** Renames whose retarget waits for their journal record: the handle is not released meanwhile. */
+        final java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
 
         Open(StagedFile file) {
             this.file = file;
@@ -311,7 +313,8 @@ final class FileData {
         l.lock();
         try {
             for (Inode i : ns.files()) {
-                StagedFile f = wb().attach(storeId, ns.key(i));
+                StagedFile at = wb().attach(storeId, ns.key(i));
+                StagedFile f = at != null ? at : attachRenamed(i);
                 if (f == null && i.etag == null && i.dataKey == null) {
                     unconfirmed.add(i); // created, then a crash: before its staged object was committed, or
                     continue;           // after its upload, before the journal learned of it
@@ -335,6 +338,50 @@ final class FileData {
         for (Inode i : unconfirmed) {
             adoptOrRestage(i);
         }
+    }
+
+    /**
+     * A staged file that a crash caught between a durable rename and its retarget ({@link #retarget} waits for the
+     * journal): the stager still holds it under a key the file had before pending renames (the old key of its own
+     * rename, whose delete is queued, or its path before pending directory moves). It is retargeted now, so its
+     * bytes reach the file's key. Caller holds the namespace write lock (at start).
+     */
+    private StagedFile attachRenamed(Inode i) {
+        String key = ns.key(i);
+        java.util.List<String> before = new java.util.ArrayList<>();
+        java.util.List<NsRecord.KeyOp> ops = new java.util.ArrayList<>(ns.pending().values());
+        for (int k = ops.size() - 1; k >= 0; k--) {
+            NsRecord.KeyOp op = ops.get(k);
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX && key.startsWith(op.target())) {
+                key = op.source() + key.substring(op.target().length());
+                before.add(key);
+            } else if (op.kind() == NsRecord.KeyOp.Kind.DELETE && op.inodeId() == i.id) {
+                before.add(op.source());
+            }
+        }
+        for (String old : before) {
+            StagedFile f = wb().attach(storeId, old);
+            if (f == null) {
+                continue;
+            }
+            LOG.info("'{}': staged under its old key {} (a crash before the retarget); retargeting", ns.key(i), old);
+            try {
+                f.retarget(ns.key(i), WriteCondition.NONE).thenAccept(wroteOld -> {
+                    if (wroteOld) {
+                        oldKeyDeleter.accept(old, i.id);
+                    }
+                });
+                return f;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("retargeting the staged {} to {} failed", old, ns.key(i), e);
+                try {
+                    f.close();
+                } catch (IOException ce) {
+                    LOG.debug("closing a staged handle of {}: {}", old, ce.toString());
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -436,14 +483,36 @@ final class FileData {
         return true;
     }
 
-    /** Later uploads of a renamed staged file go to {@code newKey}. Caller holds the namespace write lock. */
+    /**
+     * Keeps the staged handle of a file being renamed (attaching one if only the stager holds its key) until
+     * {@link #retarget}: the retarget waits for the rename's journal record, and the stager must still hold the
+     * bytes then. Caller holds the namespace write lock, before the namespace moves the file.
+     */
+    void pin(Inode i) {
+        Open o = staged.get(i.id);
+        if (o == null) {
+            o = attach(i);
+        }
+        if (o != null) {
+            o.pins.incrementAndGet();
+        }
+    }
+
+    /**
+     * Later uploads of a renamed staged file go to {@code newKey}; releases the {@link #pin}. Called once the
+     * rename is durable in the journal: an upload to the new key before that would outlive a crash that lost the
+     * rename (the file under its old name, its bytes under the new one). Not under a lock.
+     */
     void retarget(Inode i, String newKey) throws VfsException {
         Open o = staged.get(i.id);
         if (o == null) {
             return;
         }
-        String oldKey = o.file.key();
         try {
+            String oldKey = o.file.key();
+            if (oldKey.equals(newKey)) {
+                return;
+            }
             o.file.retarget(newKey, WriteCondition.NONE).thenAccept(wroteOld -> {
                 if (wroteOld) {
                     oldKeyDeleter.accept(oldKey, i.id);
@@ -451,6 +520,8 @@ final class FileData {
             });
         } catch (IOException e) {
             throw ioFailure("renaming the staged '" + i.name + "'", e);
+        } finally {
+            o.pins.decrementAndGet();
         }
     }
 
@@ -464,7 +535,7 @@ final class FileData {
             return;
         }
         long idle = System.nanoTime() - o.lastWrite;
-        if (idle < IDLE_COMMIT.toNanos()) {
+        if (idle < IDLE_COMMIT.toNanos() || o.pins.get() > 0) {
             timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
@@ -597,6 +668,7 @@ final class FileData {
             Inode i = ns.byPath(key);
             if (i != null && !i.isDir()) {
                 ns.workFinished(i);
+                ns.setDataKey(i, null); // the bytes are at its own key now (a pending move only deletes the old)
                 i.etag = info.etag();
                 if (!staged.containsKey(i.id) && info.size() >= 0) {
                     i.size = info.size();

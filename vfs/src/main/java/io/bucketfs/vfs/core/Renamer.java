@@ -32,6 +32,9 @@ final class Renamer {
     private final FileData data;
     private final Clock clock;
     private final KeyOps ops;
+    /** Staged files moved by this rename and their new keys: retargeted once the rename is durable. */
+    private final List<Inode> retargeted = new ArrayList<>();
+    private final List<String> newKeys = new ArrayList<>();
 
     Renamer(Namespace ns, MetaLog log, FileData data, Clock clock, KeyOps ops) {
         this.ns = ns;
@@ -71,6 +74,16 @@ final class Renamer {
             return log.append(recs);
         } finally {
             l.unlock();
+        }
+    }
+
+    /**
+     * After the rename's records are durable: the stager uploads the moved staged files to their new keys from
+     * now on (before, a crash could lose the rename and leave their bytes under the new names).
+     */
+    void retargetStaged() throws VfsException {
+        for (int k = 0; k < retargeted.size(); k++) {
+            data.retarget(retargeted.get(k), newKeys.get(k));
         }
     }
 
@@ -121,14 +134,20 @@ final class Renamer {
     private void moveFile(Inode src, Inode to, String toName, List<NsRecord> recs) throws VfsException {
         String oldData = ns.dataKey(src);
         boolean inBucket = src.etag != null;
+        boolean staged = data.isStaged(src); // at its old key
+        if (staged) {
+            data.pin(src);
+        }
         ns.move(src, to, toName);
         String newKey = ns.key(src);
-        if (data.isStaged(src)) {
-            data.retarget(src, newKey);
-            // even without an ETag yet an upload to the old key may have landed or be on its way: its removal is
-            // journaled with the rename, so a crash cannot leave the old name behind in the bucket
-            recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, oldData, null, null, src.id));
-            ns.setDataKey(src, null);
+        if (staged) {
+            retargeted.add(src);
+            newKeys.add(newKey);
+            // its bytes stay at the old key until an upload reaches the new one (then the move only deletes the
+            // old key): even without an ETag yet an upload to the old key may have landed or be on its way, and a
+            // crash before the retarget leaves them there for the move to carry over
+            recs.add(ops.op(NsRecord.KeyOp.Kind.MOVE, oldData, newKey, src.etag, src.id));
+            ns.setDataKey(src, oldData);
         } else if (inBucket) {
             recs.add(ops.op(NsRecord.KeyOp.Kind.MOVE, oldData, newKey, src.etag, src.id));
             ns.setDataKey(src, oldData);
@@ -141,13 +160,23 @@ final class Renamer {
         List<Inode> files = new ArrayList<>();
         List<String> oldDataKeys = new ArrayList<>();
         collectFiles(src, files, oldDataKeys);
+        List<Boolean> staged = new ArrayList<>();
+        for (Inode f : files) {
+            staged.add(data.isStaged(f)); // at its old key
+            if (staged.get(staged.size() - 1)) {
+                data.pin(f);
+            }
+        }
         ns.move(src, to, toName);
         String newPrefix = ns.key(src);
         recs.add(ops.op(NsRecord.KeyOp.Kind.MOVE_PREFIX, oldPrefix, newPrefix, null, src.id));
         for (int k = 0; k < files.size(); k++) {
             Inode f = files.get(k);
-            if (data.isStaged(f)) {
-                data.retarget(f, ns.key(f));
+            if (staged.get(k)) {
+                retargeted.add(f);
+                newKeys.add(ns.key(f));
+                ns.setDataKey(f, oldDataKeys.get(k)); // as in moveFile: there until an upload reaches the new key
+                recs.add(NsRecord.InodeState.of(f));
             } else if (f.etag != null) {
                 ns.setDataKey(f, oldDataKeys.get(k));
                 recs.add(NsRecord.InodeState.of(f));
