@@ -240,13 +240,19 @@ final class Mover implements Closeable {
         return true;
     }
 
-    /** Whether a live file other than {@code inodeId} now owns {@code key} (its bytes must not be deleted). */
+    /**
+     * Whether a live file other than {@code inodeId} has its bytes at {@code key} (they must not be deleted): the
+     * file of that name unless its bytes are still elsewhere (a move pending), or a file renamed away whose bytes
+     * have not moved yet.
+     */
     private boolean claimedByAnother(String key, long inodeId) {
         Lock l = ns.lock.readLock();
         l.lock();
         try {
             Inode at = ns.byPath(key);
-            return at != null && at.id != inodeId && !at.isDir() && ns.byDataKey(key) == null;
+            Inode pending = ns.byDataKey(key);
+            return (at != null && at.id != inodeId && !at.isDir() && at.dataKey == null)
+                    || (pending != null && pending.id != inodeId);
         } finally {
             l.unlock();
         }

@@ -124,8 +124,13 @@ final class Renamer {
         if (dst.isDir()) {
             // its marker, whether known here or not (a directory learned from a listing may have one)
             recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, ns.key(dst), null, null, dst.id));
-        } else if (dst.dataKey != null) {
-            recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, dst.dataKey, null, null, dst.id));
+        } else {
+            if (dst.dataKey != null) {
+                recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, dst.dataKey, null, null, dst.id));
+            }
+            // its object at the name is not necessarily overwritten: the renamed file's bytes go where that file
+            // is when they move (it may be renamed on before); kept if they already arrived (claimed)
+            recs.add(ops.op(NsRecord.KeyOp.Kind.DELETE, ns.key(dst), null, null, dst.id));
         }
         ns.forget(dst);
         recs.add(new NsRecord.Forget(dst.id));
