@@ -163,7 +163,7 @@ final class Mover implements Closeable {
                     return false;
                 }
                 if (!claimedByAnother(op.source(), op.inodeId())) {
-                    store.delete(op.source());
+                    deleteKey(op.source());
                 }
                 return true;
             case MOVE:
@@ -218,7 +218,7 @@ final class Mover implements Closeable {
         }
         if (owner == null && inodeId != 0) {
             if (!claimedByAnother(source, inodeId)) {
-                store.delete(source);
+                deleteKey(source);
             }
             return true;
         }
@@ -235,7 +235,7 @@ final class Mover implements Closeable {
         }
         settleInode(source, copied); // readers switch to the target before the source goes
         if (!claimedByAnother(source, inodeId)) {
-            store.delete(source);
+            deleteKey(source);
         }
         return true;
     }
@@ -385,10 +385,21 @@ final class Mover implements Closeable {
             l.unlock();
         }
         if (ownBytes) {
-            store.delete(s.key());
+            deleteKey(s.key());
             return true;
         }
         return moveKey(s.key(), newKey, s.etag(), 0);
+    }
+
+    /** Deletes {@code key}; already gone counts as done (a redo, or a concurrent delete of the same key). */
+    private void deleteKey(String key) throws ObjectStoreException {
+        try {
+            store.delete(key);
+        } catch (ObjectStoreException e) {
+            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
     }
 
     /** Whether a pending delete or move of a single key has {@code key} as its source. Caller holds the lock. */
