@@ -52,10 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@code -Dbucketfs.test.crashIterations=N} sets the number of kills (default {@value #DEFAULT_ITERATIONS});
  * {@code -Dbucketfs.test.crashSeed=S} replays a run.
  *
- * <p>Not yet part of the default run: it still finds crash-consistency bugs within about ten kills (an object left
- * under an old name of a renamed staged file when an upload lands at the old key around a directory move — seen
- * as an extra file, an extra object after sync, or NOT_EMPTY for the child's rmdir; once a renamed file STALE as
- * "deleted from the bucket"). Run it with {@code -Dbucketfs.test.crash=true}; it joins CI once 50 kills pass.
+ * <p>Not yet part of the default run: it still finds crash-consistency bugs within about 15-25 kills (a file's
+ * object missing from the bucket after sync; an empty file back under an old name after chained renames; a rename
+ * in the tree whose log line the parent never received; once a renamed file STALE as "deleted from the bucket").
+ * Run it with {@code -Dbucketfs.test.crash=true}; it joins CI once 50 kills pass.
  */
 @EnabledIfSystemProperty(named = "bucketfs.test.crash", matches = "true")
 class VfsCrashTest {
