@@ -229,6 +229,8 @@ public final class LocalDirectoryStore implements ObjectStore {
             if (Files.deleteIfExists(p)) {
                 Fs.fsyncDir(p.getParent());
             }
+        } catch (NoSuchFileException e) {
+            // a parent directory was pruned by a concurrent delete: the key is gone either way
         } catch (IOException e) {
             throw Fs.map("DELETE " + key, e);
         } finally {

@@ -161,6 +161,34 @@ class LocalDirectoryStoreTest {
     }
 
     @Test
+    void concurrentDeletesInOneDirectoryAllSucceed() throws Exception {
+        LocalDirectoryStore s = LocalDirectoryStore.create(dir);
+        for (int round = 0; round < 20; round++) {
+            List<String> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                keys.add("deep/dir/k" + i);
+                s.put("deep/dir/k" + i, Payload.empty(), PutOptions.NONE);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+                for (String k : keys) {
+                    fs.add(pool.submit(() -> {
+                        s.delete(k); // the last ones race the pruning of deep/dir and deep
+                        return null;
+                    }));
+                }
+                for (var f : fs) {
+                    f.get(10, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(List.of(), s.list(ListRequest.flat("")).objects());
+        }
+    }
+
+    @Test
     void emptyDirectoriesArePrunedAndNeverListed() throws Exception {
         LocalDirectoryStore s = LocalDirectoryStore.create(dir);
         s.put("deep/er/still/k", Payload.empty(), PutOptions.NONE);
