@@ -233,7 +233,13 @@ final class Mover implements Closeable {
             }
             // gone or replaced since: moved already (a redo after a crash) or changed by someone else
         }
-        settleInode(source, copied); // readers switch to the target before the source goes
+        if (!settleInode(source, target, copied)) { // readers switch to the target before the source goes
+            // renamed on during the copy: the copy went to a name the file has left; the next try copies again
+            if (copied != null && !claimedByAnother(target, inodeId) && (data == null || !data.isKeyBusy(target))) {
+                deleteKey(target);
+            }
+            return false;
+        }
         if (!claimedByAnother(source, inodeId)) {
             deleteKey(source);
         }
@@ -331,12 +337,19 @@ final class Mover implements Closeable {
         }
     }
 
-    private void settleInode(String source, ObjectInfo copied) {
+    /**
+     * The inode whose bytes were at {@code source} now reads them at {@code target}; false (and nothing changed) if
+     * it was renamed on while they were copied, so {@code target} is no longer its key.
+     */
+    private boolean settleInode(String source, String target, ObjectInfo copied) {
         CompletableFuture<Long> f = null;
         Lock l = ns.lock.writeLock();
         l.lock();
         try {
             Inode i = ns.byDataKey(source);
+            if (i != null && !ns.key(i).equals(target)) {
+                return false;
+            }
             if (i != null) {
                 ns.setDataKey(i, null);
                 ns.workFinished(i);
@@ -351,6 +364,7 @@ final class Mover implements Closeable {
         if (f != null) {
             f.join();
         }
+        return true;
     }
 
     private boolean movePrefix(String source, String target) throws ObjectStoreException {
