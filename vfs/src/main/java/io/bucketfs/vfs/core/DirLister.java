@@ -327,10 +327,6 @@ final class DirLister {
         return store;
     }
 
-    BucketProbe probe() {
-        return probe;
-    }
-
     Clock clock() {
         return clock;
     }

@@ -53,7 +53,6 @@ final class FileData {
     private static final class Open {
         final StagedFile file;
         volatile long lastWrite = System.nanoTime();
-        volatile boolean committed;
         /**
          * The staged data file is written in place, so bytes below this may belong to a committed generation not
          * yet known to be uploaded: overwriting them now would put unacknowledged bytes into what a crash
@@ -220,7 +219,6 @@ final class FileData {
             throw ioFailure("truncating '" + i.name + "'", e);
         }
         o.lastWrite = System.nanoTime();
-        o.committed = false;
     }
 
     void write(Inode i, long offset, ByteBuffer src, Instant now) throws VfsException {
@@ -235,7 +233,6 @@ final class FileData {
             throw ioFailure("writing '" + i.name + "'", e);
         }
         o.lastWrite = System.nanoTime();
-        o.committed = false;
         Lock l = ns.lock.writeLock();
         l.lock();
         try {
@@ -282,7 +279,6 @@ final class FileData {
         long size = o.file.size();
         var f = o.file.commit(durability == MountSettings.Durability.OBJECT_STORE ? Durability.OBJECT_STORE
                 : Durability.LOCAL);
-        o.committed = true;
         o.exposed = durability == MountSettings.Durability.OBJECT_STORE ? o.exposed : Math.max(o.exposed, size);
         try {
             f.get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -726,7 +722,6 @@ final class FileData {
             try {
                 long size = o.file.size();
                 o.file.commit(Durability.LOCAL).get();
-                o.committed = true;
                 o.exposed = Math.max(o.exposed, size);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

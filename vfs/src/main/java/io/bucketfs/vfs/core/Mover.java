@@ -11,8 +11,6 @@ import io.bucketfs.backends.Payload;
 import io.bucketfs.backends.PutOptions;
 import io.bucketfs.vfs.VfsException;
 import java.io.Closeable;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -559,16 +557,6 @@ final class Mover implements Closeable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    List<NsRecord.KeyOp> pendingOps() {
-        Lock l = ns.lock.readLock();
-        l.lock();
-        try {
-            return new ArrayList<>(ns.pending().values());
-        } finally {
-            l.unlock();
         }
     }
 }
