@@ -1,0 +1,50 @@
+package io.bucketfs.nfs.export;
+
+import io.bucketfs.vfs.Caller;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who may use an export and as whom: the client networks allowed (empty = everyone), read-only, and root squash
+ * (uid 0 becomes the anonymous uid/gid). Client source ports are never checked: behind NAT every client is one
+ * address from a high port.
+ */
+public record ExportRules(List<Cidr> clients, boolean readOnly, boolean rootSquash, int anonUid, int anonGid) {
+
+    /** The anonymous identity of Linux ({@code nobody}/{@code nogroup}). */
+    public static final int NOBODY = 65534;
+
+    /** Everyone, read-write, root squash off: the embedded default of {@code ./bucketfs serve}. */
+    public static final ExportRules OPEN = new ExportRules(List.of(), false, false, NOBODY, NOBODY);
+
+    public ExportRules {
+        clients = List.copyOf(Objects.requireNonNull(clients, "clients"));
+    }
+
+    /** Whether a client at {@code address} may use the export at all. */
+    public boolean admits(InetAddress address) {
+        if (clients.isEmpty()) {
+            return true;
+        }
+        for (Cidr c : clients) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The identity a request runs as: {@code caller}, squashed if it is root and root squash is on. */
+    public Caller map(Caller caller) {
+        if (rootSquash && caller.uid() == 0) {
+            return new Caller(anonUid, anonGid, new int[0]);
+        }
+        return caller;
+    }
+
+    /** The identity of a request without AUTH_SYS credentials (AUTH_NONE). */
+    public Caller anonymous() {
+        return new Caller(anonUid, anonGid, new int[0]);
+    }
+}
