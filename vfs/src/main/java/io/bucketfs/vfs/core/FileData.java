@@ -342,20 +342,15 @@ final class FileData {
      * rename, whose delete is queued, or its path before pending directory moves). It is retargeted now, so its
      * bytes reach the file's key. Caller holds the namespace write lock (at start).
      */
+    /** A bound on {@link #keysBeforeRenames}: chains of pending moves are short. */
+    private static final int MAX_RENAME_CANDIDATES = 256;
+
     private StagedFile attachRenamed(Inode i) {
-        String key = ns.key(i);
-        java.util.List<String> before = new java.util.ArrayList<>();
-        java.util.List<NsRecord.KeyOp> ops = new java.util.ArrayList<>(ns.pending().values());
-        for (int k = ops.size() - 1; k >= 0; k--) {
-            NsRecord.KeyOp op = ops.get(k);
-            if (op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX && key.startsWith(op.target())) {
-                key = op.source() + key.substring(op.target().length());
-                before.add(key);
-            } else if (op.kind() == NsRecord.KeyOp.Kind.DELETE && op.inodeId() == i.id) {
-                before.add(op.source());
+        for (String old : keysBeforeRenames(ns.key(i), i.id, new java.util.ArrayList<>(ns.pending().values()))) {
+            Inode there = ns.byPath(old);
+            if (there != null && there != i) {
+                continue; // another file's own key: its staged bytes are its own
             }
-        }
-        for (String old : before) {
             StagedFile f = wb().attach(storeId, old);
             if (f == null) {
                 continue;
@@ -378,6 +373,50 @@ final class FileData {
             }
         }
         return null;
+    }
+
+    /**
+     * The keys a file at {@code key} may be staged under after a crash that cut renames short (each rename's
+     * retarget waits for its journal record). The stager follows the file rename by rename, while a rename's op
+     * names where the bytes are in the bucket; so the candidates are the sources and targets of the inode's pending
+     * {@code MOVE}/{@code DELETE} ops and its current key, each carried back and forth through the pending directory
+     * moves ({@code MOVE_PREFIX}) — a file renamed after its directory moved is staged at the moved path, while its
+     * op names the pre-move key. An over-approximation: the caller skips keys that are other files' own.
+     */
+    static java.util.List<String> keysBeforeRenames(String key, long inodeId, java.util.List<NsRecord.KeyOp> ops) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        java.util.List<NsRecord.KeyOp> dirMoves = new java.util.ArrayList<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+        todo.add(key);
+        for (int n = ops.size() - 1; n >= 0; n--) {
+            NsRecord.KeyOp op = ops.get(n);
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX) {
+                dirMoves.add(op);
+            } else if ((op.kind() == NsRecord.KeyOp.Kind.DELETE || op.kind() == NsRecord.KeyOp.Kind.MOVE)
+                    && op.inodeId() == inodeId) {
+                for (String k : new String[] {op.target(), op.source()}) {
+                    if (k != null) {
+                        todo.add(k);
+                    }
+                }
+            }
+        }
+        while (!todo.isEmpty() && out.size() < MAX_RENAME_CANDIDATES) {
+            String k = todo.poll();
+            if (!out.add(k)) {
+                continue;
+            }
+            for (NsRecord.KeyOp m : dirMoves) { // newest first
+                if (k.startsWith(m.target())) {
+                    todo.add(m.source() + k.substring(m.target().length()));
+                }
+                if (k.startsWith(m.source())) {
+                    todo.add(m.target() + k.substring(m.source().length()));
+                }
+            }
+        }
+        out.remove(key);
+        return new java.util.ArrayList<>(out);
     }
 
     /**

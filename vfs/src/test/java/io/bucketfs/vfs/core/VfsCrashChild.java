@@ -17,7 +17,6 @@ import io.bucketfs.vfs.Stability;
 import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.VfsException;
 import io.bucketfs.vfs.journal.JournalSettings;
-import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +44,8 @@ import java.util.Random;
  * the {@link Vfs} contract, and each is atomic as far as a crash can tell: a write operation is committed only at
  * its end, so a crash shows the file either as before or as after it.
  *
- * <p>Arguments: state directory, cache directory, bucket directory, run number (makes names unique), seed.
+ * <p>Arguments: state directory, cache directory, bucket directory, run number (makes names unique), seed, the
+ * file the lines go to (appended; each line is one {@code write}).
  */
 public final class VfsCrashChild {
 
@@ -87,8 +87,10 @@ public final class VfsCrashChild {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         try {
+            // a file, not stdout: what a write() put in the page cache outlives the SIGKILL, with no pipe or reader
+            // thread in between to lose the last lines
+            PrintStream out = new PrintStream(new FileOutputStream(args[5], true), false, StandardCharsets.UTF_8);
             ObjectStore store = LocalDirectoryStore.create(Path.of(args[2]));
             VfsRuntime rt = open(Path.of(args[0]), Path.of(args[1]), store);
             VfsCrashChild child = new VfsCrashChild(rt.mount(MOUNT), new Random(Long.parseLong(args[4])),

@@ -17,9 +17,7 @@ import io.bucketfs.vfs.FileHandle;
 import io.bucketfs.vfs.FileType;
 import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.VfsException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,55 +114,41 @@ class VfsCrashTest {
             throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = tmp.resolve("logs").resolve("child-" + it + ".log");
+        Path ops = tmp.resolve("logs").resolve("child-" + it + ".out");
         Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 VfsCrashChild.class.getName(), state.toString(), cache.toString(), bucket.toString(),
-                Integer.toString(it), Long.toString(seed))
+                Integer.toString(it), Long.toString(seed), ops.toString())
                 .redirectError(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> readLines(p.getInputStream(), lines, ready), "crash-child-reader");
-        reader.start();
         try {
-            if (!ready.await(60, TimeUnit.SECONDS)) {
-                fail("child " + it + " did not start: " + readQuietly(log));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!readLines(ops).contains("READY")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    fail("child " + it + " did not start: " + readQuietly(log));
+                }
+                Thread.sleep(20);
             }
             Thread.sleep(killAfterMillis);
             assertTrue(p.isAlive(), () -> "child " + it + " died by itself: " + readQuietly(log));
         } finally {
             p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-            reader.join(10_000);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child " + it + " outlived SIGKILL by 30 s");
         }
-        List<String> logged = new ArrayList<>(lines);
-        Files.write(tmp.resolve("logs").resolve("child-" + it + ".out"), logged);
+        List<String> logged = new ArrayList<>(readLines(ops));
+        logged.remove("READY");
         return new Run(it, logged, log);
     }
 
-    /** Collects whole lines only: a line the kill cut short has no newline and is dropped. */
-    private static void readLines(InputStream in, List<String> lines, CountDownLatch ready) {
-        ByteArrayOutputStream cur = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try (in) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                for (int k = 0; k < n; k++) {
-                    if (buf[k] != '\n') {
-                        cur.write(buf[k]);
-                        continue;
-                    }
-                    String line = cur.toString(StandardCharsets.UTF_8);
-                    cur.reset();
-                    if (line.equals("READY")) {
-                        ready.countDown();
-                    } else {
-                        lines.add(line);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the pipe broke with the kill: what was read counts
+    /** The whole lines of the child's log: a line the kill cut short has no newline and is dropped. */
+    private static List<String> readLines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
         }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
     }
 
     // ------------------------------------------------------------------------------------ the checks
