@@ -261,7 +261,40 @@ final class Staged {
             } finally {
                 lock.unlock();
             }
+            if (e instanceof ObjectStoreException ose && ose.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED
+                    && adoptOwnUpload(bk, b)) {
+                return false;
+            }
             throw e;
+        }
+    }
+
+    /**
+     * After a crash the base key may hold this file's own upload (it landed; the manifest never learned it): its
+     * bytes outside the staged extents are the base's (as the uploader's adoption reasons), so it becomes the base.
+     * True if the base changed (the caller retries).
+     */
+    private boolean adoptOwnUpload(String bk, Base b) {
+        ObjectInfo head;
+        try {
+            head = wb.store(storeId).head(bk);
+        } catch (ObjectStoreException e) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (base != b) {
+                return true;
+            }
+            if (!bk.equals(baseKey) || !id.equals(head.userMetadata().get(TAG)) || head.size() < baseLimit) {
+                return false;
+            }
+            LOG.info("staged {}: the base {} holds our own earlier upload (a crash before the manifest knew); "
+                    + "adopting it as the base", id, bk);
+            base = Base.of(head.etag(), head.size());
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 

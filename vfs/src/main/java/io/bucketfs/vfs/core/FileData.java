@@ -357,9 +357,10 @@ final class FileData {
             }
             LOG.info("'{}': staged under its old key {} (a crash before the retarget); retargeting", ns.key(i), old);
             try {
+                Inode oldDir = directoryOf(old);
                 f.retarget(ns.key(i), WriteCondition.NONE).thenAccept(wroteOld -> {
                     if (wroteOld) {
-                        oldKeyDeleter.accept(old, i.id);
+                        deleteOldKey(old, oldDir, i.id);
                     }
                 });
                 return f;
@@ -548,15 +549,57 @@ final class FileData {
             if (oldKey.equals(newKey)) {
                 return;
             }
+            Inode oldDir = directoryOf(oldKey);
             o.file.retarget(newKey, WriteCondition.NONE).thenAccept(wroteOld -> {
                 if (wroteOld) {
-                    oldKeyDeleter.accept(oldKey, i.id);
+                    deleteOldKey(oldKey, oldDir, i.id);
                 }
             });
         } catch (IOException e) {
             throw ioFailure("renaming the staged '" + i.name + "'", e);
         } finally {
             o.pins.decrementAndGet();
+        }
+    }
+
+    /** The directory whose entry {@code key} names now (null if none is known there). */
+    private Inode directoryOf(String key) {
+        int slash = key.lastIndexOf('/', key.length() - 2);
+        String parent = slash < 0 ? ns.prefix() : key.substring(0, slash + 1);
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode d = ns.byPath(parent);
+            return d != null && d.isDir() ? d : null;
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /**
+     * An upload reached the old key of a renamed file: that object goes. If the directory that held the key was
+     * moved since the rename, the object may have moved with it (the directory move copied it before this delete
+     * was queued), so the same name under the directory's current key goes too; the mover leaves alone a key that
+     * is a file's own.
+     */
+    private void deleteOldKey(String oldKey, Inode oldDir, long inodeId) {
+        oldKeyDeleter.accept(oldKey, inodeId);
+        if (oldDir == null) {
+            return;
+        }
+        String moved;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            if (ns.get(oldDir.id) != oldDir) {
+                return;
+            }
+            moved = ns.key(oldDir) + oldKey.substring(oldKey.lastIndexOf('/', oldKey.length() - 2) + 1);
+        } finally {
+            l.unlock();
+        }
+        if (!moved.equals(oldKey)) {
+            oldKeyDeleter.accept(moved, inodeId);
         }
     }
 

@@ -18,15 +18,45 @@ final class MetaLog {
     private final Journal journal;
     private CompletableFuture<Long> last = CompletableFuture.completedFuture(0L);
 
+    /** The payload budget of one group part: well under the journal's record limit (room for the part header). */
+    private final long partBytes;
+
     MetaLog(Journal journal) {
         this.journal = journal;
+        this.partBytes = Math.max(1024, journal.settings().maxRecordBytes() / 2);
     }
 
-    /** Queues the records (caller holds the namespace write lock); returns the future of the last one. */
+    /**
+     * Queues the records of one operation (caller holds the namespace write lock); returns the future of the last
+     * one. Several records go as one group ({@link NsRecord.Part}s of at most {@link #partBytes} each), which replay
+     * applies whole or not at all.
+     */
     CompletableFuture<Long> append(List<? extends NsRecord> records) {
+        if (records.isEmpty()) {
+            return last;
+        }
+        if (records.size() == 1) {
+            last = journal.append(NsRecord.encode(records.get(0)));
+            return last;
+        }
+        long group = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        int index = 0;
+        List<NsRecord> part = new java.util.ArrayList<>();
+        long bytes = 0;
         CompletableFuture<Long> f = last;
-        for (NsRecord r : records) {
-            f = journal.append(NsRecord.encode(r));
+        for (int k = 0; k < records.size(); k++) {
+            NsRecord r = records.get(k);
+            long size = NsRecord.encode(r).length + 4;
+            if (!part.isEmpty() && bytes + size > partBytes) {
+                f = journal.append(NsRecord.encode(new NsRecord.Part(group, index++, false, part)));
+                part = new java.util.ArrayList<>();
+                bytes = 0;
+            }
+            part.add(r);
+            bytes += size;
+        }
+        if (!part.isEmpty() || index == 0) {
+            f = journal.append(NsRecord.encode(new NsRecord.Part(group, index, true, part)));
         }
         last = f;
         return f;

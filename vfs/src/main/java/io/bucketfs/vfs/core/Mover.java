@@ -160,7 +160,7 @@ final class Mover implements Closeable {
                 if (stagedNeeds(op.inodeId()) || data.isKeyBusy(op.source())) {
                     return false;
                 }
-                if (!claimedByAnother(op.source(), op.inodeId())) {
+                if (!claimedForDelete(op.source(), op.inodeId())) {
                     deleteKey(op.source());
                 }
                 return true;
@@ -249,6 +249,23 @@ final class Mover implements Closeable {
      * file of that name unless its bytes are still elsewhere (a move pending), or a file renamed away whose bytes
      * have not moved yet.
      */
+    /**
+     * Whether a DELETE must leave {@code key} alone: it is the key of a file whose bytes live there (whichever
+     * file: the op's own file renamed back onto its old name has its content there now), or the data key of another
+     * file waiting for its move.
+     */
+    private boolean claimedForDelete(String key, long inodeId) {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            Inode at = ns.byPath(key);
+            Inode pending = ns.byDataKey(key);
+            return (at != null && !at.isDir() && at.dataKey == null) || (pending != null && pending.id != inodeId);
+        } finally {
+            l.unlock();
+        }
+    }
+
     private boolean claimedByAnother(String key, long inodeId) {
         Lock l = ns.lock.readLock();
         l.lock();

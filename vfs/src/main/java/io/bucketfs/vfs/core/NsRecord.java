@@ -20,6 +20,7 @@ import java.time.Instant;
  *   KEYOP    id, kind, source key, target key, if-match   background work on the bucket, see {@link KeyOp}
  *   KEYDONE  id                                   that work is done
  *   COUNTERS next inode id, next op id            in snapshots: ids of forgotten inodes are never reused
+ *   PART     group id, index, last?, records      one piece of an operation's records, see {@link Part}
  * </pre>
  */
 sealed interface NsRecord {
@@ -30,6 +31,17 @@ sealed interface NsRecord {
     byte KEYOP = 4;
     byte KEYDONE = 5;
     byte COUNTERS = 6;
+    byte PART = 7;
+
+    /**
+     * The records of one namespace operation that changes more than one record's worth (a rename: the moved inode,
+     * both directories, the bucket work), written as one or more parts of a group, so that a crash in the middle of
+     * writing them can be told: replay applies a group only when its {@code last} part is there, and drops a torn
+     * group (the operation was never acknowledged). Parts of a group are contiguous in the journal (they are
+     * appended under the namespace write lock); {@code group} is random, {@code index} counts from 0.
+     */
+    record Part(long group, int index, boolean last, java.util.List<NsRecord> records) implements NsRecord {
+    }
 
     record Counters(long nextId, long nextOpId) implements NsRecord {
     }
@@ -97,6 +109,17 @@ sealed interface NsRecord {
             } else if (r instanceof KeyDone d) {
                 out.writeByte(KEYDONE);
                 out.writeLong(d.opId);
+            } else if (r instanceof Part p) {
+                out.writeByte(PART);
+                out.writeLong(p.group);
+                out.writeInt(p.index);
+                out.writeBoolean(p.last);
+                out.writeInt(p.records.size());
+                for (NsRecord sub : p.records) {
+                    byte[] b = encode(sub);
+                    out.writeInt(b.length);
+                    out.write(b);
+                }
             } else if (r instanceof Counters c) {
                 out.writeByte(COUNTERS);
                 out.writeLong(c.nextId);
@@ -125,6 +148,26 @@ sealed interface NsRecord {
                 return new KeyDone(in.readLong());
             case COUNTERS:
                 return new Counters(in.readLong(), in.readLong());
+            case PART: {
+                long group = in.readLong();
+                int index = in.readInt();
+                boolean last = in.readBoolean();
+                int n = in.readInt();
+                if (n < 0 || n > b.length) {
+                    throw new IOException("a group part of " + n + " records in " + b.length + " bytes");
+                }
+                java.util.List<NsRecord> records = new java.util.ArrayList<>(n);
+                for (int k = 0; k < n; k++) {
+                    int len = in.readInt();
+                    if (len < 1 || len > b.length) {
+                        throw new IOException("a record of " + len + " bytes in a part of " + b.length);
+                    }
+                    byte[] sub = new byte[len];
+                    in.readFully(sub);
+                    records.add(decode(sub));
+                }
+                return new Part(group, index, last, records);
+            }
             default:
                 throw new IOException("unknown namespace record kind " + kind);
         }

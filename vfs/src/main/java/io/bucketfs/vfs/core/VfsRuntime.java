@@ -129,6 +129,7 @@ public final class VfsRuntime implements Closeable {
         Path dir = stateDir.resolve("journal").resolve(m.storeId());
         Files.createDirectories(dir);
         Namespace ns = new Namespace(m.prefix(), clock.instant(), m.defaultDirMode(), m.defaultUid(), m.defaultGid());
+        GroupReplay groups = new GroupReplay(ns);
         Journal journal = Journal.open(dir, journalSettings, Replay.of((lsn, in) -> {
             DataInputStream d = new DataInputStream(in);
             int n = d.readInt();
@@ -137,7 +138,12 @@ public final class VfsRuntime implements Closeable {
                 d.readFully(b);
                 ns.apply(NsRecord.decode(b));
             }
-        }, (lsn, payload) -> ns.apply(NsRecord.decode(payload))));
+        }, (lsn, payload) -> groups.apply(NsRecord.decode(payload))));
+        int torn = groups.finish();
+        if (torn > 0) {
+            LOG.warn("mount {}: dropped {} journal records of an operation a crash cut short (never acknowledged)",
+                    m.storeId(), torn);
+        }
         LOG.info("mount {}: journal replayed ({}), {} inodes, {} pending bucket operations", m.storeId(),
                 journal.replayStats(), ns.size(), ns.pending().size());
         MetaLog log = new MetaLog(journal);

@@ -64,6 +64,9 @@ public abstract class VfsContractTest {
     static final Caller ROOT = Caller.ROOT;
     static final Caller ALICE = new Caller(1000, 1000, new int[] {1000});
 
+    /** Entries of the big-directory listing case: {@code -Dbucketfs.test.dirEntries=100000} for the long mode. */
+    static final int DIR_ENTRIES = Integer.getInteger("bucketfs.test.dirEntries", 2500);
+
     /** A store over a new, empty bucket. */
     protected abstract ObjectStore openStore() throws Exception;
 
@@ -215,11 +218,12 @@ public abstract class VfsContractTest {
 
     @Test
     void readdirStreamsThousandsOfEntriesPageByPage() throws Exception {
+        int n = DIR_ENTRIES;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> puts = new ArrayList<>();
-            for (int i = 0; i < 2500; i++) {
-                String key = String.format("many/f%05d", i);
+            for (int i = 0; i < n; i++) {
+                String key = String.format("many/f%06d", i);
                 puts.add(pool.submit(() -> {
                     store.put(key, Payload.ofBytes(bytes(key)), PutOptions.NONE);
                     return null;
@@ -250,12 +254,12 @@ public abstract class VfsContractTest {
                 break;
             }
         }
-        assertEquals(2500, seen.size());
-        assertEquals(2500, ids.size(), "one file id per file");
+        assertEquals(n, seen.size());
+        assertEquals(n, ids.size(), "one file id per file");
         List<String> sorted = new ArrayList<>(seen);
         sorted.sort(null);
         assertEquals(sorted, seen);
-        assertTrue(pages >= 25, "pages: " + pages);
+        assertTrue(pages >= n / 100, "pages: " + pages);
     }
 
     // ------------------------------------------------------------------ rename
