@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -311,7 +312,7 @@ final class FileData {
             for (Inode i : ns.files()) {
                 StagedFile at = wb().attach(storeId, ns.key(i));
                 StagedFile f = at != null ? at : attachRenamed(i);
-                if (f == null && i.etag == null && i.dataKey == null) {
+                if (f == null && i.etag == null) {
                     unconfirmed.add(i); // created, then a crash: before its staged object was committed, or
                     continue;           // after its upload, before the journal learned of it
                 }
@@ -427,22 +428,26 @@ final class FileData {
      */
     private void adoptOrRestage(Inode i) {
         String key;
+        String dataKey;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
             key = ns.key(i);
+            dataKey = ns.dataKey(i); // a rename not yet applied to the bucket: the upload went to the old key
         } finally {
             l.unlock();
         }
-        ObjectInfo info;
-        try {
-            info = store.head(key);
-        } catch (ObjectStoreException e) {
-            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
-                LOG.warn("cannot check whether the new file {} reached the bucket: {}", key, e.toString());
-                return; // left as it is: revalidation asks the bucket again
+        ObjectInfo info = null;
+        for (String k : dataKey.equals(key) ? List.of(key) : List.of(key, dataKey)) {
+            try {
+                info = store.head(k);
+                break;
+            } catch (ObjectStoreException e) {
+                if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
+                    LOG.warn("cannot check whether the new file {} reached the bucket: {}", k, e.toString());
+                    return; // left as it is: revalidation asks the bucket again
+                }
             }
-            info = null;
         }
         l = ns.lock.writeLock();
         l.lock();

@@ -82,8 +82,13 @@ class JournalCrashTest {
         Map<Long, Integer> acks = new ConcurrentHashMap<>();
         int[] snapshots = {0};
         List<String> errors = new ArrayList<>();
-        Thread reader = new Thread(() -> readLines(p.getInputStream(), acks, snapshots, errors), "child-stdout");
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> readLines(p.getInputStream(), acks, snapshots, errors, ready),
+                "child-stdout");
         reader.start();
+        // the kill time counts from the child's READY (journal open): JVM start-up on a loaded machine is no part
+        // of the test
+        ready.await(60, TimeUnit.SECONDS);
         boolean exited = p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS);
         p.destroyForcibly();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "child did not die");
@@ -96,7 +101,8 @@ class JournalCrashTest {
     }
 
     /** Parses complete lines only: a line cut by the kill (no newline) is ignored. */
-    private static void readLines(InputStream in, Map<Long, Integer> acks, int[] snapshots, List<String> errors) {
+    private static void readLines(InputStream in, Map<Long, Integer> acks, int[] snapshots, List<String> errors,
+                                  java.util.concurrent.CountDownLatch ready) {
         StringBuilder line = new StringBuilder();
         byte[] buf = new byte[8192];
         try {
@@ -110,6 +116,8 @@ class JournalCrashTest {
                     line.setLength(0);
                     if (f[0].equals("A")) {
                         acks.put(Long.parseLong(f[1]), Integer.parseInt(f[2]));
+                    } else if (f[0].equals("READY")) {
+                        ready.countDown();
                     } else if (f[0].equals("S")) {
                         snapshots[0]++;
                     } else if (f[0].equals("ERR")) {
