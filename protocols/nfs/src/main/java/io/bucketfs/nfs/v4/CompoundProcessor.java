@@ -56,7 +56,8 @@ public final class CompoundProcessor {
                 }
                 if (i == 0 && minor > 0 && op.opcode() == OpCode.SEQUENCE
                         && args.declaredOps() > ctx.session().fore().maxOperations()) {
-                    results.add(new StatusRes(ops.get(1).opcode(), NfsStat4.NFS4ERR_TOO_MANY_OPS));
+                    results.add(new StatusRes(ops.size() > 1 ? ops.get(1).opcode() : OpCode.ILLEGAL,
+                            NfsStat4.NFS4ERR_TOO_MANY_OPS));
                     status = NfsStat4.NFS4ERR_TOO_MANY_OPS;
                     break;
                 }
