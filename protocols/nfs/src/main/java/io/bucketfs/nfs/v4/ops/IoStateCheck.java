@@ -13,7 +13,7 @@ import io.bucketfs.vfs.lock.ShareAccess;
 /**
  * The stateid check of READ, WRITE, SEEK, ALLOCATE and DEALLOCATE (RFC 8881 8.2.2, 9.1.2): the anonymous stateid
  * (and, for reads, the bypass stateid) pass; otherwise the stateid must name an open or lock of this very file,
- * and a write needs an open with write access (NFS4ERR_OPENMODE).
+ * whatever its seqid, and a write needs an open with write access (NFS4ERR_OPENMODE).
  */
 final class IoStateCheck {
 
@@ -28,7 +28,9 @@ final class IoStateCheck {
         if (sid.isSpecial()) {
             throw new Nfs4Exception(NfsStat4.NFS4ERR_BAD_STATEID, "special stateid " + sid);
         }
-        NfsState st = ctx.state().resolve(sid, ctx.minorVersion());
+        // I/O does not change the state, so an outdated seqid (racing an OPEN upgrade or a LOCK) is accepted:
+        // only the state it names matters (RFC 8881 8.2.2 leaves this to the server)
+        NfsState st = ctx.state().resolve(sid.withSeqid(0), 1);
         if (st.exportId() != n.export().id() || st.file().fileId() != n.handle().fileId()) {
             throw new Nfs4Exception(NfsStat4.NFS4ERR_BAD_STATEID, sid + " is for another file");
         }
