@@ -49,6 +49,37 @@ class NfsServerTest {
     }
 
     @Test
+    void aFullQueueHoldsCallsBackInsteadOfFailingThem() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        RpcDispatchable slow = call -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            call.reply(new XdrInt(7));
+        };
+        NfsSettings oneWorker = new NfsSettings(NfsSettings.DEFAULT_MAX_REQUEST_BYTES, NfsSettings.DEFAULT_MAX_IO_BYTES,
+                1, 1, NfsSettings.DEFAULT_LEASE, java.time.Duration.ZERO);
+        try (NfsServer s = NfsServer.start("127.0.0.1", 0, oneWorker, new ExportTable(), Map.of(MOUNT_V3, slow));
+             OncRpcClient c = new OncRpcClient(InetAddress.getLoopbackAddress(), IpProtocolType.TCP,
+                     s.address().getPort())) {
+            RpcCall call = new RpcCall(100005, 3, new RpcAuthTypeNone(), c.connect());
+            java.util.List<java.util.concurrent.CompletableFuture<XdrInt>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                replies.add(call.call(0, XdrVoid.XDR_VOID, XdrInt.class));
+            }
+            for (java.util.concurrent.CompletableFuture<XdrInt> r : replies) {
+                assertEquals(7, r.get(30, TimeUnit.SECONDS).intValue());
+            }
+            assertEquals(1, most.get(), "one worker");
+        }
+    }
+
+    @Test
     void aTakenPortIsAnIoExceptionNamingIt() throws Exception {
         try (NfsServer s = NfsServer.start("127.0.0.1", 0, NfsSettings.DEFAULTS, new ExportTable(), Map.of())) {
             IOException e = assertThrows(IOException.class, () -> NfsServer.start("127.0.0.1",
