@@ -15,14 +15,18 @@ import org.dcache.oncrpc4j.xdr.XdrEncodingStream;
 /**
  * RFC 8881 18.36 CREATE_SESSION: confirms the client and makes a session. The fore channel gets the client's
  * figures capped by this server's ({@link #MAX_SLOTS} slots, {@link #MAX_OPS} operations, request size from the
- * settings); the back channel's attributes are accepted and echoed, but no back channel is ever used (no
+ * settings; never raised above what the client asked); the back channel's attributes are accepted and echoed, but no back channel is ever used (no
  * delegations, no layouts), so the reply's flags never claim CONN_BACK_CHAN. The callback security parameters
  * are decoded and ignored. A retransmission (same sequence) gets the cached reply (RFC 8881 18.36.4).
  */
 public final class OpCreateSession {
 
     public static final int MAX_SLOTS = 64;
-    public static final int MAX_OPS = 64;
+    /**
+     * The most operations per COMPOUND granted: what the decoder takes. Never fewer than the client asked for up to
+     * this, as the Linux client refuses a session with fewer operations than it asked for.
+     */
+    public static final int MAX_OPS = io.bucketfs.nfs.v4.CompoundArgs.MAX_OPERATIONS;
     /** The largest reply kept for a replay. */
     public static final int MAX_CACHED_REPLY = 64 << 10;
 
@@ -63,9 +67,9 @@ public final class OpCreateSession {
                         minU(fore.maxResponseSize(), maxResp), minU(fore.maxResponseSizeCached(), MAX_CACHED_REPLY),
                         Math.max(2, minU(fore.maxOperations(), MAX_OPS)),
                         Math.max(1, minU(fore.maxRequests(), MAX_SLOTS)), new int[0]);
-                ChannelAttrs b = new ChannelAttrs(0, back.maxRequestSize(), back.maxResponseSize(),
-                        back.maxResponseSizeCached(), back.maxOperations(), Math.max(1, minU(back.maxRequests(),
-                        MAX_SLOTS)), new int[0]);
+                ChannelAttrs b = new ChannelAttrs(back.headerPadSize(), back.maxRequestSize(),
+                        back.maxResponseSize(), back.maxResponseSizeCached(), back.maxOperations(),
+                        back.maxRequests(), new int[0]); // echoed: it is never used
                 Session s = sm.newSession(c, f, b);
                 sm.confirm(c);
                 Res r = new Res(NfsStat4.NFS4_OK, s.id(), sequence, 0, f, b);

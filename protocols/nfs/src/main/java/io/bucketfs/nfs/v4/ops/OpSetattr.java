@@ -62,7 +62,7 @@ public final class OpSetattr {
             if (sid.isSpecial()) {
                 return;
             }
-            NfsState st = ctx.state().resolve(sid, ctx.minorVersion());
+            NfsState st = ctx.state().resolve(sid.withSeqid(0), 1); // as for WRITE: any seqid of a live state
             OpenState open = st instanceof OpenState o ? o : ((io.bucketfs.nfs.v4.state.LockState) st).open();
             if (!open.access().contains(ShareAccess.WRITE)) {
                 throw new Nfs4Exception(NfsStat4.NFS4ERR_OPENMODE, "size change through a read-only open");
