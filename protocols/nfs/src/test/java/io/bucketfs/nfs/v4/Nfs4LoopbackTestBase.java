@@ -267,4 +267,52 @@ abstract class Nfs4LoopbackTestBase {
         assertFalse(c.compound(1, List.of(new OpPutrootfh.Args())).status() == NfsStat4.NFS4_OK,
                 "4.1 without SEQUENCE is refused");
     }
+
+    @Test
+    void createRemoveLinkReadlinkSetattrDowngradeAndStateids() throws Exception {
+        byte[] dir = c.fh("default");
+        Bitmap4 none = Bitmap4.EMPTY;
+        c.ok(Nfs4TestClient.putfh(dir), new io.bucketfs.nfs.v4.ops.OpCreate.Args(Fattr.NF4DIR, null, "sub",
+                Fattr4.EMPTY));
+        CompoundRes ln = c.ok(Nfs4TestClient.putfh(dir), new io.bucketfs.nfs.v4.ops.OpCreate.Args(Fattr.NF4LNK,
+                "sub/target", "link", Fattr4.EMPTY), new io.bucketfs.nfs.v4.ops.OpReadlink.Args());
+        assertEquals("sub/target", ((io.bucketfs.nfs.v4.ops.OpReadlink.Res) ln.result(OpCode.READLINK)).target());
+        assertEquals(NfsStat4.NFS4ERR_NOTSUPP, c.seq(Nfs4TestClient.putfh(dir),
+                new io.bucketfs.nfs.v4.ops.OpCreate.Args(Fattr.NF4FIFO, null, "fifo", Fattr4.EMPTY)).status());
+
+        CompoundRes r = c.ok(Nfs4TestClient.putfh(dir), create("f", owner("o1"), OpOpen.SHARE_ACCESS_BOTH),
+                new OpGetfh.Args());
+        Stateid4 sid = ((OpOpen.Res) r.result(OpCode.OPEN)).stateid();
+        byte[] file = ((OpGetfh.Res) r.result(OpCode.GETFH)).fh();
+        assertEquals(NfsStat4.NFS4ERR_NOTSUPP, c.seq(Nfs4TestClient.putfh(file), new OpSavefh.Args(),
+                Nfs4TestClient.putfh(dir), new io.bucketfs.nfs.v4.ops.OpLink.Args("hard")).status(),
+                "no hard links in the VFS");
+
+        Fattr4 chown = new Fattr4(Bitmap4.of(Fattr.MODE, Fattr.OWNER, Fattr.OWNER_GROUP), java.util.HexFormat.of()
+                .parseHex("00000180" + "00000004" + "31303030" + "00000003" + "31303000"));
+        c.ok(Nfs4TestClient.putfh(file), new io.bucketfs.nfs.v4.ops.OpSetattr.Args(Stateid4.ANONYMOUS, chown));
+        OpGetattr.Res a = c.ok(Nfs4TestClient.putfh(file), new OpGetattr.Args(Bitmap4.of(Fattr.MODE, Fattr.OWNER,
+                Fattr.OWNER_GROUP))).result(OpCode.GETATTR);
+        assertEquals("00000180" + "00000004" + "31303030" + "00000003" + "31303000",
+                java.util.HexFormat.of().formatHex(a.attrs().values()), "mode 0600, owner \"1000\", group \"100\"");
+
+        StateidRes down = c.ok(Nfs4TestClient.putfh(file), new io.bucketfs.nfs.v4.ops.OpOpenDowngrade.Args(sid, 0,
+                OpOpen.SHARE_ACCESS_READ, 0)).result(OpCode.OPEN_DOWNGRADE);
+        assertEquals(NfsStat4.NFS4ERR_OPENMODE, c.seq(Nfs4TestClient.putfh(file), new OpWrite.Args(down.stateid(),
+                0, OpWrite.UNSTABLE4, ByteBuffer.allocate(1))).status());
+        io.bucketfs.nfs.v4.ops.OpTestStateid.Res t = c.ok(new io.bucketfs.nfs.v4.ops.OpTestStateid.Args(List.of(
+                down.stateid(), sid, Stateid4.ANONYMOUS))).result(OpCode.TEST_STATEID);
+        assertArrayEquals(new int[] {NfsStat4.NFS4_OK, NfsStat4.NFS4ERR_OLD_STATEID, NfsStat4.NFS4ERR_BAD_STATEID},
+                t.codes());
+        assertEquals(NfsStat4.NFS4ERR_LOCKS_HELD, c.seq(new io.bucketfs.nfs.v4.ops.OpFreeStateid.Args(sid))
+                .status(), "an open is freed by CLOSE");
+        assertEquals(NfsStat4.NFS4ERR_BAD_STATEID, c.seq(Nfs4TestClient.putfh(file),
+                new io.bucketfs.nfs.v4.ops.OpDelegreturn.Args(sid)).status());
+        c.ok(Nfs4TestClient.putfh(file), new OpClose.Args(0, down.stateid()));
+
+        c.ok(Nfs4TestClient.putfh(dir), new io.bucketfs.nfs.v4.ops.OpRemove.Args("f"),
+                new io.bucketfs.nfs.v4.ops.OpRemove.Args("link"), new io.bucketfs.nfs.v4.ops.OpRemove.Args("sub"));
+        assertEquals(NfsStat4.NFS4ERR_NOENT, c.seq(Nfs4TestClient.putfh(dir), new OpLookup.Args("f")).status());
+        assertTrue(none.isEmpty());
+    }
 }
