@@ -32,6 +32,8 @@ public final class Gateway implements AutoCloseable {
     private FileLock lock;
     private ObjectStore defaultBucket;
     private io.bucketfs.vfs.core.VfsRuntime vfs;
+    private io.bucketfs.nfs.NfsServer nfs;
+    private io.bucketfs.nfs.export.ExportTable exports;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -78,6 +80,39 @@ public final class Gateway implements AutoCloseable {
         return vfs;
     }
 
+    /** The export id of the default mount; part of every NFS handle of it, so it never changes. */
+    public static final int DEFAULT_EXPORT_ID = 1;
+
+    /**
+     * The NFS export table: the default mount at {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, open to
+     * everyone). Made once; NFSv3/MOUNT programs built before {@link #startNfs} share it with NFSv4.
+     */
+    public synchronized io.bucketfs.nfs.export.ExportTable nfsExports() {
+        if (exports == null) {
+            exports = new io.bucketfs.nfs.export.ExportTable();
+            exports.add(new io.bucketfs.nfs.export.Export(DEFAULT_EXPORT_ID, GatewayConfig.DEFAULT_BUCKET,
+                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), io.bucketfs.nfs.export.ExportRules.OPEN));
+        }
+        return exports;
+    }
+
+    /**
+     * Starts the NFS server with the default mount exported at {@code /default} (export id
+     * {@value #DEFAULT_EXPORT_ID}, open to everyone). {@code extra} are more ONC RPC programs on the same port
+     * (NFSv3, MOUNT v3). Logs the endpoint; a port that cannot be bound is an IOException naming it.
+     */
+    public io.bucketfs.nfs.NfsServer startNfs(String bind, int port, io.bucketfs.nfs.NfsSettings settings,
+            java.util.Map<org.dcache.oncrpc4j.rpc.OncRpcProgram, org.dcache.oncrpc4j.rpc.RpcDispatchable> extra)
+            throws IOException {
+        io.bucketfs.nfs.export.ExportTable table = nfsExports();
+        nfs = io.bucketfs.nfs.NfsServer.start(bind, port, settings, table, extra);
+        LOG.info("NFS listening on {}:{} (NFSv4.0, 4.1, 4.2{}; exports: {}; grace {} s)", bind,
+                nfs.address().getPort(), extra.isEmpty() ? "" : " and " + extra.size() + " more programs",
+                table.all().stream().map(io.bucketfs.nfs.export.Export::path).toList(),
+                settings.grace().toSeconds());
+        return nfs;
+    }
+
     /** Blocks until {@link #close()} is called (by the shutdown hook on SIGTERM/SIGINT). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -107,6 +142,10 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (nfs != null) {
+            nfs.close();
+            nfs = null;
+        }
         if (vfs != null) {
             vfs.close();
             vfs = null;

@@ -62,16 +62,24 @@ class ServeEndToEndTest {
     @Test
     void servesTheEmbeddedDefaultRefusesASecondGatewayAndStopsOnSigterm() throws Exception {
         Path log1 = dir.resolve("first.log");
-        Process first = serve(log1);
+        Process first = serve(log1, NFS);
         awaitLine(log1, "bucketfs gateway running", first);
         String startup = Files.readString(log1);
         assertTrue(startup.contains("default bucket local:" + dir.resolve("data/buckets/default")), startup);
-        assertTrue(startup.contains("NFS not available yet") && startup.contains("SMB not available yet"),
-                "says which frontends are not there: " + startup);
+        int port = nfsPort(startup);
+        assertTrue(startup.contains("exports: [/default]"), startup);
+        assertTrue(startup.contains("SMB not available yet"), "says which frontends are not there: " + startup);
         assertTrue(Files.isDirectory(dir.resolve("data/cache")));
+        if (Files.isExecutable(Path.of("/usr/bin/nfs-ls"))) {
+            Process ls = new ProcessBuilder("nfs-ls", "nfs://127.0.0.1/?version=4&nfsport=" + port)
+                    .redirectErrorStream(true).start();
+            String out = new String(ls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ls.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(out.lines().anyMatch(l -> l.endsWith(" default")), "the pseudo root lists /default: " + out);
+        }
 
         Path log2 = dir.resolve("second.log");
-        Process second = serve(log2);
+        Process second = serve(log2, NFS);
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, second.exitValue());
         String refusal = Files.readString(log2).trim();
@@ -84,10 +92,35 @@ class ServeEndToEndTest {
         assertTrue(Files.readString(log1).contains("stopping"));
 
         Path log3 = dir.resolve("third.log");
-        Process third = serve(log3);
+        Process third = serve(log3, NFS);
         awaitLine(log3, "bucketfs gateway running", third);
         third.destroy();
         assertTrue(third.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** Loopback, an ephemeral NFS port, no grace period. */
+    private static final String[] NFS = {"--bind", "127.0.0.1", "--nfs-port", "0", "--nfs-grace", "0"};
+
+    private static int nfsPort(String log) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("NFS listening on 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(log);
+        assertTrue(m.find(), "one line per listening endpoint: " + log);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void aTakenNfsPortIsAOneLineErrorAndExitCode1() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Path log = dir.resolve("taken.log");
+            Process p = serve(log, "--bind", "127.0.0.1", "--nfs-port", String.valueOf(taken.getLocalPort()));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue());
+            List<String> lines = Files.readString(log).trim().lines().toList();
+            String last = lines.get(lines.size() - 1);
+            assertTrue(last.startsWith("bucketfs: nfs-port: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                    String.join("\n", lines));
+        }
     }
 
     @Test

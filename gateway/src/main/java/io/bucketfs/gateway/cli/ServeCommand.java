@@ -32,8 +32,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How much the chunk cache may hold, e.g. 500GB or 2TiB (default: 10GiB).")
     Long cacheSize;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "The address the protocol servers listen on (default: 0.0.0.0, every interface).")
+    String bind = "0.0.0.0";
+
+    @Option(names = "--nfs-port", paramLabel = "PORT",
+            description = "The NFS port (default: 2049; 0 picks a free one, which the log names).")
+    int nfsPort = 2049;
+
+    @Option(names = "--nfs-grace", paramLabel = "SECONDS",
+            description = "The NFSv4 grace period after a start, for clients to reclaim their state (default: 90).")
+    int nfsGrace = 90;
+
     @Override
     public Integer call() throws Exception {
+        if (nfsPort < 0 || nfsPort > 65535) {
+            throw new CliException("nfs-port: must be 0-65535, not " + nfsPort);
+        }
+        if (nfsGrace < 0) {
+            throw new CliException("nfs-grace: must not be negative");
+        }
         GatewayConfig config = new GatewayConfig(dataDir != null ? dataDir : defaultDataDir(), cacheDir,
                 cacheSize != null ? cacheSize : GatewayConfig.DEFAULT_CACHE_SIZE);
         Gateway gateway;
@@ -42,11 +60,18 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new CliException("cannot start: " + e.getMessage(), e);
         }
+        try {
+            gateway.startNfs(bind, nfsPort, io.bucketfs.nfs.NfsSettings.DEFAULTS.withGrace(
+                    java.time.Duration.ofSeconds(nfsGrace)), java.util.Map.of());
+        } catch (java.io.IOException e) {
+            gateway.close();
+            throw new CliException("nfs-port: " + e.getMessage(), e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             gateway.close();
         }, "bucketfs-shutdown"));
-        LOG.info("frontends: NFS not available yet (NFSv4.1 server: issue 4); SMB not available yet (issue 5)");
+        LOG.info("frontends: SMB not available yet (issue 5)");
         LOG.info("bucketfs gateway running, data dir {}; stop with Ctrl-C or SIGTERM", config.dataDir());
         gateway.awaitStop();
         return 0;

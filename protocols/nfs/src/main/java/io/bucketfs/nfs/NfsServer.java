@@ -1,0 +1,166 @@
+package io.bucketfs.nfs;
+
+import io.bucketfs.nfs.export.ExportTable;
+import io.bucketfs.nfs.v4.Nfs4Program;
+import io.bucketfs.nfs.v4.Nfs4Service;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dcache.oncrpc4j.rpc.OncRpcProgram;
+import org.dcache.oncrpc4j.rpc.ReplyQueue;
+import org.dcache.oncrpc4j.rpc.RpcDispatchable;
+import org.dcache.oncrpc4j.rpc.RpcDispatcher;
+import org.dcache.oncrpc4j.rpc.RpcProtocolFilter;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.memory.HeapMemoryManager;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NFS server: one TCP endpoint serving NFSv4 (program 100003 version 4, minor versions 0-2) and whatever
+ * extra ONC RPC programs are registered (NFSv3 and MOUNT v3 on the same port). No portmapper registration, no
+ * privileged-port check.
+ *
+ * <h2>Threads and limits</h2>
+ * The oncrpc4j filter chain (record marking, RPC header, dispatch) runs on {@value #SELECTORS} selector threads,
+ * which only decode and hand calls to a pool of {@link NfsSettings#workers()} worker threads; only workers call
+ * the VFS. When {@link NfsSettings#maxQueued()} calls wait for a worker, the selector thread blocks on the queue,
+ * so the server stops reading sockets (back-pressure) until workers catch up. A record announcing more than
+ * {@link NfsSettings#maxRequestBytes()} closes its connection. Arguments that do not decode are GARBAGE_ARGS.
+ */
+public final class NfsServer implements Closeable {
+
+    public static final OncRpcProgram NFS_V4 = new OncRpcProgram(Nfs4Program.PROGRAM, Nfs4Program.VERSION);
+    /** Selector (I/O) threads. */
+    public static final int SELECTORS = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NfsServer.class);
+
+    private final TCPNIOTransport transport;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService reaper;
+    private final Nfs4Service nfs4;
+    private final InetSocketAddress address;
+
+    private NfsServer(TCPNIOTransport transport, ThreadPoolExecutor workers, ScheduledExecutorService reaper,
+            Nfs4Service nfs4, InetSocketAddress address) {
+        this.transport = transport;
+        this.workers = workers;
+        this.reaper = reaper;
+        this.nfs4 = nfs4;
+        this.address = address;
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param bindAddress the address to listen on ("0.0.0.0" for all)
+     * @param port the port (0: any free one, see {@link #address()})
+     * @param extra more programs on the same port, e.g. NFS 100003/3 and MOUNT 100005/3
+     * @throws IOException if the port cannot be bound (the message names the address)
+     */
+    public static NfsServer start(String bindAddress, int port, NfsSettings settings, ExportTable exports,
+            Map<OncRpcProgram, RpcDispatchable> extra) throws IOException {
+        Nfs4Service nfs4 = new Nfs4Service(settings, exports, System::nanoTime);
+        Map<OncRpcProgram, RpcDispatchable> programs = new HashMap<>(extra);
+        programs.put(NFS_V4, new Nfs4Program(nfs4));
+        ThreadPoolExecutor workers = workerPool(settings);
+        TCPNIOTransport t = TCPNIOTransportBuilder.newInstance()
+                .setReuseAddress(true)
+                .setTcpNoDelay(true)
+                .setIOStrategy(SameThreadIOStrategy.getInstance())
+                .setSelectorThreadPoolConfig(ThreadPoolConfig.defaultConfig().setCorePoolSize(SELECTORS)
+                        .setMaxPoolSize(SELECTORS).setPoolName("nfs-io"))
+                .setSelectorRunnersCount(SELECTORS)
+                .setMemoryManager(new HeapMemoryManager())
+                .build();
+        FilterChainBuilder chain = FilterChainBuilder.stateless();
+        chain.add(new TransportFilter());
+        chain.add(new RecordLimitParser(settings.maxRequestBytes()));
+        chain.add(new RpcProtocolFilter(new ReplyQueue()));
+        chain.add(new RpcDispatcher(workers, programs, false, c -> { }));
+        t.setProcessor(chain.build());
+        InetSocketAddress bound;
+        try {
+            Connection<?> c = t.bind(bindAddress, port, 128);
+            t.start();
+            bound = (InetSocketAddress) c.getLocalAddress();
+        } catch (IOException | RuntimeException e) {
+            t.shutdownNow();
+            workers.shutdownNow();
+            throw new IOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+        }
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(named("nfs-lease-reaper"));
+        reaper.scheduleWithFixedDelay(nfs4.state()::expireIdle, 1, 1, TimeUnit.SECONDS);
+        return new NfsServer(t, workers, reaper, nfs4, bound);
+    }
+
+    private static ThreadPoolExecutor workerPool(NfsSettings settings) {
+        return new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.maxQueued()), named("nfs-worker"), (r, pool) -> {
+                    if (pool.isShutdown()) {
+                        throw new RejectedExecutionException("NFS server stopped");
+                    }
+                    try {
+                        pool.getQueue().put(r); // back-pressure: the I/O thread waits, sockets are not read
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new RejectedExecutionException("interrupted", e);
+                    }
+                });
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The address and port actually listened on. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The NFSv4 state and exports (for tests and the admin API). */
+    public Nfs4Service nfs4() {
+        return nfs4;
+    }
+
+    @Override
+    public void close() {
+        reaper.shutdownNow();
+        try {
+            transport.shutdownNow();
+        } catch (IOException e) {
+            LOG.warn("stopping the NFS transport: {}", e.toString());
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
