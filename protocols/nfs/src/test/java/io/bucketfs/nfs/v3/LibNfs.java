@@ -40,7 +40,8 @@ final class LibNfs {
             p.destroyForcibly();
         }
         int exit = p.isAlive() ? -1 : p.exitValue();
-        return new Run(exit, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err,
-                StandardCharsets.UTF_8), String.join(" ", command));
+        // ISO-8859-1 keeps every byte of binary output (nfs-cat) one char
+        return new Run(exit, new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1),
+                new String(Files.readAllBytes(err), StandardCharsets.UTF_8), String.join(" ", command));
     }
 }

@@ -90,18 +90,36 @@ public abstract class Nfs3EndToEndTest {
         }
     }
 
+    /**
+     * libnfs's {@code nfs-cp} creates its target GUARDED (it cannot replace a file), so the overwrite goes the way
+     * the Linux client's {@code O_TRUNC} does: CREATE UNCHECKED with size 0, then WRITE; libnfs reads it back.
+     */
     @Test
     void overwritingAFileLeavesOnlyTheNewContent() throws Exception {
         Path big = randomFile("big", 300_000, 1);
-        Path small = randomFile("small", 1000, 2);
+        byte[] small = Files.readAllBytes(randomFile("small", 1000, 2));
         String url = server.url("over.bin");
         ok(LibNfs.run(tmp, CLIENT_TIMEOUT_SECONDS, "nfs-cp", big.toString(), url));
-        ok(LibNfs.run(tmp, CLIENT_TIMEOUT_SECONDS, "nfs-cp", small.toString(), url));
+        LibNfs.Run again = LibNfs.run(tmp, CLIENT_TIMEOUT_SECONDS, "nfs-cp", big.toString(), url);
+        assertFalse(again.ok(), "nfs-cp creates GUARDED: " + again.describe());
+        assertTrue(again.stderr().contains("NFS3ERR_EXIST"), again::describe);
+        try (Nfs3Client c = new Nfs3Client(server.port())) {
+            byte[] root = c.root("/" + Nfs3TestServer.EXPORT);
+            Create3.Args a = new Create3.Args();
+            a.where = new io.bucketfs.nfs.v3.xdr.DirOpArgs3(root, "over.bin");
+            a.mode = Create3.UNCHECKED;
+            a.attrs = new Sattr3(null, null, null, 0L, null, null);
+            NewObjRes3 r = c.call(8, a, new NewObjRes3());
+            assertEquals(0, r.status);
+            assertEquals(0, r.attr.size());
+            assertEquals(0, c.write(r.handle, 0, small, Write3.FILE_SYNC).status);
+        }
         Path back = tmp.resolve("over-back");
         ok(LibNfs.run(tmp, CLIENT_TIMEOUT_SECONDS, "nfs-cp", url, back.toString()));
-        assertEquals(sha256(small), sha256(back));
+        assertArrayEquals(small, Files.readAllBytes(back));
         LibNfs.Run cat = LibNfs.run(tmp, CLIENT_TIMEOUT_SECONDS, "nfs-cat", url);
         ok(cat);
+        assertEquals(small.length, cat.stdout().getBytes(StandardCharsets.ISO_8859_1).length, cat::describe);
     }
 
     @Test
@@ -252,13 +270,30 @@ public abstract class Nfs3EndToEndTest {
             assertEquals(0, l.status);
             assertEquals(0, c.read(l.object, 0, 100).status);
             store.delete("doomed");
-            Thread.sleep(Nfs3TestServer.TTL.toMillis() * 2 + 200);
+            // the gateway notices once the attribute TTL has passed; until then the handle still reads "first"
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(first), 100);
+            int status;
+            while (true) {
+                Read3.Res r = c.read(l.object, 0, 100);
+                status = r.status;
+                if (status != 0) {
+                    break;
+                }
+                assertArrayEquals(head, r.data, "before it is stale the handle reads its own file");
+                assertTrue(System.nanoTime() < deadline, "still not stale after 60 s");
+                Thread.sleep(200);
+            }
+            assertEquals(Nfs3Status.NFS3ERR_STALE, status);
             assertEquals(Nfs3Status.NFS3ERR_STALE, c.getattr(l.object).status);
             store.put("doomed", io.bucketfs.backends.Payload.ofBytes("second".getBytes(StandardCharsets.UTF_8)),
                     io.bucketfs.backends.PutOptions.NONE);
-            Thread.sleep(Nfs3TestServer.TTL.toMillis() * 2 + 200);
             Lookup3.Res again = c.lookup(root, "doomed");
-            assertEquals(0, again.status);
+            while (again.status != 0) {
+                assertTrue(System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(60), "new object never seen");
+                Thread.sleep(200);
+                again = c.lookup(root, "doomed");
+            }
             assertFalse(java.util.Arrays.equals(l.object, again.object), "a new file gets a new handle");
             assertEquals(Nfs3Status.NFS3ERR_STALE, c.read(l.object, 0, 100).status);
             assertEquals("second", new String(c.read(again.object, 0, 100).data, StandardCharsets.UTF_8));
