@@ -118,8 +118,9 @@ public final class Nfs3Program implements RpcDispatchable {
         ExportRules rules = export.get().rules();
         InetAddress client = client(call);
         if (client == null || !rules.admits(client)) {
-            return refuse(call, proc, args, null, Nfs3Status.NFS3ERR_ACCES,
-                    "export " + export.get().name() + " does not admit the client");
+            LOG.warn("NFSv3 {} from {}: export {} does not admit the client (NFS3ERR_ACCES)", proc.name(), client,
+                    export.get().name());
+            return proc.failed(null, args, Nfs3Status.NFS3ERR_ACCES);
         }
         Nfs3Request rq = new Nfs3Request(export.get(), caller(call.getCredential(), rules), settings);
         if (proc.modifies() && rules.readOnly()) {

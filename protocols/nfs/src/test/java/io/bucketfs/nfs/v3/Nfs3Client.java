@@ -61,6 +61,12 @@ final class Nfs3Client implements AutoCloseable {
         return r;
     }
 
+    io.bucketfs.nfs.mount.MountList dump() throws Exception {
+        io.bucketfs.nfs.mount.MountList r = new io.bucketfs.nfs.mount.MountList();
+        mount.call(2, org.dcache.oncrpc4j.xdr.XdrVoid.XDR_VOID, r, TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return r;
+    }
+
     /** The root handle of {@code path}, failing the test unless MNT succeeds. */
     byte[] root(String path) throws Exception {
         MountRes r = mnt(path);

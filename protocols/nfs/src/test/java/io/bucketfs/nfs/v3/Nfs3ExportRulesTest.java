@@ -121,6 +121,8 @@ class Nfs3ExportRulesTest {
             assertEquals(1, m.flavors.length);
             assertEquals(1, m.flavors[0], "AUTH_SYS");
             assertEquals(0, c.lookup(m.handle, "file").status);
+            assertEquals(List.of(new io.bucketfs.nfs.mount.MountList.Body("127.0.0.1",
+                    "/" + Nfs3TestServer.EXPORT + "/a/b")), c.dump().mounts);
             assertEquals(MountStatus.MNT3ERR_NOTDIR, c.mnt("/" + Nfs3TestServer.EXPORT + "/a/b/file").status);
             assertEquals(MountStatus.MNT3ERR_NOENT, c.mnt("/" + Nfs3TestServer.EXPORT + "/nope").status);
             assertEquals(MountStatus.MNT3ERR_NOENT, c.mnt("/no-such-export").status);
