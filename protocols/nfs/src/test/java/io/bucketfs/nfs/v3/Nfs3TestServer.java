@@ -1,0 +1,106 @@
+package io.bucketfs.nfs.v3;
+
+import io.bucketfs.backends.ObjectStore;
+import io.bucketfs.cache.CacheSettings;
+import io.bucketfs.cache.write.WriteBackSettings;
+import io.bucketfs.nfs.NfsSettings;
+import io.bucketfs.nfs.export.Export;
+import io.bucketfs.nfs.export.ExportRules;
+import io.bucketfs.nfs.export.ExportTable;
+import io.bucketfs.nfs.mount.MountProgram;
+import io.bucketfs.vfs.MountSettings;
+import io.bucketfs.vfs.Vfs;
+import io.bucketfs.vfs.core.VfsRuntime;
+import io.bucketfs.vfs.journal.JournalSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.dcache.oncrpc4j.rpc.OncRpcProgram;
+import org.dcache.oncrpc4j.rpc.OncRpcSvc;
+import org.dcache.oncrpc4j.rpc.OncRpcSvcBuilder;
+import org.dcache.oncrpc4j.rpc.net.IpProtocolType;
+
+/**
+ * A real NFSv3 + MOUNT v3 server for tests: a {@link VfsRuntime} with one mount over {@code store} exported as
+ * {@code /default}, behind an oncrpc4j TCP service on 127.0.0.1 with an ephemeral port, both programs on that one
+ * port. (At merge, {@code io.bucketfs.nfs.NfsServer} replaces the service built here.)
+ */
+public final class Nfs3TestServer implements AutoCloseable {
+
+    public static final String EXPORT = "default";
+    public static final Duration TTL = Duration.ofSeconds(1);
+
+    private final VfsRuntime runtime;
+    private final ExportTable exports;
+    private final OncRpcSvc svc;
+    private final int port;
+
+    private Nfs3TestServer(VfsRuntime runtime, ExportTable exports, OncRpcSvc svc) {
+        this.runtime = runtime;
+        this.exports = exports;
+        this.svc = svc;
+        this.port = svc.getInetSocketAddress(IpProtocolType.TCP).getPort();
+    }
+
+    public static Nfs3TestServer start(Path dir, ObjectStore store, ExportRules rules) throws Exception {
+        MountSettings m = MountSettings.defaults(EXPORT).withTtls(TTL, TTL);
+        VfsRuntime rt = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
+                CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(512L << 20),
+                WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),
+                List.of(new VfsRuntime.MountSpec(m, store)));
+        try {
+            ExportTable table = new ExportTable();
+            table.add(new Export(1, EXPORT, rt.mount(EXPORT), rules));
+            OncRpcSvc svc = new OncRpcSvcBuilder()
+                    .withTCP()
+                    .withPort(0)
+                    .withBindAddress("127.0.0.1")
+                    .withoutAutoPublish()
+                    .withWorkerThreadIoStrategy()
+                    .withWorkerThreadPoolSize(8)
+                    .withServiceName("nfs3-test")
+                    .withRpcService(new OncRpcProgram(Nfs3Program.PROGRAM, Nfs3Program.VERSION),
+                            new Nfs3Program(table, NfsSettings.DEFAULTS))
+                    .withRpcService(new OncRpcProgram(MountProgram.PROGRAM, MountProgram.VERSION),
+                            new MountProgram(table))
+                    .build();
+            svc.start();
+            return new Nfs3TestServer(rt, table, svc);
+        } catch (Exception e) {
+            rt.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Vfs vfs() {
+        return runtime.mount(EXPORT);
+    }
+
+    public ExportTable exports() {
+        return exports;
+    }
+
+    /** Waits until every acknowledged write and namespace change is in the bucket. */
+    public void sync() throws Exception {
+        runtime.sync(120, TimeUnit.SECONDS);
+    }
+
+    /** The libnfs URL of {@code path} under the export. */
+    public String url(String path) {
+        return "nfs://127.0.0.1/" + EXPORT + "/" + path + "?version=3&nfsport=" + port + "&mountport=" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            svc.stop(5, TimeUnit.SECONDS);
+        } finally {
+            runtime.close();
+        }
+    }
+}
