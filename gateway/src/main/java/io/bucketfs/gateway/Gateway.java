@@ -85,7 +85,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The NFS export table: the default mount at {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, open to
-     * everyone). Made once; NFSv3/MOUNT programs built before {@link #startNfs} share it with NFSv4.
+     * everyone). Made once; Every NFS version serves it.
      */
     public synchronized io.bucketfs.nfs.export.ExportTable nfsExports() {
         if (exports == null) {
@@ -97,18 +97,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Starts the NFS server with the default mount exported at {@code /default} (export id
-     * {@value #DEFAULT_EXPORT_ID}, open to everyone). {@code extra} are more ONC RPC programs on the same port
-     * (NFSv3, MOUNT v3). Logs the endpoint; a port that cannot be bound is an IOException naming it.
+     * Starts the NFS server (NFSv4.0/4.1/4.2, NFSv3 and MOUNT v3 on one port) with the default mount exported at
+     * {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, open to everyone). Logs the endpoint; a port that
+     * cannot be bound is an IOException naming it.
      */
-    public io.bucketfs.nfs.NfsServer startNfs(String bind, int port, io.bucketfs.nfs.NfsSettings settings,
-            java.util.Map<org.dcache.oncrpc4j.rpc.OncRpcProgram, org.dcache.oncrpc4j.rpc.RpcDispatchable> extra)
+    public io.bucketfs.nfs.NfsServer startNfs(String bind, int port, io.bucketfs.nfs.NfsSettings settings)
             throws IOException {
         io.bucketfs.nfs.export.ExportTable table = nfsExports();
-        nfs = io.bucketfs.nfs.NfsServer.start(bind, port, settings, table, extra);
-        LOG.info("NFS listening on {}:{} (NFSv4.0, 4.1, 4.2{}; exports: {}; grace {} s)", bind,
-                nfs.address().getPort(), extra.isEmpty() ? "" : " and " + extra.size() + " more programs",
-                table.all().stream().map(io.bucketfs.nfs.export.Export::path).toList(),
+        nfs = io.bucketfs.nfs.NfsServer.start(bind, port, settings, table);
+        LOG.info("NFS listening on {}:{} (NFSv4.0, 4.1, 4.2, NFSv3 + MOUNT v3; exports: {}; grace {} s)", bind,
+                nfs.address().getPort(), table.all().stream().map(io.bucketfs.nfs.export.Export::path).toList(),
                 settings.grace().toSeconds());
         return nfs;
     }

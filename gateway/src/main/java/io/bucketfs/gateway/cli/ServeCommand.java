@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         try {
             gateway.startNfs(bind, nfsPort, io.bucketfs.nfs.NfsSettings.DEFAULTS.withGrace(
-                    java.time.Duration.ofSeconds(nfsGrace)), java.util.Map.of());
+                    java.time.Duration.ofSeconds(nfsGrace)));
         } catch (java.io.IOException e) {
             gateway.close();
             throw new CliException("nfs-port: " + e.getMessage(), e);

@@ -68,17 +68,34 @@ public final class NfsServer implements Closeable {
     }
 
     /**
-     * Starts serving.
+     * Starts serving NFSv4 (minor versions 0-2), NFSv3 and MOUNT v3 on one port, over {@code exports}.
      *
      * @param bindAddress the address to listen on ("0.0.0.0" for all)
      * @param port the port (0: any free one, see {@link #address()})
-     * @param extra more programs on the same port, e.g. NFS 100003/3 and MOUNT 100005/3
+     * @throws IOException if the port cannot be bound (the message names the address)
+     */
+    public static NfsServer start(String bindAddress, int port, NfsSettings settings, ExportTable exports)
+            throws IOException {
+        return start(bindAddress, port, settings, exports, Map.of(
+                new OncRpcProgram(io.bucketfs.nfs.v3.Nfs3Program.PROGRAM, io.bucketfs.nfs.v3.Nfs3Program.VERSION),
+                new io.bucketfs.nfs.v3.Nfs3Program(exports, settings),
+                new OncRpcProgram(io.bucketfs.nfs.mount.MountProgram.PROGRAM,
+                        io.bucketfs.nfs.mount.MountProgram.VERSION),
+                new io.bucketfs.nfs.mount.MountProgram(exports)));
+    }
+
+    /**
+     * Starts serving NFSv4 and {@code programs} (tests register single programs this way).
+     *
+     * @param bindAddress the address to listen on ("0.0.0.0" for all)
+     * @param port the port (0: any free one, see {@link #address()})
+     * @param programs more programs on the same port, run on the same bounded worker pool
      * @throws IOException if the port cannot be bound (the message names the address)
      */
     public static NfsServer start(String bindAddress, int port, NfsSettings settings, ExportTable exports,
-            Map<OncRpcProgram, RpcDispatchable> extra) throws IOException {
+            Map<OncRpcProgram, RpcDispatchable> programs) throws IOException {
         Nfs4Service nfs4 = new Nfs4Service(settings, exports, System::nanoTime);
-        Map<OncRpcProgram, RpcDispatchable> programs = new HashMap<>(extra);
+        programs = new HashMap<>(programs);
         programs.put(NFS_V4, new Nfs4Program(nfs4));
         ThreadPoolExecutor workers = workerPool(settings);
         TCPNIOTransport t = TCPNIOTransportBuilder.newInstance()

@@ -3,11 +3,11 @@ package io.bucketfs.nfs.v3;
 import io.bucketfs.backends.ObjectStore;
 import io.bucketfs.cache.CacheSettings;
 import io.bucketfs.cache.write.WriteBackSettings;
+import io.bucketfs.nfs.NfsServer;
 import io.bucketfs.nfs.NfsSettings;
 import io.bucketfs.nfs.export.Export;
 import io.bucketfs.nfs.export.ExportRules;
 import io.bucketfs.nfs.export.ExportTable;
-import io.bucketfs.nfs.mount.MountProgram;
 import io.bucketfs.vfs.MountSettings;
 import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.core.VfsRuntime;
@@ -16,10 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.dcache.oncrpc4j.rpc.OncRpcProgram;
-import org.dcache.oncrpc4j.rpc.OncRpcSvc;
-import org.dcache.oncrpc4j.rpc.OncRpcSvcBuilder;
-import org.dcache.oncrpc4j.rpc.net.IpProtocolType;
 
 /**
  * A real NFSv3 + MOUNT v3 server for tests: a {@link VfsRuntime} with one mount over {@code store} exported as
@@ -33,14 +29,14 @@ public final class Nfs3TestServer implements AutoCloseable {
 
     private final VfsRuntime runtime;
     private final ExportTable exports;
-    private final OncRpcSvc svc;
+    private final NfsServer svc;
     private final int port;
 
-    private Nfs3TestServer(VfsRuntime runtime, ExportTable exports, OncRpcSvc svc) {
+    private Nfs3TestServer(VfsRuntime runtime, ExportTable exports, NfsServer svc) {
         this.runtime = runtime;
         this.exports = exports;
         this.svc = svc;
-        this.port = svc.getInetSocketAddress(IpProtocolType.TCP).getPort();
+        this.port = svc.address().getPort();
     }
 
     public static Nfs3TestServer start(Path dir, ObjectStore store, ExportRules rules) throws Exception {
@@ -52,20 +48,7 @@ public final class Nfs3TestServer implements AutoCloseable {
         try {
             ExportTable table = new ExportTable();
             table.add(new Export(1, EXPORT, rt.mount(EXPORT), rules));
-            OncRpcSvc svc = new OncRpcSvcBuilder()
-                    .withTCP()
-                    .withPort(0)
-                    .withBindAddress("127.0.0.1")
-                    .withoutAutoPublish()
-                    .withWorkerThreadIoStrategy()
-                    .withWorkerThreadPoolSize(8)
-                    .withServiceName("nfs3-test")
-                    .withRpcService(new OncRpcProgram(Nfs3Program.PROGRAM, Nfs3Program.VERSION),
-                            new Nfs3Program(table, NfsSettings.DEFAULTS))
-                    .withRpcService(new OncRpcProgram(MountProgram.PROGRAM, MountProgram.VERSION),
-                            new MountProgram(table))
-                    .build();
-            svc.start();
+            NfsServer svc = NfsServer.start("127.0.0.1", 0, NfsSettings.DEFAULTS, table);
             return new Nfs3TestServer(rt, table, svc);
         } catch (Exception e) {
             rt.close();
@@ -98,7 +81,7 @@ public final class Nfs3TestServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            svc.stop(5, TimeUnit.SECONDS);
+            svc.close();
         } finally {
             runtime.close();
         }
