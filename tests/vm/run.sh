@@ -167,7 +167,7 @@ for d in "${nvme[@]}"; do
 done
 
 cp "$here/guest/start.sh" "$run/vm/start"
-cp "$here/guest/lib.sh" "$here/guest/fslocks.py" "$run/vm/"
+cp "$here/guest/lib.sh" "$here/guest/fscheck.py" "$run/vm/"
 cp "$scenario" "$run/vm/scenario"
 chmod +x "$run/vm/start" "$run/vm/scenario"
 : >"$run/vm/out.log"

@@ -51,15 +51,9 @@ sha_64mib() {
 
 tree_1000() {
   need_mount "$A"
-  local src=/tmp/tree d f
+  local src=/tmp/tree
   rm -rf "$src"
-  for d in $(seq -w 0 9); do
-    mkdir -p "$src/d$d/sub"
-    for f in $(seq -w 0 99); do
-      if [ $((10#$f % 2)) = 0 ]; then head -c $((10#$f * 41 + 10#$d)) /dev/urandom >"$src/d$d/f$f"
-      else head -c $((10#$f * 13)) /dev/urandom >"$src/d$d/sub/g$f"; fi
-    done
-  done
+  python3 /vm/fscheck.py tree "$src" 1000 || die "cannot build the local tree"
   [ "$(find "$src" -type f | wc -l)" = 1000 ] || die "built $(find "$src" -type f | wc -l) files, not 1000"
   cp -r "$src" "$W/tree" || die "cp -r failed"
   drop_caches
@@ -91,7 +85,7 @@ rename_dir() {
 
 flock_conflict() {
   need_mount "$A"
-  python3 /vm/fslocks.py flock "$W/flock.lck" || die "flock semantics wrong"
+  python3 /vm/fscheck.py flock "$W/flock.lck" || die "flock semantics wrong"
   # and through flock(1), as users script it: the second, non-blocking one reports the conflict (-E code)
   flock -x "$W/flock.lck" -c "flock -n -E 42 -x $W/flock.lck -c true"
   local rc=$?
@@ -101,7 +95,7 @@ flock_conflict() {
 fcntl_locks() {
   need_mount "$A"
   touch "$W/fcntl.lck"
-  python3 /vm/fslocks.py fcntl "$W/fcntl.lck" || die "fcntl locks wrong"
+  python3 /vm/fscheck.py fcntl "$W/fcntl.lck" || die "fcntl locks wrong"
 }
 
 mmap_read() {
@@ -109,7 +103,7 @@ mmap_read() {
   head -c 5000000 /dev/urandom >/tmp/mm
   cp /tmp/mm "$W/mapped" || die "cp failed"
   drop_caches
-  python3 /vm/fslocks.py mmap "$W/mapped" "$(sha /tmp/mm)" || die "mmap read differs"
+  python3 /vm/fscheck.py mmap "$W/mapped" "$(sha /tmp/mm)" || die "mmap read differs"
   rm -f /tmp/mm
 }
 

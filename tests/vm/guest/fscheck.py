@@ -2,12 +2,14 @@
 """Guest helper for the file-system scenarios: lock and mmap checks that need two processes or a system call
 the shell does not offer. Each command prints what it saw and exits 0 only when the behaviour is right.
 
-  fslocks.py flock FILE   a second process's non-blocking flock(LOCK_EX) on FILE fails with EWOULDBLOCK while
+  fscheck.py flock FILE   a second process's non-blocking flock(LOCK_EX) on FILE fails with EWOULDBLOCK while
                           the first holds it, and succeeds once the first unlocked
-  fslocks.py fcntl FILE   POSIX byte-range locks (F_SETLK): a second process is refused an overlapping range
+  fscheck.py fcntl FILE   POSIX byte-range locks (F_SETLK): a second process is refused an overlapping range
                           (EAGAIN/EACCES), gets a disjoint one, and gets the first range once the holder closed
                           its descriptor (close releases the process's locks, no explicit unlock)
-  fslocks.py mmap FILE SHA256   read FILE through a shared read-only mapping, compare its sha256
+  fscheck.py mmap FILE SHA256   read FILE through a shared read-only mapping, compare its sha256
+  fscheck.py tree DIR N   create DIR with N small files of random content (0-4 KiB) in 10 directories and
+                          their subdirectories — one process, where a shell loop would fork N times (slow in TCG)
 """
 import errno
 import fcntl
@@ -156,11 +158,22 @@ def check_mmap(path, expected):
     return 0 if got == expected else 1
 
 
+def make_tree(top, n):
+    for i in range(n):
+        d = os.path.join(top, "d%d" % (i % 10), "sub" if i % 3 == 0 else "")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f%04d" % i), "wb") as f:
+            f.write(os.urandom((i * 37) % 4097))
+    return 0
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "flock":
         return check_flock(argv[2])
     if len(argv) >= 3 and argv[1] == "fcntl":
         return check_fcntl(argv[2])
+    if len(argv) >= 4 and argv[1] == "tree":
+        return make_tree(argv[2], int(argv[3]))
     if len(argv) >= 4 and argv[1] == "mmap":
         return check_mmap(argv[2], argv[3])
     sys.stderr.write(__doc__)
