@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cmd="${1:-}"
 [ "$cmd" = deps ] && exit 0 # JDK 17 is a prerequisite of the whole build
 : "${SERVER_DIR:?bucketfs.sh: set SERVER_DIR (state directory)}"
-: "${SERVER_DATA:?bucketfs.sh: set SERVER_DATA (the gateway's --data-dir)}"
+: "${SERVER_DATA:?bucketfs.sh: set SERVER_DATA (the --data-dir of the gateway)}"
 port="${SERVER_PORT:-20490}" bind="${SERVER_BIND:-127.0.0.1}"
 pidfile="$SERVER_DIR/bucketfs.pid"
 log="$SERVER_DIR/bucketfs.log"

@@ -9,9 +9,10 @@
 # to 10.0.2.100:7777 to tests/vm/hook.sh.
 #
 # usage: tests/vm/run.sh [options] SCENARIO
-#   SCENARIO            a guest script: a path, or a name in tests/vm/guest/ (nfs = tests/vm/guest/nfs.sh)
+#   SCENARIO            a guest script: a path (with a /), or a name in tests/vm/guest/ (nfs = tests/vm/guest/nfs.sh)
 #   --server LAUNCHER   start this server before the boot: a tests/servers/ name (ganesha, bucketfs) or a
-#                       launcher path (interface: tests/servers/ganesha.sh); the guest sees it at 10.0.2.2:PORT
+#                       launcher path with a / (interface: tests/servers/ganesha.sh); the guest sees it at
+#                       10.0.2.2:PORT
 #   --port PORT         the server's NFS port (default 20490)
 #   --hook COMMAND      host command for guest requests other than "ping"/"server ..." (gets the words)
 #   --nvme SERIAL[:SIZE]  add an NVMe disk (/dev/nvmeXn1, serial in sysfs), raw, sparse, SIZE default 1G; repeatable
@@ -52,12 +53,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$scenario" ] || die "usage: tests/vm/run.sh [--server ganesha] [options] SCENARIO"
-[ -f "$scenario" ] || scenario="$here/guest/$scenario.sh"
+case "$scenario" in */*) ;; *) scenario="$here/guest/$scenario.sh" ;; esac # a bare name: tests/vm/guest/NAME.sh
 [ -f "$scenario" ] || die "no scenario $scenario"
 scenario="$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")"
 launcher=""
 if [ -n "$server" ]; then
-  launcher="$server"; [ -f "$launcher" ] || launcher="$root/tests/servers/$server.sh"
+  case "$server" in */*) launcher="$server" ;; *) launcher="$root/tests/servers/$server.sh" ;; esac
   [ -x "$launcher" ] || die "no server launcher '$server' (tests/servers/*.sh or an executable path)"
   launcher="$(cd "$(dirname "$launcher")" && pwd)/$(basename "$launcher")"
 fi

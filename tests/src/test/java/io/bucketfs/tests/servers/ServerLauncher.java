@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,13 +41,18 @@ public enum ServerLauncher {
     }
 
     /**
-     * Starts the server on the current network namespace (the host's loopback for a benchmark).
+     * Starts the server on the host's loopback (127.0.0.1), for host-side clients such as the benchmarks' libnfs
+     * readers.
      *
      * @param stateDir config, log and pid of the launcher
      * @param dataDir the exported directory (ganesha) or the gateway's data directory (bucketfs)
+     * @param env launcher settings, e.g. {@code GANESHA_MINOR_VERSIONS=0, 1, 2} (libnfs speaks NFSv4.0 only)
      */
-    public Running start(Path repoRoot, Path stateDir, Path dataDir, int port) throws IOException {
-        Running r = new Running(script(repoRoot), stateDir, dataDir, port);
+    public Running start(Path repoRoot, Path stateDir, Path dataDir, int port, Map<String, String> env)
+            throws IOException {
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("SERVER_BIND", "127.0.0.1");
+        Running r = new Running(script(repoRoot), stateDir, dataDir, port, Map.copyOf(all));
         r.run("start");
         return r;
     }
@@ -56,12 +63,14 @@ public enum ServerLauncher {
         private final Path stateDir;
         private final Path dataDir;
         private final int port;
+        private final Map<String, String> env;
 
-        Running(Path script, Path stateDir, Path dataDir, int port) {
+        Running(Path script, Path stateDir, Path dataDir, int port, Map<String, String> env) {
             this.script = script;
             this.stateDir = stateDir;
             this.dataDir = dataDir;
             this.port = port;
+            this.env = env;
         }
 
         public int port() {
@@ -93,6 +102,7 @@ public enum ServerLauncher {
             pb.environment().put("SERVER_DIR", stateDir.toString());
             pb.environment().put("SERVER_DATA", dataDir.toString());
             pb.environment().put("SERVER_PORT", Integer.toString(port));
+            pb.environment().putAll(env);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
