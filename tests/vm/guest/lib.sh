@@ -7,6 +7,8 @@
 #   host_hook WORDS...              ask the host to act (e.g. "server restart"); prints the host's answer,
 #                                   returns the host command's exit status
 #   drop_caches                     sync, then forget cached pages, dentries and inodes: next reads ask the server
+# ONLY="name name..." (run.sh --env ONLY=...) runs just those checks, for debugging one of them; the others
+# print "SKIP name".
 set -m # background jobs get their own process group, so a timed-out check is killed with all its children
 CHECK_TIMEOUT="${CHECK_TIMEOUT:-300}"
 passed=0 failed=0
@@ -17,6 +19,7 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 check() {
   local name="$1" t0 pid rc waited=0 out
   shift
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then echo "SKIP $name"; return 0; fi
   t0="$(now)"
   out="/tmp/check.$name.out"
   ( "$@" ) >"$out" 2>&1 </dev/null &

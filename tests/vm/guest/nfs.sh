@@ -10,7 +10,7 @@ A=/mnt/nfs41 # the mount most checks work on
 B=/mnt/nfs42 # a second mount (a separate superblock and client): sees the server, not A's caches
 W="$A/work" # this run's directory on the export
 mkdir -p "$A" "$B"
-opts="port=$NFS_PORT,proto=tcp,hard,timeo=100,retrans=3"
+opts="port=$NFS_PORT,proto=tcp,hard,timeo=100,retrans=3,retry=0" # retry=0: a refused mount fails at once
 vers_of() { awk -v m="$1" '$2 == m && $3 ~ /^nfs/ { n = split($4, o, ","); for (i = 1; i <= n; i++) if (o[i] ~ /^vers=/) print substr(o[i], 6) }' /proc/mounts; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
