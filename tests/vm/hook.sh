@@ -10,6 +10,8 @@
 set -uo pipefail
 run="$1"
 exec 2>>"$run/hook.log" # stderr would go to the guest too
+touch "$run/hooks/$$" # run.sh waits for requests in flight before it stops the server
+trap 'rm -f "$run/hooks/$$"' EXIT
 . "$run/hook.env"
 IFS= read -r -t 30 line || { echo "EXIT 2"; exit 0; }
 line="${line%$'\r'}"

@@ -26,6 +26,7 @@
 # The run directory keeps: console.log (serial console: kernel + init), vm/out.log (the scenario's output),
 # vm/dmesg.log, server/ (the launcher's config and log), hook.log, qemu.log.
 set -euo pipefail
+trap 'echo "run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 image="$root/tests/.tools/vm/image"
@@ -71,7 +72,8 @@ if [ "${TESTVM_INNER:-}" = 1 ]; then
   qpid="" tpid=""
   finish() {
     local rc=$?
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM ERR
+    set +e # clean up as much as possible, whatever fails
     [ -n "$tpid" ] && kill "$tpid" 2>/dev/null
     if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
       kill -TERM "$qpid" 2>/dev/null # timeout(1) passes it on to qemu
@@ -80,6 +82,12 @@ if [ "${TESTVM_INNER:-}" = 1 ]; then
       local q; q="$(cat "$run/qemu.pid" 2>/dev/null)" && kill -KILL "$q" 2>/dev/null
       wait "$qpid" 2>/dev/null
     fi
+    # a host request still in flight (say a restart when the time ran out) could start the server again
+    local h n=0
+    for h in "$run"/hooks/*; do
+      [ -e "$h" ] || continue
+      while kill -0 "${h##*/}" 2>/dev/null && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+    done
     if [ -n "$launcher" ]; then
       (. "$run/hook.env"; "$launcher" stop >/dev/null 2>&1 || "$launcher" kill >/dev/null 2>&1) ||
         echo "run.sh: could not stop the server (see $run/server)" >&2
@@ -158,7 +166,7 @@ if p="$(cat "$run/qemu.pid" 2>/dev/null)" && [ -n "$p" ] && grep -q qemu "/proc/
 fi
 find "$run" -mindepth 1 -maxdepth 1 ! -name disks -exec rm -rf {} +
 [ $keep_disks = 1 ] || rm -rf "$run/disks"
-mkdir -p "$run/vm" "$run/server" "$run/data" "$run/disks"
+mkdir -p "$run/vm" "$run/server" "$run/data" "$run/disks" "$run/hooks"
 
 for d in "${nvme[@]}"; do
   serial="${d%%:*}" size=1G
