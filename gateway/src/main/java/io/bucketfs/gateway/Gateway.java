@@ -39,14 +39,22 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
     }
 
-    /** Takes the data directory, opens the default bucket and prepares the cache directory. */
+    /** Takes the data directory, opens the embedded default bucket and prepares the cache directory. */
     public static Gateway start(GatewayConfig config) throws IOException {
+        return start(config, ConnectionSpec.of(Provider.LOCAL, GatewayConfig.DEFAULT_BUCKET)
+                .withEndpoint(config.bucketsDir().toString()));
+    }
+
+    /**
+     * Takes the data directory and serves the default mount from the bucket {@code defaultBucket} names (any
+     * provider) instead of the embedded one.
+     */
+    public static Gateway start(GatewayConfig config, ConnectionSpec defaultBucket) throws IOException {
         Gateway g = new Gateway(config);
         try {
             g.lockDataDir();
             Files.createDirectories(config.cacheDir());
-            g.defaultBucket = ObjectStores.open(ConnectionSpec.of(Provider.LOCAL, GatewayConfig.DEFAULT_BUCKET)
-                    .withEndpoint(config.bucketsDir().toString()), BackendSettings.DEFAULT);
+            g.defaultBucket = ObjectStores.open(defaultBucket.validate(), BackendSettings.DEFAULT);
             long objects = g.defaultBucket.list(ListRequest.flat("")).objects().size();
             LOG.info("default bucket {} ({}{} objects)", g.defaultBucket.describe(), objects >= ListRequest.MAX_KEYS
                     ? "at least " : "", objects);

@@ -50,13 +50,21 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts a server over a new temporary directory and waits until it accepts requests. */
     public static S3ProxyServer start() throws Exception {
-        Path dir = Files.createTempDirectory("bucketfs-s3proxy");
+        return start(Files.createTempDirectory("bucketfs-s3proxy"), 0);
+    }
+
+    /**
+     * Starts a server over {@code dir} (its objects survive a restart on the same directory) on {@code port}
+     * (0: any free one) and waits until it accepts requests. {@link #close} deletes the directory.
+     */
+    public static S3ProxyServer start(Path dir, int port) throws Exception {
+        Files.createDirectories(dir);
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", dir.toString());
         BlobStore store = new FlatKeyBlobStore(BlobStores.create("filesystem-nio2", props));
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, SECRET)
                 .ignoreUnknownHeaders(true)
                 .stopTimeout(0)
@@ -90,6 +98,11 @@ public final class S3ProxyServer implements AutoCloseable {
 
     public String secret() {
         return SECRET;
+    }
+
+    /** Creates the bucket {@code name} if it does not exist. */
+    public void createBucket(String name) {
+        blobStore.createContainer(name);
     }
 
     /** Creates a new, empty bucket with a name no other test uses and returns the name. */

@@ -23,11 +23,18 @@ public enum ServerLauncher {
     /** nfs-ganesha 4.3, VFS FSAL, NFSv4.1/4.2 only, no grace period: the stand-in and the benchmark peer. */
     GANESHA,
     /** {@code ./bucketfs serve --nfs-port P --bind 127.0.0.1 --nfs-grace 0}: the gateway under test. */
-    BUCKETFS;
+    BUCKETFS,
+    /** The gateway with its default mount on a bucket of S3Proxy (a process of its own that outlives kills). */
+    BUCKETFS_S3;
+
+    /** The test classpath of this JVM (surefire's, else {@code java.class.path}), for launchers running test mains. */
+    public static String testClasspath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
 
     /** the lower-case name used by {@code tests/servers/} and {@code tests/vm/run.sh --server} */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** the launcher script in a checkout */
@@ -37,7 +44,7 @@ public enum ServerLauncher {
 
     /** the launcher named {@code id} ({@code ganesha}, {@code bucketfs}) */
     public static ServerLauncher byId(String id) {
-        return valueOf(id.trim().toUpperCase(Locale.ROOT));
+        return valueOf(id.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     /**
@@ -102,6 +109,7 @@ public enum ServerLauncher {
             pb.environment().put("SERVER_DIR", stateDir.toString());
             pb.environment().put("SERVER_DATA", dataDir.toString());
             pb.environment().put("SERVER_PORT", Integer.toString(port));
+            pb.environment().put("BUCKETFS_TEST_CLASSPATH", testClasspath());
             pb.environment().putAll(env);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

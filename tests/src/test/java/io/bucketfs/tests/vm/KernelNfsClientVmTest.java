@@ -28,8 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class KernelNfsClientVmTest {
 
-    /** The servers the kernel client is run against (bucketfs; ganesha is there to compare with). */
-    static final String SERVERS = System.getProperty("bucketfs.vm.servers", "bucketfs");
+    /**
+     * The servers the kernel client is run against: the gateway on its embedded local bucket and on an S3 bucket
+     * (S3Proxy); {@code ganesha} is there to compare with.
+     */
+    static final String SERVERS = System.getProperty("bucketfs.vm.servers", "bucketfs,bucketfs-s3");
 
     /** every check nfs.sh makes; each must be reported, and PASS */
     static final List<String> CHECKS = List.of("mount-4.1", "mount-4.2", "sha256-64MiB", "tree-1000-files",

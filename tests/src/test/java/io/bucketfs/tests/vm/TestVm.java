@@ -1,5 +1,7 @@
 package io.bucketfs.tests.vm;
 
+import io.bucketfs.tests.servers.ServerLauncher;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -70,7 +72,10 @@ public final class TestVm {
         }
         Collections.addAll(cmd, extraArgs);
         cmd.add(scenario);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // launchers that run test classes (tests/servers/bucketfs-s3.sh) take this JVM's test classpath
+        pb.environment().put("BUCKETFS_TEST_CLASSPATH", ServerLauncher.testClasspath());
+        Process p = pb.start();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(

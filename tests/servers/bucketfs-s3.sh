@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Server launcher: the gateway under test with its default mount on an S3 bucket — S3Proxy (a real S3 server) in a
+# process of its own that outlives the gateway's kills, and the gateway (GatewayOnS3Main: Gateway.start with an
+# s3-compatible connection, NFS on SERVER_PORT, grace 0, export /default). Same interface as bucketfs.sh:
+#   bucketfs-s3.sh start|stop|kill|restart|status|deps
+#   env: SERVER_DIR (logs, pids), SERVER_DATA (gateway data dir and S3Proxy's objects; kept across restarts),
+#        SERVER_PORT (default 20490; S3Proxy listens on SERVER_PORT+1), SERVER_BIND (default 127.0.0.1),
+#        BUCKETFS_TEST_CLASSPATH (the tests module's test classpath; without it the launcher asks Maven, offline)
+# kill/restart touch the gateway only: the bucket stays up, as a real object store would.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cmd="${1:-}"
+[ "$cmd" = deps ] && exit 0
+: "${SERVER_DIR:?bucketfs-s3.sh: set SERVER_DIR (state directory)}"
+: "${SERVER_DATA:?bucketfs-s3.sh: set SERVER_DATA (data directory)}"
+port="${SERVER_PORT:-20490}" bind="${SERVER_BIND:-127.0.0.1}"
+s3port=$((port + 1))
+gw_pid="$SERVER_DIR/gateway.pid" s3_pid="$SERVER_DIR/s3proxy.pid"
+gw_log="$SERVER_DIR/gateway.log" s3_log="$SERVER_DIR/s3proxy.log"
+
+classpath() {
+  if [ -n "${BUCKETFS_TEST_CLASSPATH:-}" ]; then echo "$BUCKETFS_TEST_CLASSPATH"; return; fi
+  local f="$SERVER_DIR/test-classpath.txt"
+  if [ ! -s "$f" ]; then
+    (cd "$root" && mvn -q -B -ntp -o -pl tests dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$f" >&2) || { echo "bucketfs-s3.sh: cannot compute the test classpath" >&2; exit 1; }
+  fi
+  echo "$root/tests/target/test-classes:$root/tests/target/classes:$(cat "$f")"
+}
+
+alive() { local p; p="$(cat "$1" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # pidfile port log what
+  local i
+  for i in $(seq 600); do
+    if ! alive "$1"; then echo "bucketfs-s3.sh: $4 exited at start; last log lines:" >&2; tail -n 20 "$3" >&2; exit 1; fi
+    accepting "$2" && return 0
+    sleep 0.1
+  done
+  echo "bucketfs-s3.sh: $4 not accepting on port $2 after 60 s; last log lines:" >&2; tail -n 20 "$3" >&2
+  exit 1
+}
+
+start() {
+  if alive "$gw_pid"; then echo "bucketfs-s3.sh: already running (pid $(cat "$gw_pid"))" >&2; exit 1; fi
+  mkdir -p "$SERVER_DIR" "$SERVER_DATA/gateway" "$SERVER_DATA/s3"
+  local cp; cp="$(classpath)"
+  if ! alive "$s3_pid"; then
+    echo "== start $(date '+%F %T')" >>"$s3_log"
+    setsid java -Xmx512m -cp "$cp" io.bucketfs.tests.servers.S3ProxyMain "$SERVER_DATA/s3" "$s3port" default \
+      </dev/null >>"$s3_log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
+    echo $! >"$s3_pid"
+    wait_port "$s3_pid" "$s3port" "$s3_log" S3Proxy
+  fi
+  echo "== start $(date '+%F %T')" >>"$gw_log"
+  setsid java -Xmx1g -Djdk.httpclient.allowRestrictedHeaders=content-length -cp "$cp" \
+    io.bucketfs.tests.servers.GatewayOnS3Main "$SERVER_DATA/gateway" "$bind" "$port" "http://127.0.0.1:$s3port" \
+    default </dev/null >>"$gw_log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
+  echo $! >"$gw_pid"
+  wait_port "$gw_pid" "$port" "$gw_log" "the gateway"
+  cat "$gw_pid"
+}
+
+stop() { # pidfile signal
+  alive "$1" || { rm -f "$1"; return 0; }
+  local p i; p="$(cat "$1")"
+  kill "-$2" "$p"
+  for i in $(seq 600); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; return 0; }; sleep 0.1; done
+  echo "bucketfs-s3.sh: pid $p still alive after 60 s" >&2; return 1
+}
+
+case "$cmd" in
+  start) start ;;
+  stop) stop "$gw_pid" TERM; stop "$s3_pid" TERM ;;
+  kill) stop "$gw_pid" KILL ;;
+  restart) stop "$gw_pid" KILL; start ;;
+  status) alive "$gw_pid" ;;
+  *) echo "usage: bucketfs-s3.sh start|stop|kill|restart|status|deps (env SERVER_DIR, SERVER_DATA, SERVER_PORT)" >&2
+     exit 2 ;;
+esac
