@@ -625,8 +625,21 @@ public final class BucketVfs implements Vfs {
     public FsStat statfs(Caller caller, FileHandle file) throws VfsException {
         resolve(file);
         long total = 1L << 50; // 1 PiB: object stores have no fixed capacity
-        return new FsStat(total, total - data.dirtyBytes(), 1L << 40, (1L << 40) - ns.size(), MAX_NAME_BYTES,
-                5L * 1024 * 1024 * 1024 * 1024);
+        long used;
+        int inodes;
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            used = 0; // what the files the gateway knows hold (a bucket has no cheaper answer)
+            for (Inode i : ns.files()) {
+                used += i.size;
+            }
+            inodes = ns.size();
+        } finally {
+            l.unlock();
+        }
+        return new FsStat(total, total - Math.min(total, Math.max(used, data.dirtyBytes())), 1L << 40,
+                (1L << 40) - inodes, MAX_NAME_BYTES, 5L * 1024 * 1024 * 1024 * 1024);
     }
 
     // ------------------------------------------------------------------------------------------ helpers

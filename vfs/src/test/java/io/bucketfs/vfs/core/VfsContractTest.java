@@ -28,6 +28,7 @@ import io.bucketfs.vfs.FileType;
 import io.bucketfs.vfs.MountSettings;
 import io.bucketfs.vfs.ReadResult;
 import io.bucketfs.vfs.SetAttr;
+import io.bucketfs.vfs.FsStat;
 import io.bucketfs.vfs.Stability;
 import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.VfsException;
@@ -214,6 +215,17 @@ public abstract class VfsContractTest {
         assertEquals(List.of(), names(vfs.root()));
         sync();
         assertEquals(Set.of(), keys(""));
+    }
+
+    @Test
+    void statfsCountsTheBytesOfTheFilesItKnows() throws Exception {
+        FsStat before = vfs.statfs(ROOT, vfs.root());
+        Entry f = vfs.create(ROOT, vfs.root(), "big", CreateMode.GUARDED, SetAttr.NONE, 0);
+        vfs.write(ROOT, f.handle(), 0, ByteBuffer.wrap(new byte[3 << 20]), Stability.FILE_SYNC);
+        FsStat after = vfs.statfs(ROOT, vfs.root());
+        assertEquals(before.totalBytes(), after.totalBytes());
+        assertEquals(3 << 20, before.freeBytes() - after.freeBytes());
+        assertEquals(1, before.freeFiles() - after.freeFiles());
     }
 
     @Test
