@@ -598,6 +598,9 @@ public final class WriteBack implements Closeable {
             return false;
         }
         if (m.committedGen() == 0 || m.committedGen() <= m.uploadedGen()) {
+            if (m.committedGen() > 0) {
+                reannounce(m);
+            }
             if (m.multipartUploadId() != null) {
                 io.bucketfs.backends.MultipartUpload u =
                         new io.bucketfs.backends.MultipartUpload(m.multipartKey(), m.multipartUploadId());
@@ -618,6 +621,29 @@ public final class WriteBack implements Closeable {
         all.add(s);
         scheduleUpload(s, true);
         return true;
+    }
+
+    /**
+     * A staged file whose last generation was uploaded before a crash (the manifest says so; the listener may
+     * never have heard, e.g. the VFS journal missed it): the upload is announced again, if the object it wrote is
+     * still the one at its key (a later upload over it, or a delete, means the listener knows better already).
+     */
+    private void reannounce(Manifest m) {
+        if (m.baseKey() == null || !m.base().exists()) {
+            return;
+        }
+        try {
+            io.bucketfs.backends.ObjectInfo head = store(m.storeId()).head(m.baseKey());
+            if (head.etag().equals(m.base().etag())) {
+                listener.onUploaded(m.storeId(), m.baseKey(), head);
+            }
+        } catch (io.bucketfs.backends.ObjectStoreException e) {
+            if (e.kind() != io.bucketfs.backends.ObjectStoreException.Kind.NOT_FOUND) {
+                LOG.warn("cannot check the upload of {} staged before a restart: {}", m.baseKey(), e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("announcing the upload of {} staged before a restart failed", m.baseKey(), e);
+        }
     }
 
     private void submitQuietly(Runnable r) {

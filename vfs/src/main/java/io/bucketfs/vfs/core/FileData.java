@@ -749,9 +749,17 @@ final class FileData {
         l.lock();
         try {
             Inode i = ns.byPath(key);
+            String movedKey = null;
+            if (i == null) { // uploaded to a path a directory move has left (its retarget came later, or a crash)
+                movedKey = ns.afterPendingMoves(key);
+                Inode m = movedKey.equals(key) ? null : ns.byPath(movedKey);
+                i = m != null && !m.isDir() && ns.byDataKey(key) == null && !staged.containsKey(m.id) ? m : null;
+            }
             if (i != null && !i.isDir()) {
                 ns.workFinished(i);
-                ns.setDataKey(i, null); // the bytes are at its own key now (a pending move only deletes the old)
+                // the bytes are at its own key now (a pending move only deletes the old) — or, uploaded to the
+                // path before a directory move, at that key until the move carries them
+                ns.setDataKey(i, i == ns.byPath(key) ? null : key);
                 i.etag = info.etag();
                 if (!staged.containsKey(i.id) && info.size() >= 0) {
                     i.size = info.size();
@@ -764,14 +772,20 @@ final class FileData {
         }
         cache.invalidate(storeId, key);
         if (f != null) {
-            f.exceptionally(t -> {
+            // durable before the stager retires the staged file (and deletes its manifest): a crash in between
+            // would leave the upload known to no one, and a queued delete of the key could take the object
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable t = e.getCause();
                 if (t instanceof io.bucketfs.vfs.journal.JournalClosedException) {
                     LOG.debug("upload of {} ended after shutdown began; the next start learns it", key);
                 } else {
                     LOG.error("journaling the upload of {} failed", key, t);
                 }
-                return null;
-            });
+            }
         }
         if (mover != null) {
             mover.kick();

@@ -222,6 +222,7 @@ final class Mover implements Closeable {
         }
         ObjectInfo copied = null;
         try {
+            LOG.debug("copy {} -> {} (if-match {})", source, target, ifMatch);
             copied = store.copy(source, target, ifMatch == null ? CopyOptions.KEEP_METADATA
                     : CopyOptions.KEEP_METADATA.withSourceIfMatch(ifMatch));
         } catch (ObjectStoreException e) {
@@ -422,6 +423,7 @@ final class Mover implements Closeable {
 
     /** Deletes {@code key}; already gone counts as done (a redo, or a concurrent delete of the same key). */
     private void deleteKey(String key) throws ObjectStoreException {
+        LOG.debug("delete {}", key);
         try {
             store.delete(key);
         } catch (ObjectStoreException e) {

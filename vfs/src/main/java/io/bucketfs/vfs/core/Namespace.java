@@ -230,6 +230,17 @@ final class Namespace {
         return false;
     }
 
+    /** {@code key} carried forward through the pending directory moves, oldest first (caller holds a lock). */
+    String afterPendingMoves(String key) {
+        String k = key;
+        for (NsRecord.KeyOp op : pending.values()) {
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX && k.startsWith(op.source())) {
+                k = op.target() + k.substring(op.source().length());
+            }
+        }
+        return k;
+    }
+
     /** Marks that the bucket just finished work for {@code i} and everything known below it. */
     void workFinishedTree(Inode i) {
         List<Inode> stack = new ArrayList<>(List.of(i));

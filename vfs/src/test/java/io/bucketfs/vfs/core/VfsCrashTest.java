@@ -113,7 +113,9 @@ class VfsCrashTest {
         Path log = tmp.resolve("logs").resolve("child-" + it + ".log");
         Path ops = tmp.resolve("logs").resolve("child-" + it + ".out");
         Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.io.bucketfs=" + System.getProperty("bucketfs.test.crashChildLog", "warn"),
+                "-cp", System.getProperty("java.class.path"),
                 VfsCrashChild.class.getName(), state.toString(), cache.toString(), bucket.toString(),
                 Integer.toString(it), Long.toString(seed), ops.toString())
                 .redirectError(log.toFile())
