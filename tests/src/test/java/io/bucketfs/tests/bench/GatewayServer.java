@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code bucketfs serve} as users run it, from the built distribution in a JVM of its own: the embedded default
  * (a local-directory bucket in the data directory, the cache beside it), NFS on an ephemeral port of 127.0.0.1,
- * no grace period. {@link #restart()} stops it with SIGTERM — which uploads staged writes and flushes the journal
- * before it exits — and starts it again on the same data directory (on a new port: ask {@link #port()} again).
+ * no grace period. {@link #awaitUploaded} waits until everything written through it is in the bucket.
  */
 final class GatewayServer implements AutoCloseable {
 
@@ -31,7 +30,6 @@ final class GatewayServer implements AutoCloseable {
     private final List<String> jvmOptions;
     private Process process;
     private int port;
-    private int starts;
 
     private GatewayServer(BenchProcesses processes, Path jar, Path dataDir, List<String> jvmOptions) {
         this.processes = processes;
@@ -51,19 +49,18 @@ final class GatewayServer implements AutoCloseable {
                     + " (mvn -DskipTests -pl tests -am package builds it)");
         }
         GatewayServer g = new GatewayServer(processes, jar, dataDir, jvmOptions);
-        g.launch(0);
+        g.launch();
         return g;
     }
 
-    private void launch(int wantedPort) throws IOException, InterruptedException {
-        starts++;
-        Path log = dataDir.resolveSibling("gateway-" + starts + ".log");
+    private void launch() throws IOException, InterruptedException {
+        Path log = log();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-Djdk.httpclient.allowRestrictedHeaders=content-length", "-jar", jar.toString(),
                 "serve", "--data-dir", dataDir.toString(), "--bind", "127.0.0.1",
-                "--nfs-port", Integer.toString(wantedPort), "--nfs-grace", "0"));
+                "--nfs-port", "0", "--nfs-grace", "0"));
         Files.createDirectories(dataDir.getParent());
         process = processes.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
@@ -89,20 +86,38 @@ final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * SIGTERM (staged writes uploaded to the bucket, journal flushed), then a new gateway on the same data
-     * directory: the sync barrier after files were copied in.
+     * Waits until the gateway has nothing left to upload: no manifest or data file in its staging directory
+     * ({@code DATA_DIR/cache/staging}, layout in {@code WriteBack}'s javadoc) — every staged write is in the bucket
+     * and retired. The sync barrier after files were copied in (SIGTERM is none: the gateway stops with uploads
+     * still staged, to be resumed by the next start). Fails after {@code timeoutSeconds}.
      */
-    void restart() throws IOException, InterruptedException {
-        stopProcess();
-        launch(0);
+    void awaitUploaded(long timeoutSeconds) throws IOException, InterruptedException {
+        Path staging = dataDir.resolve("cache/staging");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        int emptyChecks = 0;
+        while (emptyChecks < 2) {
+            checkAlive();
+            emptyChecks = staged(staging) == 0 ? emptyChecks + 1 : 0;
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the gateway still has " + staged(staging) + " staged files in " + staging
+                        + " after " + timeoutSeconds + " s");
+            }
+            Thread.sleep(200);
+        }
     }
 
-    private void stopProcess() throws IOException, InterruptedException {
-        process.destroy();
-        if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("bucketfs serve did not stop within " + STOP_SECONDS + " s of SIGTERM");
+    private static long staged(Path staging) throws IOException {
+        if (!Files.isDirectory(staging)) {
+            return 0;
         }
+        try (var files = Files.list(staging)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".manifest") || n.endsWith(".data")).count();
+        }
+    }
+
+    private Path log() {
+        return dataDir.resolveSibling("gateway.log");
     }
 
     int port() {
@@ -131,7 +146,7 @@ final class GatewayServer implements AutoCloseable {
     void checkAlive() throws IOException {
         if (!process.isAlive()) {
             throw new IOException("bucketfs serve exited " + process.exitValue() + " during the benchmark; log: "
-                    + dataDir.resolveSibling("gateway-" + starts + ".log"));
+                    + log());
         }
     }
 
