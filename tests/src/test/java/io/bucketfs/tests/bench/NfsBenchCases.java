@@ -72,10 +72,9 @@ final class NfsBenchCases {
      * through its own NFS server (NFSv3 {@code nfs-cp}: libnfs's NFSv4 writes are broken above ~4 KB), then
      * waited for until the gateway has uploaded it to its bucket and dropped it from staging, so that it serves
      * the file from the bucket through its chunk cache.
-     * Warm-up per server: one read that checks the bytes (SHA-256), one untimed parallel run; then each timed run
-     * starts {@link
-     * NfsBench.Config#readers()} {@code nfs-cat} processes reading the whole file to /dev/null and times them
-     * until the last ends: MiB/s = readers x size / that time.
+     * Warm-up per server: one read that checks the bytes (SHA-256), one untimed parallel run. Then each timed run
+     * starts {@link NfsBench.Config#readers()} {@code nfs-cat} processes reading the whole file to /dev/null and
+     * times them until the last ends: MiB/s = readers x size / that time.
      */
     VfsBench.Result warmRead() throws Exception {
         long size = (long) config.readMiB() << 20;
