@@ -89,20 +89,29 @@ final class GatewayServer implements AutoCloseable {
      * Waits until the gateway has nothing left to upload: no manifest or data file in its staging directory
      * ({@code DATA_DIR/cache/staging}, layout in {@code WriteBack}'s javadoc) — every staged write is in the bucket
      * and retired. The sync barrier after files were copied in (SIGTERM is none: the gateway stops with uploads
-     * still staged, to be resumed by the next start). Fails after {@code timeoutSeconds}.
+     * still staged, to be resumed by the next start). Returns the seconds until staging was first seen empty (to
+     * within 50 ms; it is confirmed by a second look 200 ms later); fails after {@code timeoutSeconds}.
      */
-    void awaitUploaded(long timeoutSeconds) throws IOException, InterruptedException {
+    double awaitUploaded(long timeoutSeconds) throws IOException, InterruptedException {
         Path staging = dataDir.resolve("cache/staging");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        int emptyChecks = 0;
-        while (emptyChecks < 2) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long emptySince = -1;
+        while (true) {
             checkAlive();
-            emptyChecks = staged(staging) == 0 ? emptyChecks + 1 : 0;
-            if (System.nanoTime() > deadline) {
+            long now = System.nanoTime();
+            if (staged(staging) != 0) {
+                emptySince = -1;
+            } else if (emptySince < 0) {
+                emptySince = now;
+            } else {
+                return (emptySince - start) / 1e9; // empty at two looks in a row
+            }
+            if (now > deadline) {
                 throw new IOException("the gateway still has " + staged(staging) + " staged files in " + staging
                         + " after " + timeoutSeconds + " s");
             }
-            Thread.sleep(200);
+            Thread.sleep(emptySince < 0 ? 50 : 200);
         }
     }
 
