@@ -21,9 +21,9 @@ import java.util.Set;
  * <ol>
  *   <li>{@code warm-read}: a file read whole by several parallel {@code nfs-cat} processes (libnfs, NFSv4.0, one
  *       request in flight each), after a warm-up read that also checks its bytes;</li>
- *   <li>{@code creates}, {@code stats}, {@code readdir}: empty files created (OPEN CREATE + CLOSE), then each
- *       stat'ed (LOOKUP + GETATTR), then the directory listed, by several parallel processes of the project's own
- *       libnfs client {@code tests/bench/nfs-meta.c}.</li>
+ *   <li>{@code creates}, {@code stats}, {@code readdir}, {@code readdir-again}: empty files created (OPEN CREATE +
+ *       CLOSE), then each stat'ed (LOOKUP + GETATTR), then the directory listed twice, by several parallel
+ *       processes of the project's own libnfs client {@code tests/bench/nfs-meta.c}.</li>
  * </ol>
  * Each measurement is warmed up once, then timed {@link Config#runs()} times, bucketfs and ganesha alternating;
  * medians are printed with the single runs, and the table is written as markdown to {@link Config#results()}.
@@ -33,7 +33,7 @@ import java.util.Set;
 public final class NfsBench {
 
     /** The measurement names, in the order they run. */
-    static final List<String> NAMES = List.of("warm-read", "creates", "stats", "readdir");
+    static final List<String> NAMES = List.of("warm-read", "creates", "stats", "readdir", "readdir-again");
 
     /**
      * What to measure, and where.
@@ -71,7 +71,7 @@ public final class NfsBench {
         }
 
         boolean wantsMetadata() {
-            return wants("creates") || wants("stats") || wants("readdir");
+            return wants("creates") || wants("stats") || wants("readdir") || wants("readdir-again");
         }
 
         /** Files per client, rounded up: every client creates as many. */

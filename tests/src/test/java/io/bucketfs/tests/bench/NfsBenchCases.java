@@ -181,7 +181,8 @@ final class NfsBenchCases {
      * Per run and server, a fresh directory: {@link NfsBench.Config#clients()} {@code nfs-meta} processes create
      * their share of {@link NfsBench.Config#files()} empty files in it; then, once the server has no background
      * work left from the creates (bucketfs: the files are uploaded to the bucket, which is timed and reported
-     * apart), each client stats its own files, then each lists the whole directory. A phase is timed from the
+     * apart), each client stats its own files, then each lists the whole directory, twice (the first listing of
+     * a new directory and a repeated one). A phase is timed from the
      * first client's first operation to the last client's last (the clients mount first and start together at an
      * agreed time). One warm-up run per server first.
      */
@@ -191,32 +192,35 @@ final class NfsBenchCases {
         for (Server s : List.of(bucketfs, peer)) {
             metadataRun(s, "/meta-warmup", per);
         }
-        List<List<Double>> ours = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>());
-        List<List<Double>> theirs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>());
+        List<List<Double>> ours = new ArrayList<>();
+        List<List<Double>> theirs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ours.add(new ArrayList<>());
+            theirs.add(new ArrayList<>());
+        }
         for (int run = 0; run < config.runs(); run++) {
             double[] a = metadataRun(bucketfs, "/meta-" + run, per);
             double[] b = metadataRun(peer, "/meta-" + run, per);
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < a.length; i++) {
                 ours.get(i).add(a[i]);
                 theirs.get(i).add(b[i]);
             }
         }
         log.accept(String.format(Locale.ROOT, "creates      bucketfs: the created files were all uploaded to the "
                 + "bucket %.1f s (median; runs [%s]) after the last create — not in creates/s; stats and readdir "
-                + "start after that", median(ours.get(3)), formatRuns(ours.get(3))));
-        String[] names = {"creates", "stats", "readdir"};
-        String[] units = {"creates/s", "stats/s", "entries/s"};
+                + "start after that", median(ours.get(4)), formatRuns(ours.get(4))));
+        String[] names = {"creates", "stats", "readdir", "readdir-again"};
+        String[] units = {"creates/s", "stats/s", "entries/s", "entries/s"};
         String clients = config.clients() + " parallel nfs-meta (libnfs, NFSv4.0)";
         String[] details = {
             total + " empty files, OPEN(CREATE) + CLOSE each, into a new directory, " + clients,
             "stat (LOOKUP + GETATTR) of each of those " + total + " files once bucketfs has uploaded them, "
                     + clients,
-            "a listing of that directory of " + total + " entries by each of " + clients,
+            "the first listing of that directory of " + total + " entries, by each of " + clients,
+            "the same listing once more, by each of " + clients,
         };
         List<VfsBench.Result> results = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < names.length; i++) {
             log.accept(String.format(Locale.ROOT, "%-12s runs %s: bucketfs [%s] ganesha [%s]", names[i], units[i],
                     formatRuns(ours.get(i)), formatRuns(theirs.get(i))));
             results.add(new VfsBench.Result(names[i], "bucketfs", median(ours.get(i)), "ganesha",
@@ -226,8 +230,8 @@ final class NfsBenchCases {
     }
 
     /**
-     * mkdir, then the three phases: their rates (creates/s, stats/s, entries/s), and the seconds the server took
-     * to settle after the creates.
+     * mkdir, then the phases: their rates (creates/s, stats/s, entries/s of the first listing and of the second),
+     * and the seconds the server took to settle after the creates.
      */
     private double[] metadataRun(Server s, String dir, int per) throws Exception {
         s.alive().check();
@@ -236,7 +240,8 @@ final class NfsBenchCases {
         double settled = s.settle().await();
         double stats = phase(s, List.of("stat", dir, "PREFIX", Integer.toString(per)), config.clients());
         double listed = phase(s, List.of("readdir", dir), config.clients());
-        return new double[] {creates, stats, listed, settled};
+        double again = phase(s, List.of("readdir", dir), config.clients());
+        return new double[] {creates, stats, listed, again, settled};
     }
 
     /**

@@ -32,7 +32,7 @@ class NfsBenchSmokeTest {
     void theBenchmarkRunsWithTinySizesAgainstBothServersAndPrintsTheTable() throws Exception {
         Path results = tmp.resolve("results.md");
         Path dist = Path.of(System.getProperty("bucketfs.dist", "../gateway/target"));
-        NfsBench.Config c = new NfsBench.Config(tmp.resolve("work"), results, 4, 2, 40, 2, 2, Set.of(),
+        NfsBench.Config c = new NfsBench.Config(tmp.resolve("work"), results, 4, 2, 40, 2, 1, Set.of(),
                 dist.resolve("bucketfs-gateway.jar").toAbsolutePath(), Path.of("bench/nfs-meta.c").toAbsolutePath(),
                 List.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
