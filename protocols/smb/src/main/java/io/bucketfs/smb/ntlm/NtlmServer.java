@@ -48,6 +48,10 @@ public final class NtlmServer {
     private final byte[] serverChallenge = new byte[8];
     private byte[] negotiateMessage;
     private byte[] challengeMessage;
+    private byte[] exportedKey;
+    private int flags;
+    private int serverSeq;
+    private org.bouncycastle.crypto.engines.RC4Engine serverSeal;
 
     public NtlmServer(SmbUsers users, String serverName, SecureRandom random) {
         this.users = users;
@@ -168,7 +172,47 @@ public final class NtlmServer {
                 return Optional.empty();
             }
         }
+        this.exportedKey = exported;
+        this.flags = flags;
         return Optional.of(new Result(known.get(), exported));
+    }
+
+    /**
+     * [MS-NLMP] 3.4.4.2 the server's MAC of a message with extended session security (for SPNEGO's
+     * mechListMIC), after a successful {@link #authenticate}: version, 8-byte checksum (RC4-sealed with key
+     * exchange), sequence number.
+     */
+    public byte[] serverMac(byte[] message) {
+        if (exportedKey == null) {
+            throw new IllegalStateException("not authenticated");
+        }
+        byte[] signKey = md5(exportedKey, "session key to server-to-client signing key magic constant\0");
+        if (serverSeal == null) {
+            int n = (flags & NEGOTIATE_128) != 0 ? 16 : (flags & NEGOTIATE_56) != 0 ? 7 : 5;
+            byte[] sealKey = md5(Arrays.copyOf(exportedKey, n),
+                    "session key to server-to-client sealing key magic constant\0");
+            serverSeal = new org.bouncycastle.crypto.engines.RC4Engine();
+            serverSeal.init(true, new org.bouncycastle.crypto.params.KeyParameter(sealKey));
+        }
+        byte[] seq = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(serverSeq++).array();
+        byte[] checksum = Arrays.copyOf(NtlmCrypto.hmacMd5(signKey, seq, message), 8);
+        if ((flags & NEGOTIATE_KEY_EXCH) != 0) {
+            byte[] sealed = new byte[8];
+            serverSeal.processBytes(checksum, 0, 8, sealed, 0);
+            checksum = sealed;
+        }
+        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(1).put(checksum).put(seq).array();
+    }
+
+    private static byte[] md5(byte[] key, String magic) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("MD5");
+            d.update(key);
+            d.update(magic.getBytes(StandardCharsets.US_ASCII));
+            return d.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A (Len, MaxLen, Offset) field's bytes; null when it points outside the message. */

@@ -20,6 +20,8 @@ final class Session {
     volatile NtlmServer ntlm;
     /** The SPNEGO mechTypes were offered (the client wrapped NTLM in SPNEGO): answer in kind. */
     volatile boolean spnego;
+    /** The DER mechTypes of the client's NegTokenInit, signed by the final mechListMIC. */
+    volatile byte[] mechTypes;
     volatile SmbUser user;
     volatile byte[] sessionKey;
     volatile byte[] signingKey;

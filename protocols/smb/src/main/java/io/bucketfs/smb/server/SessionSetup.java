@@ -61,6 +61,7 @@ final class SessionSetup {
         if (NtlmServer.isNtlm(token) && token[8] == 1) {
             s.ntlm = new NtlmServer(server.users(), server.settings().serverName(), server.random());
             s.spnego = spnego;
+            s.mechTypes = spnego ? Spnego.mechTypesDer(blob) : null;
             byte[] challenge;
             try {
                 challenge = s.ntlm.challenge(token, Instant.now());
@@ -71,8 +72,9 @@ final class SessionSetup {
             writeResponse(x, 0, spnego ? Spnego.negTokenResp(Spnego.ACCEPT_INCOMPLETE, challenge) : challenge);
             return NtStatus.MORE_PROCESSING_REQUIRED;
         }
-        Optional<NtlmServer.Result> result = s.ntlm == null || !NtlmServer.isNtlm(token)
-                ? Optional.empty() : s.ntlm.authenticate(token);
+        NtlmServer ntlm = s.ntlm;
+        Optional<NtlmServer.Result> result = ntlm == null || !NtlmServer.isNtlm(token)
+                ? Optional.empty() : ntlm.authenticate(token);
         s.ntlm = null;
         if (result.isEmpty()) {
             c.sessions.remove(s.id);
@@ -85,7 +87,8 @@ final class SessionSetup {
         }
         establish(server, c, s, r, result.get());
         writeResponse(x, s.encryptData ? SESSION_FLAG_ENCRYPT_DATA : 0,
-                s.spnego ? Spnego.negTokenResp(Spnego.ACCEPT_COMPLETED, null) : new byte[0]);
+                s.spnego ? Spnego.negTokenResp(Spnego.ACCEPT_COMPLETED, null,
+                        s.mechTypes == null ? null : ntlm.serverMac(s.mechTypes)) : new byte[0]);
         x.forceSign = true;
         LOG.debug("SMB session {} for {} (dialect {})", Long.toHexString(s.id), s.user.name(),
                 Dialect.name(c.dialect));

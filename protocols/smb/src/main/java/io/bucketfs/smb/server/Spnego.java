@@ -67,11 +67,75 @@ final class Spnego {
         }
     }
 
-    /** A NegTokenTarg (negTokenResp) with a result and optionally an NTLM token. */
+    /**
+     * The DER bytes of the mechTypes SEQUENCE of a client's initial NegTokenInit (what mechListMIC signs), or
+     * null when the token is not a well-formed GSS-wrapped NegTokenInit.
+     */
+    static byte[] mechTypesDer(byte[] blob) {
+        try {
+            int[] at = {0};
+            if (blob.length == 0 || blob[0] != 0x60) {
+                return null;
+            }
+            at[0] = 1;
+            length(blob, at);
+            if (blob[at[0]] != 0x06) {
+                return null;
+            }
+            at[0]++;
+            int oidLength = length(blob, at);
+            at[0] += oidLength;
+            if ((blob[at[0]++] & 0xFF) != 0xA0) {
+                return null;
+            }
+            length(blob, at);
+            if (blob[at[0]++] != 0x30) {
+                return null;
+            }
+            length(blob, at);
+            if ((blob[at[0]++] & 0xFF) != 0xA0) {
+                return null;
+            }
+            length(blob, at);
+            int start = at[0];
+            if (blob[at[0]++] != 0x30) {
+                return null;
+            }
+            int len = length(blob, at);
+            return java.util.Arrays.copyOfRange(blob, start, Math.addExact(at[0], len));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int length(byte[] b, int[] at) {
+        int first = b[at[0]++] & 0xFF;
+        if (first < 0x80) {
+            return first;
+        }
+        int n = first & 0x7F;
+        if (n > 3) {
+            throw new IllegalArgumentException("DER length");
+        }
+        int len = 0;
+        for (int i = 0; i < n; i++) {
+            len = (len << 8) | (b[at[0]++] & 0xFF);
+        }
+        return len;
+    }
+
+    /** A NegTokenTarg (negTokenResp) with a result, optionally an NTLM token and a mechListMIC. */
     static byte[] negTokenResp(BigInteger result, byte[] token) {
+        return negTokenResp(result, token, null);
+    }
+
+    static byte[] negTokenResp(BigInteger result, byte[] token, byte[] mechListMic) {
         try {
             NegTokenTarg t = new NegTokenTarg();
             t.setNegotiationResult(result);
+            if (mechListMic != null) {
+                t.setMechListMic(mechListMic);
+            }
             if (token != null) {
                 t.setSupportedMech(NTLMSSP);
                 t.setResponseToken(token);
