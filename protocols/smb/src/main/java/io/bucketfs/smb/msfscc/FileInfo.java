@@ -1,0 +1,200 @@
+package io.bucketfs.smb.msfscc;
+
+import io.bucketfs.vfs.Attr;
+import io.bucketfs.vfs.DosAttributes;
+import io.bucketfs.vfs.FileType;
+import io.bucketfs.vfs.FsStat;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Encoders of the [MS-FSCC] 2.4 file information and 2.5 file system information classes the server answers,
+ * from VFS attributes. All little-endian, appended to a {@link ByteBuf}.
+ */
+public final class FileInfo {
+    // [MS-FSCC] 2.4 FileInformationClass
+    public static final int DIRECTORY = 1;
+    public static final int FULL_DIRECTORY = 2;
+    public static final int BOTH_DIRECTORY = 3;
+    public static final int BASIC = 4;
+    public static final int STANDARD = 5;
+    public static final int INTERNAL = 6;
+    public static final int EA = 7;
+    public static final int ACCESS = 8;
+    public static final int RENAME = 10;
+    public static final int NAMES = 12;
+    public static final int DISPOSITION = 13;
+    public static final int POSITION = 14;
+    public static final int MODE = 16;
+    public static final int ALIGNMENT = 17;
+    public static final int ALL = 18;
+    public static final int ALLOCATION = 19;
+    public static final int END_OF_FILE = 20;
+    public static final int STREAM = 22;
+    public static final int NETWORK_OPEN = 34;
+    public static final int ATTRIBUTE_TAG = 35;
+    public static final int ID_BOTH_DIRECTORY = 37;
+    public static final int ID_FULL_DIRECTORY = 38;
+    public static final int DISPOSITION_EX = 64;
+    // [MS-FSCC] 2.5 FsInformationClass
+    public static final int FS_VOLUME = 1;
+    public static final int FS_SIZE = 3;
+    public static final int FS_DEVICE = 4;
+    public static final int FS_ATTRIBUTE = 5;
+    public static final int FS_FULL_SIZE = 7;
+    public static final int FS_SECTOR_SIZE = 11;
+    // [MS-FSCC] 2.6 file attributes
+    public static final int ATTR_READONLY = 0x1;
+    public static final int ATTR_DIRECTORY = 0x10;
+    public static final int ATTR_NORMAL = 0x80;
+    /** The allocation unit reported for sizes and free space. */
+    public static final int CLUSTER = 4096;
+
+    private FileInfo() {
+    }
+
+    /** FILETIME of an instant: 100 ns intervals since 1601-01-01 UTC. */
+    public static long filetime(Instant t) {
+        return (t.getEpochSecond() + 11_644_473_600L) * 10_000_000L + t.getNano() / 100;
+    }
+
+    public static Instant instant(long filetime) {
+        long s = Math.floorDiv(filetime, 10_000_000L) - 11_644_473_600L;
+        return Instant.ofEpochSecond(s, Math.floorMod(filetime, 10_000_000L) * 100);
+    }
+
+    public static int attributes(Attr a) {
+        int v = a.dosAttributes() & DosAttributes.STORED;
+        if (a.type() == FileType.DIRECTORY) {
+            v |= ATTR_DIRECTORY;
+        }
+        return v == 0 ? ATTR_NORMAL : v;
+    }
+
+    public static long allocation(Attr a) {
+        return a.type() == FileType.DIRECTORY ? 0 : (a.size() + CLUSTER - 1) / CLUSTER * CLUSTER;
+    }
+
+    private static long endOfFile(Attr a) {
+        return a.type() == FileType.DIRECTORY ? 0 : a.size();
+    }
+
+    /** The four times: creation, last access, last write, change. */
+    public static void times(ByteBuf b, Attr a) {
+        b.writeLongLE(filetime(a.birthTime()));
+        b.writeLongLE(filetime(a.atime()));
+        b.writeLongLE(filetime(a.mtime()));
+        b.writeLongLE(filetime(a.ctime()));
+    }
+
+    /** 2.4.7 FileBasicInformation, 40 bytes. */
+    public static void basic(ByteBuf b, Attr a) {
+        times(b, a);
+        b.writeIntLE(attributes(a));
+        b.writeIntLE(0);
+    }
+
+    /** 2.4.47 FileStandardInformation, 24 bytes. */
+    public static void standard(ByteBuf b, Attr a, boolean deletePending) {
+        b.writeLongLE(allocation(a));
+        b.writeLongLE(endOfFile(a));
+        b.writeIntLE(Math.max(1, a.nlink()));
+        b.writeByte(deletePending ? 1 : 0);
+        b.writeByte(a.type() == FileType.DIRECTORY ? 1 : 0);
+        b.writeShortLE(0);
+    }
+
+    /** 2.4.29 FileNetworkOpenInformation, 56 bytes. */
+    public static void networkOpen(ByteBuf b, Attr a) {
+        times(b, a);
+        b.writeLongLE(allocation(a));
+        b.writeLongLE(endOfFile(a));
+        b.writeIntLE(attributes(a));
+        b.writeIntLE(0);
+    }
+
+    /** 2.4.2 FileAllInformation: Basic, Standard, Internal, EA, Access, Position, Mode, Alignment, Name. */
+    public static void all(ByteBuf b, Attr a, boolean deletePending, int access, String name) {
+        basic(b, a);
+        standard(b, a, deletePending);
+        b.writeLongLE(a.fileId());
+        b.writeIntLE(0);
+        b.writeIntLE(access);
+        b.writeLongLE(0);
+        b.writeIntLE(0);
+        b.writeIntLE(0);
+        byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
+        b.writeIntLE(n.length);
+        b.writeBytes(n);
+    }
+
+    /** 2.4.6 FileAttributeTagInformation, 8 bytes. */
+    public static void attributeTag(ByteBuf b, Attr a) {
+        b.writeIntLE(attributes(a));
+        b.writeIntLE(0);
+    }
+
+    /** 2.4.49 FileStreamInformation: the one unnamed data stream of a file; nothing for a directory. */
+    public static void stream(ByteBuf b, Attr a) {
+        if (a.type() == FileType.DIRECTORY) {
+            return;
+        }
+        byte[] n = "::$DATA".getBytes(StandardCharsets.UTF_16LE);
+        b.writeIntLE(0);
+        b.writeIntLE(n.length);
+        b.writeLongLE(a.size());
+        b.writeLongLE(allocation(a));
+        b.writeBytes(n);
+    }
+
+    /** 2.5.9 FileFsVolumeInformation. */
+    public static void fsVolume(ByteBuf b, Instant created, int serial, String label) {
+        byte[] n = label.getBytes(StandardCharsets.UTF_16LE);
+        b.writeLongLE(filetime(created));
+        b.writeIntLE(serial);
+        b.writeIntLE(n.length);
+        b.writeByte(0);
+        b.writeByte(0);
+        b.writeBytes(n);
+    }
+
+    /** 2.5.8 FileFsSizeInformation (24 bytes) or 2.5.4 FileFsFullSizeInformation (32 bytes). */
+    public static void fsSize(ByteBuf b, FsStat s, boolean full) {
+        long total = s.totalBytes() / CLUSTER;
+        long free = s.freeBytes() / CLUSTER;
+        b.writeLongLE(total);
+        b.writeLongLE(free);
+        if (full) {
+            b.writeLongLE(free);
+        }
+        b.writeIntLE(CLUSTER / 512);
+        b.writeIntLE(512);
+    }
+
+    /** 2.5.10 FileFsDeviceInformation: FILE_DEVICE_DISK, no characteristics. */
+    public static void fsDevice(ByteBuf b) {
+        b.writeIntLE(0x7);
+        b.writeIntLE(0);
+    }
+
+    /** 2.5.1 FileFsAttributeInformation: case-sensitive search, case-preserved, Unicode names; "NTFS". */
+    public static void fsAttribute(ByteBuf b, int maxName) {
+        byte[] n = "NTFS".getBytes(StandardCharsets.UTF_16LE);
+        b.writeIntLE(0x1 | 0x2 | 0x4);
+        b.writeIntLE(maxName);
+        b.writeIntLE(n.length);
+        b.writeBytes(n);
+    }
+
+    /** 2.5.7 FileFsSectorSizeInformation, 28 bytes, 512-byte logical sectors. */
+    public static void fsSectorSize(ByteBuf b) {
+        b.writeIntLE(512);
+        b.writeIntLE(CLUSTER);
+        b.writeIntLE(CLUSTER);
+        b.writeIntLE(CLUSTER);
+        b.writeIntLE(0x3);
+        b.writeIntLE(0);
+        b.writeIntLE(0);
+    }
+}

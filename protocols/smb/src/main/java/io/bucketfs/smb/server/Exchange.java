@@ -1,0 +1,68 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.Smb2Header;
+import io.bucketfs.smb.mssmb2.SmbProtocolException;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One request of a frame being answered: the request, the response under construction ({@link #out}, its
+ * header written last by the connection) and the session/tree/open it runs against.
+ */
+final class Exchange {
+    final SmbConnection conn;
+    final Request req;
+    /** The response message: 64 header bytes reserved, the handler appends the body. */
+    final ByteBuf out;
+    Session session;
+    TreeConnect tree;
+    /** The FileId a related compound request inherits (the last CREATE's), or null. */
+    Long compoundFileId;
+    /** A FileId the response names, inherited by the next related request. */
+    Long resultFileId;
+    /** Whether the response is signed even though the request was not (final SESSION_SETUP). */
+    boolean forceSign;
+    /** The SessionId the response carries when it differs from the request's (a new session). */
+    long responseSessionId;
+
+    Exchange(SmbConnection conn, Request req, ByteBuf out) {
+        this.conn = conn;
+        this.req = req;
+        this.out = out;
+    }
+
+    Smb2Header header() {
+        return req.header;
+    }
+
+    Session requireSession() throws SmbProtocolException {
+        if (session == null || !session.isValid()) {
+            throw new SmbProtocolException(NtStatus.USER_SESSION_DELETED, "no such session");
+        }
+        return session;
+    }
+
+    TreeConnect requireTree() throws SmbProtocolException {
+        requireSession();
+        if (tree == null) {
+            throw new SmbProtocolException(NtStatus.NETWORK_NAME_DELETED, "no such tree");
+        }
+        return tree;
+    }
+
+    /** The open a request's FileId (at {@code bodyOffset}) names, honouring compound inheritance. */
+    Open open(int bodyOffset) throws SmbProtocolException {
+        TreeConnect t = requireTree();
+        long persistent = req.body64(bodyOffset);
+        long volatileId = req.body64(bodyOffset + 8);
+        if (persistent == -1L && volatileId == -1L && compoundFileId != null) {
+            volatileId = compoundFileId;
+        }
+        Open o = session.opens.get(volatileId);
+        if (o == null || o.tree != t) {
+            throw new SmbProtocolException(NtStatus.FILE_CLOSED, "no such open");
+        }
+        return o;
+    }
+}

@@ -1,0 +1,389 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.smb.msfscc.FileInfo;
+import io.bucketfs.smb.mssmb2.Dialect;
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.SmbProtocolException;
+import io.bucketfs.vfs.Attr;
+import io.bucketfs.vfs.Caller;
+import io.bucketfs.vfs.CreateMode;
+import io.bucketfs.vfs.DosAttributes;
+import io.bucketfs.vfs.Entry;
+import io.bucketfs.vfs.FileHandle;
+import io.bucketfs.vfs.FileType;
+import io.bucketfs.vfs.SetAttr;
+import io.bucketfs.vfs.Stability;
+import io.bucketfs.vfs.Vfs;
+import io.bucketfs.vfs.VfsException;
+import io.bucketfs.vfs.VfsStatus;
+import io.bucketfs.vfs.lock.LockOwner;
+import io.bucketfs.vfs.lock.LockStatus;
+import io.bucketfs.vfs.lock.ShareAccess;
+import io.bucketfs.vfs.lock.ShareResult;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * [MS-SMB2] 3.3.5.9 CREATE, 3.3.5.10 CLOSE, 3.3.5.11 FLUSH, 3.3.5.12 READ, 3.3.5.13 WRITE over the VFS. Share
+ * modes are share reservations in the VFS lock manager (so NFS opens see them); paths are resolved from the
+ * share root component by component.
+ */
+final class FileCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(FileCommands.class);
+    // [MS-SMB2] 2.2.13 CreateDisposition
+    static final int SUPERSEDE = 0;
+    static final int OPEN = 1;
+    static final int CREATE = 2;
+    static final int OPEN_IF = 3;
+    static final int OVERWRITE = 4;
+    static final int OVERWRITE_IF = 5;
+    // CreateOptions
+    static final int DIRECTORY_FILE = 0x1;
+    static final int NON_DIRECTORY_FILE = 0x40;
+    static final int DELETE_ON_CLOSE = 0x1000;
+    // [MS-SMB2] 2.2.13.1 access mask bits
+    static final int READ_MASK = 0x1 | 0x20 | 0x80000000 | 0x20000000 | 0x10000000 | 0x02000000;
+    static final int WRITE_MASK = 0x2 | 0x4 | 0x40000000 | 0x10000000 | 0x02000000;
+    static final int DELETE_MASK = 0x10000 | 0x10000000 | 0x02000000;
+    static final int SHARE_NS = 0;
+
+    private final SmbServer server;
+
+    FileCommands(SmbServer server) {
+        this.server = server;
+    }
+
+    static Caller caller(Exchange x) {
+        return x.session.user.caller();
+    }
+
+    static Vfs vfs(TreeConnect t) throws SmbProtocolException {
+        if (t.share().isIpc()) {
+            throw new SmbProtocolException(NtStatus.NOT_SUPPORTED, "no files on IPC$");
+        }
+        return t.share().vfs();
+    }
+
+    /** Splits a share-relative path into components; rejects empty components and stream names. */
+    static String[] components(String path) throws SmbProtocolException {
+        String p = path;
+        while (p.startsWith("\\")) {
+            p = p.substring(1);
+        }
+        if (p.isEmpty()) {
+            return new String[0];
+        }
+        String[] parts = p.split("\\\\", -1);
+        for (String s : parts) {
+            if (s.isEmpty() || s.indexOf(':') >= 0 || s.indexOf('/') >= 0 || s.equals("..") || s.equals(".")) {
+                throw new SmbProtocolException(NtStatus.OBJECT_NAME_INVALID, "bad path component");
+            }
+        }
+        return parts;
+    }
+
+    /** The directory that holds the last component (the root for a one-component path). */
+    static FileHandle walkParent(Vfs vfs, Caller c, String[] parts) throws SmbProtocolException {
+        FileHandle dir = vfs.root();
+        for (int i = 0; i < parts.length - 1; i++) {
+            try {
+                Entry e = vfs.lookup(c, dir, parts[i]);
+                if (e.attr().type() != FileType.DIRECTORY) {
+                    throw new SmbProtocolException(NtStatus.OBJECT_PATH_NOT_FOUND, "not a directory");
+                }
+                dir = e.handle();
+            } catch (VfsException e) {
+                throw new SmbProtocolException(e.status() == VfsStatus.NOT_FOUND ? NtStatus.OBJECT_PATH_NOT_FOUND
+                        : SmbStatus.of(e.status()), "path walk");
+            }
+        }
+        return dir;
+    }
+
+    int create(Exchange x) throws SmbProtocolException, VfsException {
+        Request r = x.req;
+        r.expectStructure(57);
+        TreeConnect t = x.requireTree();
+        if (t.share().isIpc()) {
+            return NtStatus.OBJECT_NAME_NOT_FOUND;
+        }
+        Vfs vfs = t.share().vfs();
+        Caller c = caller(x);
+        int access = r.body32(24);
+        int fileAttributes = r.body32(28);
+        int shareAccess = r.body32(32);
+        int disposition = r.body32(36);
+        int options = r.body32(40);
+        String path = r.utf16(r.body16(44), r.body16(46));
+        r.bytes(r.bodyU32(48), r.bodyU32(52));
+        if (disposition < SUPERSEDE || disposition > OVERWRITE_IF
+                || (options & (DIRECTORY_FILE | NON_DIRECTORY_FILE)) == (DIRECTORY_FILE | NON_DIRECTORY_FILE)) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        String[] parts = components(path);
+        FileHandle parent = walkParent(vfs, c, parts);
+        String name = parts.length == 0 ? "" : parts[parts.length - 1];
+        Entry entry = null;
+        if (parts.length == 0) {
+            entry = new Entry(vfs.root(), vfs.getattr(c, vfs.root()));
+        } else {
+            try {
+                entry = vfs.lookup(c, parent, name);
+            } catch (VfsException e) {
+                if (e.status() != VfsStatus.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        int action;
+        boolean wantDir = (options & DIRECTORY_FILE) != 0;
+        if (entry != null) {
+            boolean isDir = entry.attr().type() == FileType.DIRECTORY;
+            if (disposition == CREATE) {
+                return NtStatus.OBJECT_NAME_COLLISION;
+            }
+            if (wantDir && !isDir) {
+                return NtStatus.NOT_A_DIRECTORY;
+            }
+            if ((options & NON_DIRECTORY_FILE) != 0 && isDir) {
+                return NtStatus.FILE_IS_A_DIRECTORY;
+            }
+            if (server.nodes().isDeletePending(entry.attr().fileId())) {
+                return NtStatus.DELETE_PENDING;
+            }
+            action = disposition == SUPERSEDE ? 0 : disposition == OVERWRITE || disposition == OVERWRITE_IF ? 3 : 1;
+            if (action != 1 && isDir) {
+                return NtStatus.INVALID_PARAMETER;
+            }
+        } else {
+            if (disposition == OPEN || disposition == OVERWRITE || parts.length == 0) {
+                return NtStatus.OBJECT_NAME_NOT_FOUND;
+            }
+            SetAttr initial = SetAttr.mode(wantDir ? 0755 : 0644);
+            int dos = fileAttributes & DosAttributes.STORED;
+            if (dos != 0) {
+                initial = initial.withDosAttributes(dos);
+            }
+            entry = wantDir ? vfs.mkdir(c, parent, name, initial)
+                    : vfs.create(c, parent, name, CreateMode.GUARDED, initial, 0);
+            action = 2;
+        }
+        boolean isDir = entry.attr().type() == FileType.DIRECTORY;
+        if ((options & DELETE_ON_CLOSE) != 0) {
+            if ((access & DELETE_MASK) == 0) {
+                return NtStatus.ACCESS_DENIED;
+            }
+            if ((entry.attr().dosAttributes() & DosAttributes.READONLY) != 0) {
+                return 0xC0000121; // STATUS_CANNOT_DELETE
+            }
+        }
+        long openId = server.newOpenId();
+        long shareId = reserve(x, entry.attr().fileId(), openId, access, shareAccess);
+        Attr attr = entry.attr();
+        if (action == 0 || action == 3) {
+            try {
+                attr = vfs.setattr(c, entry.handle(), SetAttr.NONE.withSize(0L), null);
+            } catch (VfsException e) {
+                if (shareId >= 0) {
+                    vfs.locks().close(entry.attr().fileId(), shareId);
+                }
+                throw e;
+            }
+        }
+        Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, parent, name, String.join("\\", parts));
+        o.deleteOnClose = (options & DELETE_ON_CLOSE) != 0;
+        server.nodes().opened(attr.fileId());
+        x.session.opens.put(openId, o);
+        x.resultFileId = openId;
+        ByteBuf out = x.out;
+        out.writeShortLE(89).writeByte(0).writeByte(0).writeIntLE(action);
+        FileInfo.times(out, attr);
+        out.writeLongLE(FileInfo.allocation(attr));
+        out.writeLongLE(isDir ? 0 : attr.size());
+        out.writeIntLE(FileInfo.attributes(attr));
+        out.writeIntLE(0);
+        out.writeLongLE(openId).writeLongLE(openId);
+        out.writeIntLE(0).writeIntLE(0);
+        return NtStatus.SUCCESS;
+    }
+
+    /** Takes a share reservation for an open with data access; -1 when it takes none. */
+    private long reserve(Exchange x, long fileId, long openId, int access, int shareAccess)
+            throws SmbProtocolException {
+        Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
+        if ((access & READ_MASK) != 0) {
+            a.add(ShareAccess.READ);
+        }
+        if ((access & WRITE_MASK) != 0) {
+            a.add(ShareAccess.WRITE);
+        }
+        if ((access & DELETE_MASK) != 0) {
+            a.add(ShareAccess.DELETE);
+        }
+        if (a.isEmpty()) {
+            return -1;
+        }
+        Set<ShareAccess> deny = EnumSet.allOf(ShareAccess.class);
+        if ((shareAccess & 1) != 0) {
+            deny.remove(ShareAccess.READ);
+        }
+        if ((shareAccess & 2) != 0) {
+            deny.remove(ShareAccess.WRITE);
+        }
+        if ((shareAccess & 4) != 0) {
+            deny.remove(ShareAccess.DELETE);
+        }
+        LockOwner owner = new LockOwner("smb", Long.toHexString(x.session.id) + "/" + openId);
+        try {
+            ShareResult res = x.tree.share().vfs().locks().openShare(fileId, owner, a, deny).get();
+            if (res.status() != LockStatus.GRANTED) {
+                throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
+            }
+            return res.reservation().orElseThrow().id();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmbProtocolException(NtStatus.CANCELLED, "interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    int close(Exchange x) throws SmbProtocolException {
+        Request r = x.req;
+        r.expectStructure(24);
+        Open o = x.open(8);
+        int flags = r.body16(2);
+        Attr attr = null;
+        if ((flags & 1) != 0) {
+            try {
+                attr = o.tree.share().vfs().getattr(caller(x), o.handle);
+            } catch (VfsException e) {
+                attr = null;
+            }
+        }
+        release(x.session, o);
+        ByteBuf out = x.out;
+        out.writeShortLE(60).writeShortLE(attr == null ? 0 : 1).writeIntLE(0);
+        if (attr == null) {
+            out.writeZero(52);
+        } else {
+            FileInfo.times(out, attr);
+            out.writeLongLE(FileInfo.allocation(attr));
+            out.writeLongLE(o.directory ? 0 : attr.size());
+            out.writeIntLE(FileInfo.attributes(attr));
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    /** Forgets an open: its share reservation, and the file itself if it was the last open of a delete-pending one. */
+    void release(Session s, Open o) {
+        if (s.opens.remove(o.id) == null) {
+            return;
+        }
+        Vfs vfs = o.tree.share().vfs();
+        long fileId = o.handle.fileId();
+        if (o.shareId >= 0) {
+            vfs.locks().close(fileId, o.shareId);
+        }
+        if (o.deleteOnClose) {
+            server.nodes().setDeletePending(fileId, true);
+        }
+        if (server.nodes().closed(fileId)) {
+            try {
+                if (o.directory) {
+                    vfs.rmdir(s.user.caller(), o.parent, o.name);
+                } else {
+                    vfs.remove(s.user.caller(), o.parent, o.name);
+                }
+            } catch (VfsException e) {
+                LOG.debug("delete-on-close of {} failed: {}", o.path, e.status());
+            }
+        }
+    }
+
+    int flush(Exchange x) throws SmbProtocolException, VfsException {
+        x.req.expectStructure(24);
+        Open o = x.open(8);
+        if (!o.directory) {
+            o.tree.share().vfs().commit(caller(x), o.handle);
+        }
+        x.out.writeShortLE(4).writeShortLE(0);
+        return NtStatus.SUCCESS;
+    }
+
+    /** [MS-SMB2] 3.3.5.2.5: a READ or WRITE of more than 64 KiB must be paid for with its CreditCharge. */
+    private static void checkCharge(Exchange x, long bytes) throws SmbProtocolException {
+        if (x.conn.dialect == Dialect.SMB_2_0_2) {
+            return;
+        }
+        long needed = Math.max(1, (bytes + 65535) / 65536);
+        if (Math.max(1, x.header().creditCharge) < needed) {
+            throw SmbProtocolException.invalid("CreditCharge " + x.header().creditCharge + " for " + bytes);
+        }
+    }
+
+    int read(Exchange x) throws SmbProtocolException, VfsException {
+        Request r = x.req;
+        r.expectStructure(49);
+        long length = r.bodyU32(4);
+        long offset = r.body64(8);
+        Open o = x.open(16);
+        long minimum = r.bodyU32(32);
+        if (length > server.settings().maxIoBytes() || offset < 0) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        checkCharge(x, length);
+        if (o.directory) {
+            return NtStatus.INVALID_DEVICE_REQUEST;
+        }
+        ByteBuffer dst = ByteBuffer.allocate((int) length);
+        Vfs vfs = o.tree.share().vfs();
+        while (dst.hasRemaining()) {
+            int before = dst.position();
+            var res = vfs.read(caller(x), o.handle, offset + before, dst);
+            if (dst.position() == before && res.count() > 0) {
+                dst.position(before + res.count());
+            }
+            if (res.count() == 0 || res.eof()) {
+                break;
+            }
+        }
+        int n = dst.position();
+        if ((n == 0 && length > 0) || n < minimum) {
+            return NtStatus.END_OF_FILE;
+        }
+        ByteBuf out = x.out;
+        out.writeShortLE(17).writeByte(80).writeByte(0).writeIntLE(n).writeIntLE(0).writeIntLE(0);
+        out.writeBytes(dst.array(), 0, n);
+        return NtStatus.SUCCESS;
+    }
+
+    int write(Exchange x) throws SmbProtocolException, VfsException {
+        Request r = x.req;
+        r.expectStructure(49);
+        int dataOffset = r.body16(2);
+        long length = r.bodyU32(4);
+        long offset = r.body64(8);
+        Open o = x.open(16);
+        int flags = r.body32(44);
+        if (length > server.settings().maxIoBytes() || offset < 0) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        checkCharge(x, length);
+        if (o.directory) {
+            return NtStatus.INVALID_DEVICE_REQUEST;
+        }
+        ByteBuffer src = r.slice(dataOffset, length).nioBuffer();
+        Stability stability = (flags & 1) != 0 ? Stability.FILE_SYNC : Stability.UNSTABLE;
+        o.tree.share().vfs().write(caller(x), o.handle, offset, src, stability);
+        ByteBuf out = x.out;
+        out.writeShortLE(17).writeShortLE(0).writeIntLE((int) length).writeIntLE(0).writeShortLE(0).writeShortLE(0);
+        return NtStatus.SUCCESS;
+    }
+}

@@ -1,0 +1,372 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.smb.msfscc.DirectoryInfo;
+import io.bucketfs.smb.msfscc.FileInfo;
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.Smb2Header;
+import io.bucketfs.smb.mssmb2.SmbProtocolException;
+import io.bucketfs.vfs.Attr;
+import io.bucketfs.vfs.Caller;
+import io.bucketfs.vfs.DirEntry;
+import io.bucketfs.vfs.DirPage;
+import io.bucketfs.vfs.DosAttributes;
+import io.bucketfs.vfs.Entry;
+import io.bucketfs.vfs.FileHandle;
+import io.bucketfs.vfs.SetAttr;
+import io.bucketfs.vfs.Vfs;
+import io.bucketfs.vfs.VfsException;
+import io.bucketfs.vfs.VfsStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+
+/** [MS-SMB2] 3.3.5.18 QUERY_DIRECTORY, 3.3.5.20 QUERY_INFO, 3.3.5.21 SET_INFO over the VFS. */
+final class InfoCommands {
+    static final int INFO_FILE = 1;
+    static final int INFO_FILESYSTEM = 2;
+    static final int INFO_SECURITY = 3;
+    static final int RESTART_SCANS = 0x1;
+    static final int RETURN_SINGLE_ENTRY = 0x2;
+    static final int REOPEN = 0x10;
+    /** Entries fetched from the VFS per readdir page. */
+    static final int PAGE = 256;
+
+    private final SmbServer server;
+
+    InfoCommands(SmbServer server) {
+        this.server = server;
+    }
+
+    int queryDirectory(Exchange x) throws SmbProtocolException, VfsException {
+        Request r = x.req;
+        r.expectStructure(33);
+        int infoClass = r.u8(2);
+        int flags = r.u8(3);
+        Open o = x.open(8);
+        String pattern = r.utf16(r.body16(24), r.body16(26));
+        long outLen = Math.min(r.bodyU32(28), server.settings().maxIoBytes());
+        if (!o.directory) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        if (!DirectoryInfo.supported(infoClass)) {
+            return NtStatus.INVALID_INFO_CLASS;
+        }
+        synchronized (o) {
+            if ((flags & (RESTART_SCANS | REOPEN)) != 0 || o.searchPattern == null
+                    || (!pattern.isEmpty() && !pattern.equals(o.searchPattern))) {
+                o.searchPattern = pattern.isEmpty() ? "*" : pattern;
+                o.cookie = 0;
+                o.verifier = 0;
+                o.vfsEof = false;
+                o.dotsSent = false;
+                o.searchReturned = false;
+                o.pending.clear();
+            }
+            ByteBuf buf = Unpooled.buffer();
+            int count = fill(x, o, infoClass, (flags & RETURN_SINGLE_ENTRY) != 0, outLen, buf);
+            if (count < 0) {
+                return NtStatus.INFO_LENGTH_MISMATCH;
+            }
+            if (count == 0) {
+                return o.searchReturned ? NtStatus.NO_MORE_FILES : NtStatus.NO_SUCH_FILE;
+            }
+            o.searchReturned = true;
+            x.out.writeShortLE(9).writeShortLE(Smb2Header.SIZE + 8).writeIntLE(buf.readableBytes());
+            x.out.writeBytes(buf);
+            return NtStatus.SUCCESS;
+        }
+    }
+
+    /** Appends matching entries while they fit; the count, or -1 when not even one fits. */
+    private static int fill(Exchange x, Open o, int infoClass, boolean single, long outLen, ByteBuf buf)
+            throws VfsException {
+        Vfs vfs = o.tree.share().vfs();
+        Caller c = FileCommands.caller(x);
+        int count = 0;
+        int last = -1;
+        if (!o.dotsSent) {
+            Attr self = vfs.getattr(c, o.handle);
+            o.pending.addFirst(new DirEntry("..", 0, o.handle, self));
+            o.pending.addFirst(new DirEntry(".", 0, o.handle, self));
+            o.dotsSent = true;
+        }
+        while (true) {
+            if (o.pending.isEmpty()) {
+                if (o.vfsEof) {
+                    break;
+                }
+                DirPage page = vfs.readdir(c, o.handle, o.cookie, o.verifier, PAGE);
+                o.verifier = page.verifier();
+                o.vfsEof = page.eof() || page.entries().isEmpty();
+                for (DirEntry e : page.entries()) {
+                    o.pending.add(e);
+                    o.cookie = e.cookie();
+                }
+                continue;
+            }
+            DirEntry e = o.pending.peek();
+            if (!matches(o.searchPattern, e.name())) {
+                o.pending.poll();
+                continue;
+            }
+            int start = (buf.writerIndex() + 7) & ~7;
+            if (start + DirectoryInfo.size(infoClass, e.name()) > outLen) {
+                return count == 0 ? -1 : count;
+            }
+            buf.writeZero(start - buf.writerIndex());
+            if (last >= 0) {
+                buf.setIntLE(last, start - last);
+            }
+            Attr a = e.attr() != null ? e.attr() : vfs.getattr(c, e.handle());
+            DirectoryInfo.write(buf, infoClass, e.name(), a);
+            last = start;
+            o.pending.poll();
+            count++;
+            if (single) {
+                break;
+            }
+        }
+        return count;
+    }
+
+    /** Case-insensitive match with '*' and '?' (and the DOS forms '<', '>', '"'). */
+    static boolean matches(String pattern, String name) {
+        if (pattern.equals("*")) {
+            return true;
+        }
+        String p = pattern.toLowerCase(Locale.ROOT).replace('<', '*').replace('>', '?').replace('"', '.');
+        String n = name.toLowerCase(Locale.ROOT);
+        boolean[][] m = new boolean[p.length() + 1][n.length() + 1];
+        m[0][0] = true;
+        for (int i = 1; i <= p.length(); i++) {
+            char pc = p.charAt(i - 1);
+            m[i][0] = pc == '*' && m[i - 1][0];
+            for (int j = 1; j <= n.length(); j++) {
+                m[i][j] = pc == '*' ? m[i - 1][j] || m[i][j - 1]
+                        : (pc == '?' || pc == n.charAt(j - 1)) && m[i - 1][j - 1];
+            }
+        }
+        return m[p.length()][n.length()];
+    }
+
+    int queryInfo(Exchange x) throws SmbProtocolException, VfsException {
+        Request r = x.req;
+        r.expectStructure(41);
+        int type = r.u8(2);
+        int infoClass = r.u8(3);
+        long outLen = r.bodyU32(4);
+        Open o = x.open(24);
+        Vfs vfs = o.tree.share().vfs();
+        Caller c = FileCommands.caller(x);
+        ByteBuf b = Unpooled.buffer();
+        boolean variable = false;
+        if (type == INFO_FILE) {
+            Attr a = vfs.getattr(c, o.handle);
+            boolean pending = server.nodes().isDeletePending(a.fileId());
+            switch (infoClass) {
+                case FileInfo.BASIC -> FileInfo.basic(b, a);
+                case FileInfo.STANDARD -> FileInfo.standard(b, a, pending);
+                case FileInfo.INTERNAL -> b.writeLongLE(a.fileId());
+                case FileInfo.EA, FileInfo.MODE, FileInfo.ALIGNMENT -> b.writeIntLE(0);
+                case FileInfo.ACCESS -> b.writeIntLE(o.access);
+                case FileInfo.POSITION -> b.writeLongLE(0);
+                case FileInfo.NETWORK_OPEN -> FileInfo.networkOpen(b, a);
+                case FileInfo.ATTRIBUTE_TAG -> FileInfo.attributeTag(b, a);
+                case FileInfo.ALL -> {
+                    FileInfo.all(b, a, pending, o.access, "\\" + o.path);
+                    variable = true;
+                }
+                case FileInfo.STREAM -> {
+                    FileInfo.stream(b, a);
+                    variable = true;
+                }
+                default -> {
+                    return NtStatus.INVALID_INFO_CLASS;
+                }
+            }
+        } else if (type == INFO_FILESYSTEM) {
+            switch (infoClass) {
+                case FileInfo.FS_VOLUME -> {
+                    FileInfo.fsVolume(b, Instant.ofEpochMilli(server.startTime()),
+                            o.tree.share().name().hashCode(), o.tree.share().name());
+                    variable = true;
+                }
+                case FileInfo.FS_SIZE -> FileInfo.fsSize(b, vfs.statfs(c, o.handle), false);
+                case FileInfo.FS_FULL_SIZE -> FileInfo.fsSize(b, vfs.statfs(c, o.handle), true);
+                case FileInfo.FS_DEVICE -> FileInfo.fsDevice(b);
+                case FileInfo.FS_ATTRIBUTE -> {
+                    FileInfo.fsAttribute(b, Vfs.MAX_NAME_BYTES);
+                    variable = true;
+                }
+                case FileInfo.FS_SECTOR_SIZE -> FileInfo.fsSectorSize(b);
+                default -> {
+                    return NtStatus.INVALID_INFO_CLASS;
+                }
+            }
+        } else if (type == INFO_SECURITY) {
+            securityDescriptor(b);
+            if (b.readableBytes() > outLen) {
+                x.out.writeShortLE(9).writeByte(0).writeByte(0).writeIntLE(4).writeIntLE(b.readableBytes());
+                return NtStatus.BUFFER_TOO_SMALL;
+            }
+        } else {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        int status = NtStatus.SUCCESS;
+        int n = b.readableBytes();
+        if (n > outLen) {
+            if (!variable) {
+                return NtStatus.INFO_LENGTH_MISMATCH;
+            }
+            n = (int) outLen;
+            status = NtStatus.BUFFER_OVERFLOW;
+        }
+        x.out.writeShortLE(9).writeShortLE(Smb2Header.SIZE + 8).writeIntLE(n);
+        x.out.writeBytes(b, b.readerIndex(), n);
+        return status;
+    }
+
+    /**
+     * A synthetic self-relative security descriptor ([MS-DTYP] 2.4.6): owner and group Everyone, a DACL
+     * granting Everyone full access. Real ACLs are not stored yet.
+     */
+    static void securityDescriptor(ByteBuf b) {
+        byte[] everyone = {1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+        b.writeByte(1).writeByte(0).writeShortLE(0x8004);
+        b.writeIntLE(20).writeIntLE(32).writeIntLE(0).writeIntLE(44);
+        b.writeBytes(everyone).writeBytes(everyone);
+        b.writeByte(2).writeByte(0).writeShortLE(28).writeShortLE(1).writeShortLE(0);
+        b.writeByte(0).writeByte(0).writeShortLE(20).writeIntLE(Commands.MAXIMAL_ACCESS).writeBytes(everyone);
+    }
+
+    int setInfo(Exchange x) throws SmbProtocolException, VfsException {
+        Request r = x.req;
+        r.expectStructure(33);
+        int type = r.u8(2);
+        int infoClass = r.u8(3);
+        byte[] data = r.bytes(r.body16(8), r.bodyU32(4));
+        Open o = x.open(16);
+        if (type != INFO_FILE) {
+            return NtStatus.NOT_SUPPORTED;
+        }
+        ByteBuffer d = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        Vfs vfs = o.tree.share().vfs();
+        Caller c = FileCommands.caller(x);
+        int status = switch (infoClass) {
+            case FileInfo.BASIC -> need(data, 36) ? setBasic(vfs, c, o, d) : NtStatus.INFO_LENGTH_MISMATCH;
+            case FileInfo.END_OF_FILE, FileInfo.ALLOCATION -> {
+                if (!need(data, 8)) {
+                    yield NtStatus.INFO_LENGTH_MISMATCH;
+                }
+                long size = d.getLong(0);
+                if (size < 0 || o.directory) {
+                    yield NtStatus.INVALID_PARAMETER;
+                }
+                if (infoClass == FileInfo.END_OF_FILE || size < vfs.getattr(c, o.handle).size()) {
+                    vfs.setattr(c, o.handle, SetAttr.NONE.withSize(size), null);
+                }
+                yield NtStatus.SUCCESS;
+            }
+            case FileInfo.RENAME -> need(data, 20) ? rename(vfs, c, o, d, data) : NtStatus.INFO_LENGTH_MISMATCH;
+            case FileInfo.DISPOSITION -> need(data, 1) ? dispose(vfs, c, o, data[0] != 0)
+                    : NtStatus.INFO_LENGTH_MISMATCH;
+            case FileInfo.DISPOSITION_EX -> need(data, 4) ? dispose(vfs, c, o, (d.getInt(0) & 1) != 0)
+                    : NtStatus.INFO_LENGTH_MISMATCH;
+            default -> NtStatus.INVALID_INFO_CLASS;
+        };
+        if (status == NtStatus.SUCCESS) {
+            x.out.writeShortLE(2);
+        }
+        return status;
+    }
+
+    private static boolean need(byte[] data, int n) {
+        return data.length >= n;
+    }
+
+    private static int setBasic(Vfs vfs, Caller c, Open o, ByteBuffer d) throws VfsException {
+        SetAttr s = SetAttr.NONE;
+        long created = d.getLong(0);
+        long accessed = d.getLong(8);
+        long written = d.getLong(16);
+        int attrs = d.getInt(32);
+        if (created != 0 && created != -1) {
+            s = s.withBirthTime(FileInfo.instant(created));
+        }
+        Instant a = accessed != 0 && accessed != -1 ? FileInfo.instant(accessed) : null;
+        Instant m = written != 0 && written != -1 ? FileInfo.instant(written) : null;
+        if (a != null || m != null) {
+            s = s.withTimes(a, m);
+        }
+        if (attrs != 0) {
+            s = s.withDosAttributes(attrs & DosAttributes.STORED);
+        }
+        if (!s.isEmpty()) {
+            vfs.setattr(c, o.handle, s, null);
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    /** FileRenameInformation, the SMB2 layout of [MS-FSCC] 2.4.37.2: ReplaceIfExists, RootDirectory, name. */
+    private static int rename(Vfs vfs, Caller c, Open o, ByteBuffer d, byte[] data)
+            throws SmbProtocolException, VfsException {
+        boolean replace = data[0] != 0;
+        long nameLength = d.getInt(16) & 0xFFFFFFFFL;
+        if (nameLength > data.length - 20 || (nameLength & 1) != 0 || o.path.isEmpty()) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        String target = new String(data, 20, (int) nameLength, StandardCharsets.UTF_16LE);
+        String[] parts = FileCommands.components(target);
+        if (parts.length == 0) {
+            return NtStatus.OBJECT_NAME_INVALID;
+        }
+        FileHandle toDir = FileCommands.walkParent(vfs, c, parts);
+        String toName = parts[parts.length - 1];
+        Entry existing = null;
+        try {
+            existing = vfs.lookup(c, toDir, toName);
+        } catch (VfsException e) {
+            if (e.status() != VfsStatus.NOT_FOUND) {
+                throw e;
+            }
+        }
+        if (existing != null && existing.attr().fileId() != o.handle.fileId()) {
+            if (!replace) {
+                return NtStatus.OBJECT_NAME_COLLISION;
+            }
+            if (existing.attr().type() == io.bucketfs.vfs.FileType.DIRECTORY) {
+                return NtStatus.ACCESS_DENIED;
+            }
+        }
+        vfs.rename(c, o.parent, o.name, toDir, toName);
+        o.parent = toDir;
+        o.name = toName;
+        o.path = String.join("\\", parts);
+        return NtStatus.SUCCESS;
+    }
+
+    private int dispose(Vfs vfs, Caller c, Open o, boolean delete) throws VfsException {
+        if ((o.access & FileCommands.DELETE_MASK) == 0) {
+            return NtStatus.ACCESS_DENIED;
+        }
+        if (delete) {
+            if (o.path.isEmpty()) {
+                return NtStatus.ACCESS_DENIED;
+            }
+            Attr a = vfs.getattr(c, o.handle);
+            if ((a.dosAttributes() & DosAttributes.READONLY) != 0) {
+                return 0xC0000121; // STATUS_CANNOT_DELETE
+            }
+            if (o.directory && !vfs.readdir(c, o.handle, 0, 0, 1).entries().isEmpty()) {
+                return NtStatus.DIRECTORY_NOT_EMPTY;
+            }
+        }
+        server.nodes().setDeletePending(o.handle.fileId(), delete);
+        return NtStatus.SUCCESS;
+    }
+}

@@ -1,0 +1,45 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.vfs.DirEntry;
+import io.bucketfs.vfs.FileHandle;
+import java.util.ArrayDeque;
+
+/**
+ * [MS-SMB2] 3.3.1.10 Open: one CREATE's handle. The per-file state shared with NFS (share reservations,
+ * locks) is the VFS lock manager's; delete-on-close is tracked in {@link FileNodes}.
+ */
+final class Open {
+    final long id;
+    final TreeConnect tree;
+    final FileHandle handle;
+    final boolean directory;
+    final int access;
+    /** The share reservation in the VFS lock manager, or -1 when the open takes none. */
+    final long shareId;
+    /** Path from the share root, components separated by '\' (empty for the root). */
+    volatile String path;
+    volatile FileHandle parent;
+    volatile String name;
+    volatile boolean deleteOnClose;
+    // directory enumeration ([MS-SMB2] 3.3.5.18), used by one QUERY_DIRECTORY at a time
+    String searchPattern;
+    long cookie;
+    long verifier;
+    boolean vfsEof;
+    boolean dotsSent;
+    boolean searchReturned;
+    final ArrayDeque<DirEntry> pending = new ArrayDeque<>();
+
+    Open(long id, TreeConnect tree, FileHandle handle, boolean directory, int access, long shareId,
+         FileHandle parent, String name, String path) {
+        this.id = id;
+        this.tree = tree;
+        this.handle = handle;
+        this.directory = directory;
+        this.access = access;
+        this.shareId = shareId;
+        this.parent = parent;
+        this.name = name;
+        this.path = path;
+    }
+}

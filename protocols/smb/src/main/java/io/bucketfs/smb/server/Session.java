@@ -1,0 +1,48 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.smb.ntlm.NtlmServer;
+import io.bucketfs.smb.ntlm.SmbUser;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * [MS-SMB2] 3.3.1.8 Session. Keys are set once authentication succeeds and never change afterwards; fields
+ * written during SESSION_SETUP are read by later requests of the same connection, which the per-connection
+ * serial processing orders (volatile for visibility across worker threads).
+ */
+final class Session {
+    enum State { IN_PROGRESS, VALID }
+
+    final long id;
+    volatile State state = State.IN_PROGRESS;
+    volatile NtlmServer ntlm;
+    /** The SPNEGO mechTypes were offered (the client wrapped NTLM in SPNEGO): answer in kind. */
+    volatile boolean spnego;
+    /** The DER mechTypes of the client's NegTokenInit, signed by the final mechListMIC. */
+    volatile byte[] mechTypes;
+    volatile SmbUser user;
+    volatile byte[] sessionKey;
+    volatile byte[] signingKey;
+    volatile boolean cmac;
+    /** The server's decryption key (client to server) and encryption key (server to client). */
+    volatile byte[] decryptionKey;
+    volatile byte[] encryptionKey;
+    volatile boolean signingRequired;
+    volatile boolean encryptData;
+    /** 3.1.1 Session.PreauthIntegrityHashValue while the session is being set up. */
+    volatile byte[] preauthHash;
+    final AtomicLong nonceCounter = new AtomicLong();
+    final AtomicInteger nextTreeId = new AtomicInteger(1);
+    final Map<Integer, TreeConnect> trees = new ConcurrentHashMap<>();
+    final Map<Long, Open> opens = new ConcurrentHashMap<>();
+
+    Session(long id) {
+        this.id = id;
+    }
+
+    boolean isValid() {
+        return state == State.VALID;
+    }
+}

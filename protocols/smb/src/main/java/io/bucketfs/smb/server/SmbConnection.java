@@ -1,0 +1,354 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.smb.mssmb2.Dialect;
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.Smb2Command;
+import io.bucketfs.smb.mssmb2.Smb2Crypto;
+import io.bucketfs.smb.mssmb2.Smb2Header;
+import io.bucketfs.smb.mssmb2.SmbProtocolException;
+import io.bucketfs.vfs.VfsException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * [MS-SMB2] 3.3.1.7 Connection, and the Netty handler of its channel. The event loop only hands complete frames
+ * over; every frame then runs on the worker pool, one frame of a connection at a time, in arrival order:
+ * decrypt, per compound element (session/tree lookup, signature check, credits, command, sign), encrypt,
+ * write. Reading pauses ({@code autoRead(false)}) while {@link #MAX_QUEUED_FRAMES} frames wait.
+ */
+final class SmbConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SmbConnection.class);
+    /** Frames queued per connection before the socket stops being read. */
+    static final int MAX_QUEUED_FRAMES = 16;
+
+    final SmbServer server;
+    private Channel channel;
+    private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+    private boolean draining;
+    private boolean closed;
+    // negotiated state, written by NEGOTIATE on the worker, read by later frames of this connection
+    volatile int dialect = -1;
+    volatile int clientCapabilities;
+    volatile int clientSecurityMode;
+    volatile byte[] clientGuid = new byte[16];
+    volatile int[] clientDialects = new int[0];
+    volatile int serverCapabilities;
+    volatile int serverSecurityMode;
+    volatile int cipher;
+    volatile boolean signingCmac;
+    /** 3.1.1 Connection.PreauthIntegrityHashValue. */
+    volatile byte[] preauthHash;
+    final CreditWindow credits;
+    final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+
+    SmbConnection(SmbServer server) {
+        this.server = server;
+        this.credits = new CreditWindow(server.settings().maxCredits());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        boolean start;
+        synchronized (queue) {
+            if (closed) {
+                frame.release();
+                return;
+            }
+            queue.add(frame);
+            if (queue.size() >= MAX_QUEUED_FRAMES) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            start = !draining;
+            draining = true;
+        }
+        if (start) {
+            try {
+                server.workers().execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                LOG.info("SMB worker pool shut down; closing {}", ctx.channel().remoteAddress());
+                ctx.close();
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            ByteBuf frame;
+            synchronized (queue) {
+                frame = queue.poll();
+                if (frame == null) {
+                    draining = false;
+                    return;
+                }
+                if (queue.size() < MAX_QUEUED_FRAMES / 2 && !closed) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+            try {
+                processFrame(frame);
+            } catch (SmbProtocolException e) {
+                LOG.warn("SMB client {}: {}; closing the connection", channel.remoteAddress(), e.getMessage());
+                channel.close();
+            } catch (RuntimeException e) {
+                LOG.error("SMB server fault on {}; closing the connection", channel.remoteAddress(), e);
+                channel.close();
+            } finally {
+                frame.release();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        synchronized (queue) {
+            closed = true;
+            queue.forEach(ByteBuf::release);
+            queue.clear();
+        }
+        server.workers().execute(this::closeAll);
+        ctx.fireChannelInactive();
+    }
+
+    private void closeAll() {
+        for (Session s : sessions.values()) {
+            server.commands().logoff(s);
+        }
+        sessions.clear();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException
+                || cause instanceof java.io.IOException) {
+            LOG.warn("SMB client {}: {}; closing", ctx.channel().remoteAddress(), cause.getMessage());
+        } else {
+            LOG.error("SMB pipeline fault on {}; closing", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    /** Processes one Direct TCP frame (without its length prefix). */
+    private void processFrame(ByteBuf frame) throws SmbProtocolException {
+        if (frame.readableBytes() >= 4 && frame.getIntLE(frame.readerIndex()) == Transform.PROTOCOL_ID) {
+            Transform.Decrypted d = Transform.decrypt(this, frame);
+            ByteBuf plain = Unpooled.wrappedBuffer(d.plain());
+            processMessages(plain, d.session());
+            return;
+        }
+        if (frame.readableBytes() >= 4 && frame.getIntLE(frame.readerIndex()) == 0x424D53FF) {
+            throw new SmbProtocolException(NtStatus.NOT_SUPPORTED, "SMB1 is not spoken", true);
+        }
+        processMessages(frame, null);
+    }
+
+    /** Runs every request of a (compound) frame and writes the response frame. */
+    private void processMessages(ByteBuf frame, Session encryptedBy) throws SmbProtocolException {
+        List<ByteBuf> responses = new ArrayList<>();
+        Exchange prev = null;
+        int prevStatus = NtStatus.SUCCESS;
+        int at = frame.readerIndex();
+        int end = frame.writerIndex();
+        boolean encryptResponse = encryptedBy != null;
+        while (true) {
+            ByteBuf view = frame.slice(at, end - at);
+            Smb2Header h = Smb2Header.decode(view);
+            int len = end - at;
+            if (h.nextCommand != 0) {
+                if (h.nextCommand < Smb2Header.SIZE || (h.nextCommand & 7) != 0 || h.nextCommand > len) {
+                    throw new SmbProtocolException(NtStatus.INVALID_PARAMETER, "bad NextCommand", true);
+                }
+                len = h.nextCommand;
+            }
+            Request req = new Request(h, frame.slice(at, len));
+            ByteBuf out = Unpooled.buffer(Smb2Header.SIZE + 256);
+            out.writerIndex(Smb2Header.SIZE);
+            Exchange x = new Exchange(this, req, out);
+            int status = run(x, prev, prevStatus, encryptedBy);
+            if (h.command == Smb2Command.CANCEL) {
+                // [MS-SMB2] 3.3.5.16: no response
+            } else {
+                finish(x, status, h.nextCommand != 0);
+                responses.add(out);
+                if (x.session != null && x.session.encryptData && x.session.encryptionKey != null
+                        && h.command != Smb2Command.SESSION_SETUP) {
+                    encryptResponse = true;
+                }
+                if (encryptResponse && encryptedBy == null && x.session != null && x.session.encryptionKey != null) {
+                    encryptedBy = x.session;
+                }
+            }
+            prev = x;
+            prevStatus = status;
+            if (h.nextCommand == 0) {
+                break;
+            }
+            at += h.nextCommand;
+        }
+        if (responses.isEmpty()) {
+            return;
+        }
+        ByteBuf all = Unpooled.wrappedBuffer(responses.toArray(new ByteBuf[0]));
+        if (encryptResponse && encryptedBy != null && encryptedBy.encryptionKey != null) {
+            all = Transform.encrypt(this, encryptedBy, all);
+        }
+        ByteBuf lengthPrefix = Unpooled.buffer(4).writeInt(all.readableBytes());
+        channel.writeAndFlush(Unpooled.wrappedBuffer(lengthPrefix, all));
+    }
+
+    /** Runs one request; returns its NTSTATUS. Exceptions never escape: they become statuses. */
+    private int run(Exchange x, Exchange prev, int prevStatus, Session encryptedBy) throws SmbProtocolException {
+        Smb2Header h = x.header();
+        boolean related = h.isRelated() && prev != null;
+        long sessionId = related ? prev.header().sessionId == 0 && prev.session != null ? prev.session.id
+                : prev.header().sessionId : h.sessionId;
+        if (related && h.sessionId != -1L && h.sessionId != 0) {
+            sessionId = h.sessionId;
+        }
+        x.session = sessions.get(sessionId);
+        int treeId = related && (h.treeId == -1 || h.treeId == 0) ? prev.header().treeId : h.treeId;
+        if (related) {
+            x.compoundFileId = prev.resultFileId != null ? prev.resultFileId : prev.compoundFileId;
+            h.sessionId = sessionId;
+            h.treeId = treeId;
+        }
+        if (x.session != null) {
+            x.tree = x.session.trees.get(treeId);
+        }
+        try {
+            if (h.command != Smb2Command.CANCEL) {
+                int charge = Math.max(1, h.creditCharge);
+                if (!credits.consume(h.messageId, charge)) {
+                    throw new SmbProtocolException(NtStatus.INVALID_PARAMETER,
+                            "MessageId " + h.messageId + " outside the credit window", true);
+                }
+            }
+            if (related && NtStatus.isError(prevStatus)) {
+                return prevStatus;
+            }
+            checkSignature(x, encryptedBy);
+            return server.commands().dispatch(x);
+        } catch (SmbProtocolException e) {
+            if (e.disconnect()) {
+                throw e;
+            }
+            LOG.debug("SMB {} from {}: {} ({})", Smb2Command.name(h.command), channel.remoteAddress(),
+                    NtStatus.hex(e.status()), e.getMessage());
+            x.out.writerIndex(Smb2Header.SIZE);
+            return e.status();
+        } catch (VfsException e) {
+            if (SmbStatus.isServerFault(e.status())) {
+                LOG.error("SMB {}: VFS failure", Smb2Command.name(h.command), e);
+            } else {
+                LOG.debug("SMB {}: {}", Smb2Command.name(h.command), e.getMessage());
+            }
+            x.out.writerIndex(Smb2Header.SIZE);
+            return SmbStatus.of(e.status());
+        } catch (RuntimeException e) {
+            LOG.error("SMB {}: server fault", Smb2Command.name(h.command), e);
+            x.out.writerIndex(Smb2Header.SIZE);
+            return NtStatus.INTERNAL_ERROR;
+        }
+    }
+
+    /** [MS-SMB2] 3.3.5.2.4: verify a signed request; refuse an unsigned one where signing is required. */
+    private void checkSignature(Exchange x, Session encryptedBy) throws SmbProtocolException {
+        Session s = x.session;
+        Smb2Header h = x.header();
+        if (s == null || encryptedBy != null || h.command == Smb2Command.NEGOTIATE
+                || (h.command == Smb2Command.SESSION_SETUP && !s.isValid())) {
+            return;
+        }
+        if (s.encryptData && s.isValid() && h.command != Smb2Command.SESSION_SETUP) {
+            throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unencrypted request on an encrypted session");
+        }
+        if (!h.isSigned()) {
+            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO) {
+                throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unsigned request on a signed session");
+            }
+            return;
+        }
+        if (s.signingKey == null) {
+            return;
+        }
+        ByteBuf m = x.req.message();
+        byte[] bytes = new byte[m.readableBytes()];
+        m.getBytes(m.readerIndex(), bytes);
+        byte[] got = Arrays.copyOfRange(bytes, Smb2Header.SIGNATURE_OFFSET, Smb2Header.SIGNATURE_OFFSET + 16);
+        Arrays.fill(bytes, Smb2Header.SIGNATURE_OFFSET, Smb2Header.SIGNATURE_OFFSET + 16, (byte) 0);
+        byte[] want = Smb2Crypto.sign(s.cmac, s.signingKey, bytes, 0, bytes.length);
+        if (!MessageDigest.isEqual(got, want)) {
+            throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "bad signature");
+        }
+    }
+
+    /** Writes the response header, error body, compound padding, credits; signs. */
+    private void finish(Exchange x, int status, boolean more) {
+        Smb2Header h = x.header();
+        ByteBuf out = x.out;
+        if (out.writerIndex() == Smb2Header.SIZE) {
+            out.writeShortLE(9).writeByte(0).writeByte(0).writeIntLE(0).writeByte(0);
+        }
+        if (more) {
+            while ((out.writerIndex() & 7) != 0) {
+                out.writeByte(0);
+            }
+        }
+        Smb2Header r = h.responseTo(status);
+        if (x.responseSessionId != 0) {
+            r.sessionId = x.responseSessionId;
+        }
+        r.nextCommand = more ? out.writerIndex() : 0;
+        r.credits = credits.grant(h.command == Smb2Command.NEGOTIATE ? 1 : Math.max(h.credits, 1));
+        Session s = x.session;
+        boolean sign = s != null && s.signingKey != null && s.isValid()
+                && (x.forceSign || h.isSigned() || s.signingRequired)
+                && status != NtStatus.PENDING;
+        if (sign) {
+            r.flags |= Smb2Header.FLAGS_SIGNED;
+        }
+        int end = out.writerIndex();
+        out.writerIndex(0);
+        r.encode(out);
+        out.writerIndex(end);
+        if (sign) {
+            byte[] sig = Smb2Crypto.sign(s.cmac, s.signingKey, out.array(), out.arrayOffset(), end);
+            out.setBytes(Smb2Header.SIGNATURE_OFFSET, sig);
+        }
+        if (h.command == Smb2Command.NEGOTIATE && dialect == Dialect.SMB_3_1_1) {
+            preauthHash = Smb2Crypto.sha512(preauthHash, out.array(), out.arrayOffset(), end);
+        }
+        if (h.command == Smb2Command.SESSION_SETUP && status == NtStatus.MORE_PROCESSING_REQUIRED
+                && s != null && s.preauthHash != null) {
+            s.preauthHash = Smb2Crypto.sha512(s.preauthHash, out.array(), out.arrayOffset(), end);
+        }
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    void disconnect() {
+        channel.close();
+    }
+}

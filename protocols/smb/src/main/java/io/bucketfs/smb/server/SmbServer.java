@@ -1,0 +1,153 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.smb.ntlm.SmbUsers;
+import io.bucketfs.vfs.Vfs;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMB 2/3 server ([MS-SMB2] 3.3.1.5 Server): Direct TCP (a 4-byte big-endian length before each message,
+ * 2.1), one share per VFS mount by name plus IPC$, users from {@link SmbUsers}. The worker pool has
+ * {@link SmbSettings#workerThreads()} threads; its queue holds at most one task per connection (a connection
+ * runs its frames one at a time), so it is bounded by the number of connections.
+ */
+public final class SmbServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmbServer.class);
+
+    private final SmbSettings settings;
+    private final Map<String, Share> shares = new LinkedHashMap<>();
+    private final SmbUsers users;
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] serverGuid;
+    private final long startTime = System.currentTimeMillis();
+    private final AtomicLong nextSessionId = new AtomicLong(0x1000);
+    private final AtomicLong nextOpenId = new AtomicLong(1);
+    private final FileNodes nodes = new FileNodes();
+    private final ExecutorService workers;
+    private final Commands commands;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final Channel channel;
+
+    private SmbServer(String host, int port, SmbSettings settings, Map<String, Vfs> mounts, SmbUsers users)
+            throws InterruptedException {
+        this.settings = settings;
+        this.users = users;
+        mounts.forEach((name, vfs) -> shares.put(name.toLowerCase(Locale.ROOT), new Share(name, vfs)));
+        shares.put("ipc$", new Share("IPC$", null));
+        UUID g = UUID.randomUUID();
+        serverGuid = java.nio.ByteBuffer.allocate(16).putLong(g.getMostSignificantBits())
+                .putLong(g.getLeastSignificantBits()).array();
+        AtomicInteger n = new AtomicInteger();
+        workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "smb-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        commands = new Commands(this);
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("frame", new LengthFieldBasedFrameDecoder(
+                                settings.maxFrameBytes(), 0, 4, 0, 4));
+                        ch.pipeline().addLast("smb", new SmbConnection(SmbServer.this));
+                    }
+                });
+        channel = b.bind(host, port).sync().channel();
+        LOG.info("SMB server on {} serving {}", channel.localAddress(), shares.keySet());
+    }
+
+    /** Starts a server; {@code port} 0 picks a free one ({@link #port()}). */
+    public static SmbServer start(String host, int port, SmbSettings settings, Map<String, Vfs> mounts,
+                                  SmbUsers users) throws InterruptedException {
+        return new SmbServer(host, port, settings, mounts, users);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    SmbSettings settings() {
+        return settings;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    Commands commands() {
+        return commands;
+    }
+
+    SmbUsers users() {
+        return users;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    byte[] serverGuid() {
+        return serverGuid.clone();
+    }
+
+    long startTime() {
+        return startTime;
+    }
+
+    long newSessionId() {
+        return nextSessionId.getAndIncrement();
+    }
+
+    long newOpenId() {
+        return nextOpenId.getAndIncrement();
+    }
+
+    FileNodes nodes() {
+        return nodes;
+    }
+
+    Share share(String name) {
+        return shares.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

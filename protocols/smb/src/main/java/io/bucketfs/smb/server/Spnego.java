@@ -1,0 +1,150 @@
+package io.bucketfs.smb.server;
+
+import com.hierynomus.asn1.types.primitive.ASN1ObjectIdentifier;
+import com.hierynomus.protocol.commons.buffer.Buffer;
+import com.hierynomus.protocol.commons.buffer.Endian;
+import com.hierynomus.spnego.NegTokenInit;
+import com.hierynomus.spnego.NegTokenTarg;
+import com.hierynomus.spnego.SpnegoException;
+import io.bucketfs.smb.mssmb2.SmbProtocolException;
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.smb.ntlm.NtlmServer;
+import java.math.BigInteger;
+
+/**
+ * [MS-SPNG] / RFC 4178 tokens around NTLMSSP, built and parsed with SMBJ's SPNEGO types. NTLM is the only
+ * mechanism offered now; Kerberos would add its OID to {@link #negTokenInit} and an authenticator beside NTLM.
+ */
+final class Spnego {
+    static final ASN1ObjectIdentifier NTLMSSP = new ASN1ObjectIdentifier("1.3.6.1.4.1.311.2.2.10");
+    static final BigInteger ACCEPT_COMPLETED = BigInteger.ZERO;
+    static final BigInteger ACCEPT_INCOMPLETE = BigInteger.ONE;
+
+    private Spnego() {
+    }
+
+    /** The NegTokenInit of the NEGOTIATE response's security buffer. */
+    static byte[] negTokenInit() {
+        try {
+            NegTokenInit t = new NegTokenInit();
+            t.addSupportedMech(NTLMSSP);
+            Buffer.PlainBuffer b = new Buffer.PlainBuffer(Endian.LE);
+            t.write(b);
+            return b.getCompactData();
+        } catch (SpnegoException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The mechanism token of a client's SPNEGO (or raw NTLMSSP) security buffer. */
+    static byte[] mechToken(byte[] blob) throws SmbProtocolException {
+        if (NtlmServer.isNtlm(blob)) {
+            return blob;
+        }
+        try {
+            if (blob.length > 0 && (blob[0] & 0xFF) == 0x60) {
+                Init t = new Init();
+                t.read(blob);
+                if (!t.getSupportedMechTypes().isEmpty() && !t.getSupportedMechTypes().contains(NTLMSSP)) {
+                    throw new SmbProtocolException(NtStatus.LOGON_FAILURE, "no supported SPNEGO mechanism");
+                }
+                return t.token();
+            }
+            if (blob.length > 0 && (blob[0] & 0xFF) == 0xA1) {
+                byte[] r = new NegTokenTarg().read(blob).getResponseToken();
+                return r == null ? new byte[0] : r;
+            }
+        } catch (SpnegoException | RuntimeException e) {
+            throw new SmbProtocolException(NtStatus.LOGON_FAILURE, "malformed SPNEGO token");
+        }
+        throw new SmbProtocolException(NtStatus.LOGON_FAILURE, "unknown security token");
+    }
+
+    /** Exposes the mechToken SMBJ parses but keeps protected. */
+    private static final class Init extends NegTokenInit {
+        byte[] token() {
+            return mechToken == null ? new byte[0] : mechToken.clone();
+        }
+    }
+
+    /**
+     * The DER bytes of the mechTypes SEQUENCE of a client's initial NegTokenInit (what mechListMIC signs), or
+     * null when the token is not a well-formed GSS-wrapped NegTokenInit.
+     */
+    static byte[] mechTypesDer(byte[] blob) {
+        try {
+            int[] at = {0};
+            if (blob.length == 0 || blob[0] != 0x60) {
+                return null;
+            }
+            at[0] = 1;
+            length(blob, at);
+            if (blob[at[0]] != 0x06) {
+                return null;
+            }
+            at[0]++;
+            int oidLength = length(blob, at);
+            at[0] += oidLength;
+            if ((blob[at[0]++] & 0xFF) != 0xA0) {
+                return null;
+            }
+            length(blob, at);
+            if (blob[at[0]++] != 0x30) {
+                return null;
+            }
+            length(blob, at);
+            if ((blob[at[0]++] & 0xFF) != 0xA0) {
+                return null;
+            }
+            length(blob, at);
+            int start = at[0];
+            if (blob[at[0]++] != 0x30) {
+                return null;
+            }
+            int len = length(blob, at);
+            return java.util.Arrays.copyOfRange(blob, start, Math.addExact(at[0], len));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int length(byte[] b, int[] at) {
+        int first = b[at[0]++] & 0xFF;
+        if (first < 0x80) {
+            return first;
+        }
+        int n = first & 0x7F;
+        if (n > 3) {
+            throw new IllegalArgumentException("DER length");
+        }
+        int len = 0;
+        for (int i = 0; i < n; i++) {
+            len = (len << 8) | (b[at[0]++] & 0xFF);
+        }
+        return len;
+    }
+
+    /** A NegTokenTarg (negTokenResp) with a result, optionally an NTLM token and a mechListMIC. */
+    static byte[] negTokenResp(BigInteger result, byte[] token) {
+        return negTokenResp(result, token, null);
+    }
+
+    static byte[] negTokenResp(BigInteger result, byte[] token, byte[] mechListMic) {
+        try {
+            NegTokenTarg t = new NegTokenTarg();
+            t.setNegotiationResult(result);
+            if (mechListMic != null) {
+                t.setMechListMic(mechListMic);
+            }
+            if (token != null) {
+                t.setSupportedMech(NTLMSSP);
+                t.setResponseToken(token);
+            }
+            Buffer.PlainBuffer b = new Buffer.PlainBuffer(Endian.LE);
+            t.write(b);
+            return b.getCompactData();
+        } catch (SpnegoException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.bucketfs.smb.server;
+
+import io.bucketfs.backends.ObjectStore;
+import io.bucketfs.cache.CacheSettings;
+import io.bucketfs.cache.write.WriteBackSettings;
+import io.bucketfs.smb.ntlm.InMemorySmbUsers;
+import io.bucketfs.vfs.Caller;
+import io.bucketfs.vfs.MountSettings;
+import io.bucketfs.vfs.Vfs;
+import io.bucketfs.vfs.core.VfsRuntime;
+import io.bucketfs.vfs.journal.JournalSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A VFS runtime with one mount "default" served by an SMB server on 127.0.0.1 for user bucketfs. */
+final class SmbFixture implements AutoCloseable {
+    static final String USER = "bucketfs";
+    static final String PASSWORD = "s3cret-Passw0rd";
+
+    final ObjectStore store;
+    final VfsRuntime runtime;
+    final Vfs vfs;
+    final SmbServer server;
+
+    SmbFixture(Path dir, ObjectStore store, SmbSettings settings) throws Exception {
+        this.store = store;
+        MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO);
+        runtime = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
+                CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(256L << 20),
+                WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),
+                List.of(new VfsRuntime.MountSpec(m, store)));
+        vfs = runtime.mount("default");
+        InMemorySmbUsers users = new InMemorySmbUsers().add(USER, PASSWORD.toCharArray(), new Caller(0, 0, null));
+        server = SmbServer.start("127.0.0.1", 0, settings, Map.of("default", vfs), users);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        runtime.close();
+        store.close();
+    }
+}

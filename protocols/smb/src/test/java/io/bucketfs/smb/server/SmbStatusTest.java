@@ -1,0 +1,49 @@
+package io.bucketfs.smb.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.vfs.VfsStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The VfsStatus → NTSTATUS mapping over every value, and the credit window. */
+@Timeout(10)
+class SmbStatusTest {
+    @ParameterizedTest
+    @EnumSource(VfsStatus.class)
+    void everyVfsStatusIsAFailure(VfsStatus s) {
+        int nt = SmbStatus.of(s);
+        // STOPPED_ON_SYMLINK is a warning by design ([MS-SMB2] 2.2.2.2.1 symlink error response); the rest errors
+        assertTrue(s == VfsStatus.SYMLINK ? (nt >>> 30) == 2 : NtStatus.isError(nt), s + " → " + NtStatus.hex(nt));
+    }
+
+    @Test
+    void selectedMappings() {
+        assertEquals(NtStatus.OBJECT_NAME_NOT_FOUND, SmbStatus.of(VfsStatus.NOT_FOUND));
+        assertEquals(NtStatus.OBJECT_NAME_COLLISION, SmbStatus.of(VfsStatus.EXISTS));
+        assertEquals(NtStatus.SHARING_VIOLATION, SmbStatus.of(VfsStatus.SHARE_VIOLATION));
+        assertEquals(NtStatus.DIRECTORY_NOT_EMPTY, SmbStatus.of(VfsStatus.NOT_EMPTY));
+        assertEquals(NtStatus.DELETE_PENDING, SmbStatus.of(VfsStatus.DELETE_PENDING));
+    }
+
+    @Test
+    void creditWindowNeverStarvesAndRejectsReuse() {
+        CreditWindow w = new CreditWindow(8);
+        assertTrue(w.consume(0, 1));
+        assertEquals(8, w.grant(100));
+        assertFalse(w.consume(0, 1));
+        assertTrue(w.consume(3, 2));
+        assertTrue(w.consume(1, 2));
+        assertFalse(w.consume(8, 2));
+        assertTrue(w.consume(5, 4));
+        assertEquals(0, w.outstanding());
+        assertEquals(1, w.grant(0));
+        assertTrue(w.consume(9, 1));
+        assertFalse(w.consume(10, 1));
+    }
+}

@@ -1,0 +1,97 @@
+package io.bucketfs.smb.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.bucketfs.backends.local.LocalDirectoryStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Debian's smbclient (samba 4.17; tests/setup installs it) against the server on the local store. */
+class SmbclientTest {
+    @TempDir
+    Path tmp;
+    private SmbFixture fixture;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/smbclient")), "smbclient not installed (tests/setup)");
+        fixture = new SmbFixture(tmp, LocalDirectoryStore.create(Files.createDirectories(tmp.resolve("bucket"))),
+                SmbSettings.DEFAULTS);
+    }
+
+    @AfterEach
+    void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    /** Runs smbclient with a command string; returns stdout; fails with stderr on a non-zero exit. */
+    private String smbclient(boolean encrypt, String commands) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("smbclient", "//127.0.0.1/default", "-p",
+                String.valueOf(fixture.port()), "-U", SmbFixture.USER + "%" + SmbFixture.PASSWORD, "-m", "SMB3",
+                "--option=client max protocol=SMB3_11", "--option=client min protocol=SMB2_02"));
+        if (encrypt) {
+            cmd.add("--client-protection=encrypt");
+        }
+        cmd.add("-c");
+        cmd.add(commands);
+        Path out = tmp.resolve("smbclient.out");
+        Path err = tmp.resolve("smbclient.err");
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("smbclient timed out: " + Files.readString(err) + Files.readString(out));
+        }
+        String stdout = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> "smbclient failed: " + stdout + readQuietly(err));
+        return stdout;
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private void roundTrip(boolean encrypt) throws Exception {
+        byte[] data = new byte[5 << 20];
+        new Random(7).nextBytes(data);
+        Files.write(tmp.resolve("in.bin"), data);
+        String ls = smbclient(encrypt, "mkdir d; put in.bin d\\a.bin; rename d\\a.bin d\\b.bin; get d\\b.bin out.bin;"
+                + " ls d\\*; allinfo d\\b.bin; mkdir e; rmdir e; ls");
+        assertArrayEquals(SmbjClientTestBase.sha256(data), SmbjClientTestBase.sha256(
+                Files.readAllBytes(tmp.resolve("out.bin"))));
+        assertTrue(ls.contains("b.bin"), ls);
+        assertTrue(!ls.contains(" e "), ls);
+        smbclient(encrypt, "del d\\b.bin; rmdir d");
+    }
+
+    @Test
+    @Timeout(180)
+    void putGetRenameMkdirRmdirLs() throws Exception {
+        roundTrip(false);
+    }
+
+    @Test
+    @Timeout(180)
+    void encrypted() throws Exception {
+        roundTrip(true);
+    }
+}
