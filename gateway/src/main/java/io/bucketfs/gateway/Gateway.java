@@ -119,6 +119,23 @@ public final class Gateway implements AutoCloseable {
         return nfs;
     }
 
+    /** How long a stop waits for staged writes to reach the bucket before leaving them for the next start. */
+    public static final java.time.Duration STOP_FLUSH_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * At a stop, once the frontends are closed: uploads what is staged, within {@link #STOP_FLUSH_TIMEOUT}. What
+     * does not make it (a slow or unreachable bucket) stays durably staged and is uploaded at the next start.
+     */
+    private void flushUploads() {
+        long t0 = System.nanoTime();
+        try {
+            vfs.sync(STOP_FLUSH_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            LOG.info("staged writes flushed to the bucket in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        } catch (io.bucketfs.vfs.VfsException e) {
+            LOG.warn("stopping with writes still staged ({}); they are uploaded at the next start", e.getMessage());
+        }
+    }
+
     /** Blocks until {@link #close()} is called (by the shutdown hook on SIGTERM/SIGINT). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -153,6 +170,7 @@ public final class Gateway implements AutoCloseable {
             nfs = null;
         }
         if (vfs != null) {
+            flushUploads();
             vfs.close();
             vfs = null;
         }

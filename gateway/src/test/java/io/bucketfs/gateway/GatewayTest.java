@@ -41,6 +41,25 @@ class GatewayTest {
     }
 
     @Test
+    void aStopUploadsWhatIsStaged() throws Exception {
+        GatewayConfig cfg = new GatewayConfig(dir.resolve("data"), null);
+        byte[] content = "written just before the stop".getBytes(StandardCharsets.UTF_8);
+        try (Gateway g = Gateway.start(cfg)) {
+            io.bucketfs.vfs.Vfs vfs = g.vfs().mount(GatewayConfig.DEFAULT_BUCKET);
+            io.bucketfs.vfs.Entry f = vfs.create(io.bucketfs.vfs.Caller.ROOT, vfs.root(), "late.txt",
+                    io.bucketfs.vfs.CreateMode.GUARDED, io.bucketfs.vfs.SetAttr.NONE, 0);
+            vfs.write(io.bucketfs.vfs.Caller.ROOT, f.handle(), 0, java.nio.ByteBuffer.wrap(content),
+                    io.bucketfs.vfs.Stability.FILE_SYNC);
+        } // close: the frontends stop, then the staged write is uploaded
+        try (io.bucketfs.backends.ObjectStore bucket = io.bucketfs.backends.local.LocalDirectoryStore.create(
+                cfg.bucketsDir().resolve(GatewayConfig.DEFAULT_BUCKET));
+             ObjectContent c = bucket.get("late.txt", GetOptions.NONE)) {
+            assertEquals(new String(content, StandardCharsets.UTF_8),
+                    new String(c.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void oneGatewayPerDataDirectory() throws Exception {
         GatewayConfig cfg = new GatewayConfig(dir, dir.resolve("nvme"));
         try (Gateway first = Gateway.start(cfg)) {

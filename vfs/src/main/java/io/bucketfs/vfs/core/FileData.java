@@ -639,12 +639,19 @@ final class FileData {
             o = attach(i); // bytes still on their way to the bucket
         }
         if (o != null) {
+            int mark = dst.position();
             try {
                 int n = o.file.read(offset, dst);
                 long size = o.file.size();
                 return n < 0 ? new ReadResult(0, true) : new ReadResult(n, offset + n >= size);
             } catch (IOException e) {
                 throw ioFailure("reading '" + i.name + "'", e);
+            } catch (IllegalStateException retired) {
+                // the stager retired the file (its upload is done and journaled) as this read attached to it:
+                // the bucket has the bytes now
+                LOG.debug("'{}': staged file retired during a read; reading the bucket", i.name);
+                staged.remove(i.id, o);
+                dst.position(mark);
             }
         }
         for (int attempt = 1; ; attempt++) {
