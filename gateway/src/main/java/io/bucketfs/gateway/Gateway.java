@@ -34,6 +34,7 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.vfs.core.VfsRuntime vfs;
     private io.bucketfs.nfs.NfsServer nfs;
     private io.bucketfs.nfs.export.ExportTable exports;
+    private io.bucketfs.smb.server.SmbServer smb;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -119,6 +120,56 @@ public final class Gateway implements AutoCloseable {
         return nfs;
     }
 
+    /** The SMB account made when no user is configured; its password is in {@link GatewayConfig#smbPasswordFile()}. */
+    public static final String DEFAULT_SMB_USER = "bucketfs";
+
+    /**
+     * The SMB users when none is configured: {@value #DEFAULT_SMB_USER}, with the password in
+     * {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after). Only its NT hash is
+     * kept. The account acts as root in the VFS, as NFS clients do on the open default export.
+     */
+    public io.bucketfs.smb.ntlm.SmbUsers defaultSmbUsers() {
+        Path file = config.smbPasswordFile();
+        SmbPasswordFile.Loaded pw = SmbPasswordFile.loadOrCreate(file, new java.security.SecureRandom());
+        LOG.info("SMB user {}: password {} {}", DEFAULT_SMB_USER, pw.created() ? "generated in" : "in", file);
+        return new io.bucketfs.smb.ntlm.InMemorySmbUsers().add(new io.bucketfs.smb.ntlm.SmbUser(DEFAULT_SMB_USER,
+                pw.ntHash(), io.bucketfs.vfs.Caller.ROOT));
+    }
+
+    /**
+     * Starts the SMB server (SMB 2.0.2 to 3.1.1) for the {@linkplain #defaultSmbUsers() default user}, every mount
+     * a share by its name (the default mount: share {@code default}) plus IPC$. Logs the endpoint; a port that
+     * cannot be bound is an IOException naming it.
+     */
+    public io.bucketfs.smb.server.SmbServer startSmb(String bind, int port, io.bucketfs.smb.server.SmbSettings settings)
+            throws IOException {
+        return startSmb(bind, port, settings, defaultSmbUsers());
+    }
+
+    /** {@link #startSmb(String, int, io.bucketfs.smb.server.SmbSettings)} for the given users. */
+    public synchronized io.bucketfs.smb.server.SmbServer startSmb(String bind, int port,
+            io.bucketfs.smb.server.SmbSettings settings, io.bucketfs.smb.ntlm.SmbUsers users) throws IOException {
+        if (smb != null) {
+            throw new IllegalStateException("SMB is already started");
+        }
+        java.util.Map<String, io.bucketfs.vfs.Vfs> shares = vfs.mounts();
+        try {
+            smb = io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while starting SMB on " + bind + ":" + port);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException("cannot listen on " + bind + ":" + port + ": " + e.getCause().getMessage()
+                    + (port < 1024 && e.getCause().getMessage() != null
+                            && e.getCause().getMessage().contains("Permission denied")
+                            ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : ""), e.getCause());
+        }
+        LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{})", bind, smb.port(),
+                shares.keySet(), settings.encryptData() ? "; encryption required" : "",
+                settings.requireSigning() ? "; signing required" : "");
+        return smb;
+    }
+
     /** How long a stop waits for staged writes to reach the bucket before leaving them for the next start. */
     public static final java.time.Duration STOP_FLUSH_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -165,6 +216,12 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (smb != null) {
+                smb.close();
+                smb = null;
+            }
+        }
         if (nfs != null) {
             nfs.close();
             nfs = null;

@@ -37,6 +37,11 @@ public record GatewayConfig(Path dataDir, Path cacheDir, long cacheSize) {
         return dataDir.resolve("state");
     }
 
+    /** The password of the generated SMB user (mode 0600). */
+    public Path smbPasswordFile() {
+        return dataDir.resolve(SmbPasswordFile.FILE);
+    }
+
     /** The directory holding the embedded local buckets. */
     public Path bucketsDir() {
         return dataDir.resolve("buckets");

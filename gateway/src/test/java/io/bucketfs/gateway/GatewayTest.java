@@ -60,6 +60,32 @@ class GatewayTest {
     }
 
     @Test
+    void smbServesTheDefaultMountForTheGeneratedUserAndATakenPortIsAnIoException() throws Exception {
+        GatewayConfig cfg = new GatewayConfig(dir.resolve("data"), null);
+        int port;
+        try (Gateway g = Gateway.start(cfg)) {
+            io.bucketfs.smb.server.SmbServer smb = g.startSmb("127.0.0.1", 0,
+                    io.bucketfs.smb.server.SmbSettings.DEFAULTS);
+            port = smb.port();
+            assertTrue(port > 0);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(cfg.smbPasswordFile())));
+            assertThrows(IllegalStateException.class, () -> g.startSmb("127.0.0.1", 0,
+                    io.bucketfs.smb.server.SmbSettings.DEFAULTS));
+            try (Gateway other = Gateway.start(new GatewayConfig(dir.resolve("other"), null))) {
+                java.io.IOException e = assertThrows(java.io.IOException.class, () -> other.startSmb("127.0.0.1",
+                        smb.port(), io.bucketfs.smb.server.SmbSettings.DEFAULTS));
+                assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + smb.port() + ": "),
+                        e.getMessage());
+            }
+        }
+        // closed with the gateway: the port is free again
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        }
+    }
+
+    @Test
     void oneGatewayPerDataDirectory() throws Exception {
         GatewayConfig cfg = new GatewayConfig(dir, dir.resolve("nvme"));
         try (Gateway first = Gateway.start(cfg)) {

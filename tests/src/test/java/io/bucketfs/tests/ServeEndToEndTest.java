@@ -1,12 +1,16 @@
 package io.bucketfs.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +72,13 @@ class ServeEndToEndTest {
         assertTrue(startup.contains("default bucket local:" + dir.resolve("data/buckets/default")), startup);
         int port = nfsPort(startup);
         assertTrue(startup.contains("exports: [/default]"), startup);
-        assertTrue(startup.contains("SMB not available yet"), "says which frontends are not there: " + startup);
+        assertTrue(startup.contains("SMB listening on 127.0.0.1:"), startup);
+        Path password = dir.resolve("data/smb-password");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(password)));
+        String secret = Files.readString(password).trim();
+        assertTrue(secret.matches("[A-Za-z0-9_-]{20,}"), "a long URL-safe password");
+        assertTrue(startup.contains("SMB user bucketfs: password generated in " + password), startup);
+        assertFalse(startup.contains(secret), "the log never shows the password");
         assertTrue(Files.isDirectory(dir.resolve("data/cache")));
         if (Files.isExecutable(Path.of("/usr/bin/nfs-ls"))) {
             Process ls = new ProcessBuilder("nfs-ls", "nfs://127.0.0.1/?version=4&nfsport=" + port)
@@ -94,12 +104,86 @@ class ServeEndToEndTest {
         Path log3 = dir.resolve("third.log");
         Process third = serve(log3, NFS);
         awaitLine(log3, "bucketfs gateway running", third);
+        assertEquals(secret, Files.readString(password).trim(), "a restart reuses the password");
+        assertTrue(Files.readString(log3).contains("SMB user bucketfs: password in " + password));
         third.destroy();
         assertTrue(third.waitFor(30, TimeUnit.SECONDS));
     }
 
-    /** Loopback, an ephemeral NFS port, no grace period. */
-    private static final String[] NFS = {"--bind", "127.0.0.1", "--nfs-port", "0", "--nfs-grace", "0"};
+    /** Loopback, ephemeral NFS and SMB ports, no grace period. */
+    private static final String[] NFS = {"--bind", "127.0.0.1", "--nfs-port", "0", "--nfs-grace", "0",
+        "--smb-port", "0"};
+
+    private static int smbPort(String log) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SMB listening on 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(log);
+        assertTrue(m.find(), "one line per listening endpoint: " + log);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Runs {@code script} with bash in the test directory; returns its exit code, its output in {@code out}. */
+    private int bash(String script, Path out) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + script + "\n" + Files.readString(out));
+        }
+        return p.exitValue();
+    }
+
+    @Test
+    void smbclientPutsAndGetsWithTheGeneratedPasswordAndAWrongOneIsRefused() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/smbclient")), "smbclient not installed (tests/setup)");
+        Path log = dir.resolve("smb.log");
+        Process p = serve(log, NFS);
+        awaitLine(log, "bucketfs gateway running", p);
+        int port = smbPort(Files.readString(log));
+        byte[] x = new byte[5 << 20];
+        new java.util.Random(5).nextBytes(x);
+        Files.write(dir.resolve("X"), x);
+        String smbclient = "smbclient //127.0.0.1/default -p " + port
+                + " -m SMB3 --option='client max protocol=SMB3_11' ";
+
+        Path out = dir.resolve("smbclient.out");
+        int rc = bash(smbclient + "-U bucketfs%$(cat data/smb-password) -c 'put X y; get y Z; ls'", out);
+        String listing = Files.readString(out);
+        assertEquals(0, rc, listing);
+        assertTrue(listing.lines().anyMatch(l -> l.trim().startsWith("y ") && l.contains(String.valueOf(x.length))),
+                listing);
+        assertEquals(sha256(x), sha256(Files.readAllBytes(dir.resolve("Z"))), "the round trip keeps every byte");
+
+        Path refused = dir.resolve("refused.out");
+        int wrong = bash(smbclient + "-U bucketfs%not-the-password -c ls", refused);
+        assertNotEquals(0, wrong, Files.readString(refused));
+        assertTrue(Files.readString(refused).contains("NT_STATUS_LOGON_FAILURE"), Files.readString(refused));
+
+        p.destroy();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
+        String stopped = Files.readString(log);
+        assertFalse(stopped.contains(Files.readString(dir.resolve("data/smb-password")).trim()), stopped);
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    @Test
+    void aTakenSmbPortIsAOneLineErrorAndExitCode1() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Path log = dir.resolve("taken-smb.log");
+            Process p = serve(log, "--bind", "127.0.0.1", "--nfs-port", "0", "--nfs-grace", "0", "--smb-port",
+                    String.valueOf(taken.getLocalPort()));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue());
+            List<String> lines = Files.readString(log).trim().lines().toList();
+            String last = lines.get(lines.size() - 1);
+            assertTrue(last.startsWith("bucketfs: smb-port: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                    String.join("\n", lines));
+            assertEquals(1, lines.stream().filter(l -> l.startsWith("bucketfs: ")).count(), String.join("\n", lines));
+        }
+    }
 
     private static int nfsPort(String log) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("NFS listening on 127\\.0\\.0\\.1:(\\d+)")

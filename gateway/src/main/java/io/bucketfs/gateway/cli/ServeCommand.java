@@ -44,10 +44,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "The NFSv4 grace period after a start, for clients to reclaim their state (default: 90).")
     int nfsGrace = 90;
 
+    @Option(names = "--smb-port", paramLabel = "PORT",
+            description = "The SMB port (default: 445; 0 picks a free one, which the log names). The user is "
+                    + "bucketfs, its password in DATA_DIR/smb-password (generated at the first start).")
+    int smbPort = 445;
+
     @Override
     public Integer call() throws Exception {
         if (nfsPort < 0 || nfsPort > 65535) {
             throw new CliException("nfs-port: must be 0-65535, not " + nfsPort);
+        }
+        if (smbPort < 0 || smbPort > 65535) {
+            throw new CliException("smb-port: must be 0-65535, not " + smbPort);
         }
         if (nfsGrace < 0) {
             throw new CliException("nfs-grace: must not be negative");
@@ -67,11 +75,19 @@ public final class ServeCommand implements Callable<Integer> {
             gateway.close();
             throw new CliException("nfs-port: " + e.getMessage(), e);
         }
+        try {
+            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS);
+        } catch (java.io.IOException e) {
+            gateway.close();
+            throw new CliException("smb-port: " + e.getMessage(), e);
+        } catch (CliException e) {
+            gateway.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             gateway.close();
         }, "bucketfs-shutdown"));
-        LOG.info("frontends: SMB not available yet (issue 5)");
         LOG.info("bucketfs gateway running, data dir {}; stop with Ctrl-C or SIGTERM", config.dataDir());
         gateway.awaitStop();
         return 0;

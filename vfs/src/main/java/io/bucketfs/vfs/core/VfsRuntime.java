@@ -116,6 +116,11 @@ public final class VfsRuntime implements Closeable {
         return mounts.get(storeId);
     }
 
+    /** Every mount by name, in the order they were opened or added (a snapshot). */
+    public synchronized Map<String, Vfs> mounts() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mounts));
+    }
+
     public ChunkCache cache() {
         return cache;
     }

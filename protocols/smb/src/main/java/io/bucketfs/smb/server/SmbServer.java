@@ -80,11 +80,26 @@ public final class SmbServer implements AutoCloseable {
                         ch.pipeline().addLast("smb", new SmbConnection(SmbServer.this));
                     }
                 });
-        channel = b.bind(host, port).sync().channel();
-        LOG.info("SMB server on {} serving {}", channel.localAddress(), shares.keySet());
+        Channel bound;
+        try {
+            bound = b.bind(host, port).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            release();
+            throw e;
+        } catch (Exception e) { // Netty rethrows the bind's checked exception (BindException) unchecked
+            release();
+            throw new java.io.UncheckedIOException(e instanceof java.io.IOException io ? io
+                    : new java.io.IOException(e.getMessage(), e));
+        }
+        channel = bound;
+        LOG.debug("SMB server on {} serving {}", channel.localAddress(), shares.keySet());
     }
 
-    /** Starts a server; {@code port} 0 picks a free one ({@link #port()}). */
+    /**
+     * Starts a server; {@code port} 0 picks a free one ({@link #port()}). A port that cannot be bound is an
+     * {@link java.io.UncheckedIOException} (its cause the bind's, e.g. {@link java.net.BindException}), with
+     * nothing left running.
+     */
     public static SmbServer start(String host, int port, SmbSettings settings, Map<String, Vfs> mounts,
                                   SmbUsers users) throws InterruptedException {
         return new SmbServer(host, port, settings, mounts, users);
@@ -141,6 +156,10 @@ public final class SmbServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        release();
+    }
+
+    private void release() {
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdown();
