@@ -3,7 +3,9 @@
 # grace period; its default mount is exported at /default. Same interface as tests/servers/ganesha.sh:
 #   bucketfs.sh start|stop|kill|restart|status|deps
 #   env: SERVER_DIR (log, pid), SERVER_DATA (--data-dir; kept across restarts), SERVER_PORT (default 20490),
-#        SERVER_BIND (default 127.0.0.1)
+#        SERVER_BIND (default 127.0.0.1),
+#        BUCKETFS_JAR (the gateway jar to run, e.g. the one a benchmark measures; default: ./bucketfs, that is
+#        gateway/target/bucketfs-gateway.jar), JAVA_OPTS (JVM options of the gateway)
 # It never builds (BUCKETFS_NO_BUILD=1): build the distribution first (mvn package, or the reactor of the test).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,8 +23,16 @@ accepting() { (exec 3<>"/dev/tcp/$bind/$port") 2>/dev/null; }
 start() {
   if running; then echo "bucketfs.sh: already running (pid $(cat "$pidfile"))" >&2; exit 1; fi
   mkdir -p "$SERVER_DIR" "$SERVER_DATA"
+  local gateway=("$root/bucketfs")
+  if [ -n "${BUCKETFS_JAR:-}" ]; then
+    [ -f "$BUCKETFS_JAR" ] || {
+      echo "bucketfs.sh: the gateway distribution is not built: $BUCKETFS_JAR (mvn -DskipTests -pl tests -am package builds it)" >&2
+      exit 1; }
+    # shellcheck disable=SC2206 # JAVA_OPTS is a list of words, as ./bucketfs takes it
+    gateway=(java ${JAVA_OPTS:-} -Djdk.httpclient.allowRestrictedHeaders=content-length -jar "$BUCKETFS_JAR")
+  fi
   echo "== start $(date '+%F %T')" >>"$log"
-  BUCKETFS_NO_BUILD=1 setsid "$root/bucketfs" serve --data-dir "$SERVER_DATA" --nfs-port "$port" --bind "$bind" \
+  BUCKETFS_NO_BUILD=1 setsid "${gateway[@]}" serve --data-dir "$SERVER_DATA" --nfs-port "$port" --bind "$bind" \
     --nfs-grace 0 --smb-port 0 </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
   echo $! >"$pidfile"
   local i

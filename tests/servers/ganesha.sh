@@ -3,7 +3,7 @@
 # directory at the pseudo path /default — the peer the kernel-client scenarios and the benchmarks compare
 # bucketfs with. Every launcher in tests/servers/ has the same interface:
 #   ganesha.sh start|stop|kill|restart|status|deps
-#     start    start the server, wait until its port accepts connections, print its pid
+#     start    start the server, wait until it has initialised and its port accepts, print its pid
 #     stop     SIGTERM, wait for the exit        kill     SIGKILL (a crash), wait for the exit
 #     restart  kill, then start                  status   exit 0 when running
 #     deps     install what the launcher needs (apt)
@@ -75,6 +75,7 @@ start() {
   command -v ganesha.nfsd >/dev/null || { echo "ganesha.sh: ganesha.nfsd missing (run tests/setup)" >&2; exit 1; }
   if running; then echo "ganesha.sh: already running (pid $(cat "$pidfile"))" >&2; exit 1; fi
   write_config
+  local logged=0; [ -f "$log" ] && logged="$(stat -c %s "$log")" # the log is kept across restarts
   # foreground mode in a session of its own; no inherited descriptors (the guest hook's socket among them)
   setsid ganesha.nfsd -F -f "$SERVER_DIR/ganesha.conf" -L "$log" -p "$SERVER_DIR/ganesha.nfsd.pid" -N NIV_EVENT \
     </dev/null >>"$SERVER_DIR/ganesha.out" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
@@ -85,10 +86,12 @@ start() {
       echo "ganesha.sh: ganesha exited at start; last log lines:" >&2; tail -n 20 "$log" "$SERVER_DIR/ganesha.out" >&2
       exit 1
     fi
-    accepting && { cat "$pidfile"; return 0; }
+    # ganesha listens before it has finished starting: ready once this start logged its initialisation
+    [[ "$(tail -c "+$((logged + 1))" "$log" 2>/dev/null)" == *"NFS SERVER INITIALIZED"* ]] && accepting &&
+      { cat "$pidfile"; return 0; }
     sleep 0.1
   done
-  echo "ganesha.sh: port $port not accepting after 30 s; last log lines:" >&2; tail -n 20 "$log" >&2
+  echo "ganesha.sh: not initialised and accepting on port $port after 30 s; last log lines:" >&2; tail -n 20 "$log" >&2
   exit 1
 }
 

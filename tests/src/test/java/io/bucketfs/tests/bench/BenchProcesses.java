@@ -1,5 +1,6 @@
 package io.bucketfs.tests.bench;
 
+import io.bucketfs.tests.servers.ServerLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every process a benchmark starts (servers, readers, metadata clients) goes through here, so that none outlives
- * it: each is remembered until it ends, its pid is appended to a file the calling script reads to clean up after
- * a crash ({@code tests/bench/nfs} kills what is still alive there), and a shutdown hook (Ctrl-C, SIGTERM)
- * destroys whatever is still running.
+ * Every process a benchmark starts (readers, metadata clients, and the servers, through their launchers in
+ * {@code tests/servers/}) goes through here, so that none outlives it: each is remembered until it ends, its pid
+ * is appended to a file the calling script reads to clean up after a crash ({@code tests/bench/nfs} kills what is
+ * still alive there), and a shutdown hook (Ctrl-C, SIGTERM) destroys whatever is still running and stops the
+ * servers.
  */
 final class BenchProcesses implements AutoCloseable {
 
@@ -36,6 +38,7 @@ final class BenchProcesses implements AutoCloseable {
 
     private final Path pidFile;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private final Set<ServerLauncher.Running> servers = ConcurrentHashMap.newKeySet();
     private final Thread hook = new Thread(this::destroyAll, "bench-process-cleanup");
 
     /** @param pidFile where each started pid is appended, one a line (created or emptied here) */
@@ -53,6 +56,19 @@ final class BenchProcesses implements AutoCloseable {
         p.onExit().thenRun(() -> running.remove(p));
         Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         return p;
+    }
+
+    /**
+     * Starts {@code server} (its launcher waits until it serves; a server that cannot start is an
+     * {@link IOException} with the tail of its log) and remembers it: stopped by {@link #close} and on Ctrl-C, its
+     * pid recorded. It is remembered before it starts, so that an interrupted start is stopped too.
+     */
+    ServerLauncher.Running start(ServerLauncher.Running server) throws IOException {
+        servers.add(server);
+        server.start();
+        Files.writeString(pidFile, server.pid().map(p -> p + "\n").orElse(""), StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        return server;
     }
 
     /** Runs {@code command} to its end (killed after {@code timeoutSeconds}), capturing stdout and stderr. */
@@ -80,23 +96,17 @@ final class BenchProcesses implements AutoCloseable {
         return p.exitValue();
     }
 
-    /** SIGTERM, then SIGKILL if it has not ended after {@code graceSeconds}. */
-    static void stop(Process p, long graceSeconds) throws InterruptedException {
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-            LOG.warn("pid {} did not stop within {} s of SIGTERM; killing it", p.pid(), graceSeconds);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
     private void destroyAll() {
         List<Process> left = new ArrayList<>(running);
         for (Process p : left) {
             p.destroy();
+        }
+        for (ServerLauncher.Running s : List.copyOf(servers)) {
+            try {
+                s.close(); // SIGTERM, SIGKILL if it does not end; a server already stopped is fine
+            } catch (IOException e) {
+                LOG.warn("{}: {}", s.launcher().id(), e.getMessage());
+            }
         }
         for (Process p : left) {
             try {
@@ -110,7 +120,7 @@ final class BenchProcesses implements AutoCloseable {
         }
     }
 
-    /** Destroys whatever is still running and forgets the shutdown hook. */
+    /** Destroys whatever is still running, stops the servers and forgets the shutdown hook. */
     @Override
     public void close() {
         destroyAll();

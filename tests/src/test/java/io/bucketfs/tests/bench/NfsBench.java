@@ -1,5 +1,6 @@
 package io.bucketfs.tests.bench;
 
+import io.bucketfs.tests.servers.ServerLauncher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +13,14 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The NFS benchmarks: bucketfs ({@code bucketfs serve}, local-directory bucket) against nfs-ganesha 4.3 with the
  * VFS FSAL serving the same files from local disk, both on loopback, both started here, measured side by side in
- * one run with the same host-side clients (see README, "Benchmarks"):
+ * one run with the same host-side clients (see README, "Benchmarks"). Both are started by their launchers in
+ * {@code tests/servers/} (those of the kernel-client test VM), ganesha with NFSv4.0 allowed for libnfs:
  * <ol>
  *   <li>{@code warm-read}: a file read whole by several parallel {@code nfs-cat} processes (libnfs, NFSv4.0, one
  *       request in flight each), after a warm-up read that also checks its bytes;</li>
@@ -50,9 +53,11 @@ public final class NfsBench {
      * @param gatewayJar the gateway distribution ({@code gateway/target/bucketfs-gateway.jar})
      * @param metaSource {@code tests/bench/nfs-meta.c}, compiled into the work directory with {@code cc -lnfs}
      * @param gatewayJvm extra JVM options of the gateway process
+     * @param repoRoot   the checkout, whose {@code tests/servers/} launchers start the servers
      */
     public record Config(Path workDir, Path results, int readMiB, int readers, int files, int clients, int runs,
-                         Set<String> only, Path gatewayJar, Path metaSource, List<String> gatewayJvm) {
+                         Set<String> only, Path gatewayJar, Path metaSource, List<String> gatewayJvm,
+                         Path repoRoot) {
         public Config {
             if (readMiB < 1 || readers < 1 || files < 1 || clients < 1 || runs < 1) {
                 throw new IllegalArgumentException("every size and count must be >= 1: " + this);
@@ -85,7 +90,8 @@ public final class NfsBench {
          * ({@code target/nfs-bench-results.md}), {@code readMiB} (1024), {@code readers} (4), {@code files}
          * (2000), {@code clients} (4), {@code runs} (5), {@code only} (comma-separated names), {@code gatewayJar}
          * ({@code -Dbucketfs.dist}/bucketfs-gateway.jar, else {@code ../gateway/target/...}), {@code metaSource}
-         * ({@code bench/nfs-meta.c}), {@code gatewayJvm} (space-separated JVM options of the gateway, none).
+         * ({@code bench/nfs-meta.c}), {@code gatewayJvm} (space-separated JVM options of the gateway, none),
+         * {@code root} ({@code -Dbucketfs.root}, else {@code ..}).
          */
         public static Config fromSystemProperties() {
             boolean quick = Boolean.parseBoolean(prop("quick", "false"));
@@ -103,7 +109,8 @@ public final class NfsBench {
                     intProp("readMiB", quick ? 64 : 1024), intProp("readers", 4),
                     intProp("files", quick ? 400 : 2000), intProp("clients", 4), intProp("runs", 5), only,
                     Path.of(prop("gatewayJar", dist.resolve("bucketfs-gateway.jar").toString())).toAbsolutePath(),
-                    Path.of(prop("metaSource", "bench/nfs-meta.c")).toAbsolutePath(), jvm);
+                    Path.of(prop("metaSource", "bench/nfs-meta.c")).toAbsolutePath(), jvm,
+                    Path.of(prop("root", System.getProperty("bucketfs.root", ".."))).toAbsolutePath().normalize());
         }
 
         private static String prop(String name, String dflt) {
@@ -147,10 +154,15 @@ public final class NfsBench {
                     + "runs per measurement after one warm-up, alternating, medians; ratio = bucketfs / ganesha",
                     Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("java.version"),
                     ganeshaVersion(processes), config.runs()));
-            try (GaneshaServer ganesha = GaneshaServer.start(processes, config.workDir().resolve("ganesha"),
-                    config.workDir().resolve("ganesha/export"));
-                 GatewayServer gateway = GatewayServer.start(processes, config.gatewayJar(),
-                         config.workDir().resolve("bucketfs/data"), config.gatewayJvm())) {
+            Path ganeshaDir = config.workDir().resolve("ganesha");
+            Path gatewayDir = config.workDir().resolve("bucketfs");
+            try (ServerLauncher.Running ganesha = processes.start(ServerLauncher.GANESHA.at(config.repoRoot(),
+                    ganeshaDir, ganeshaDir.resolve("export"), ServerLauncher.freePort(),
+                    Map.of("GANESHA_MINOR_VERSIONS", "0, 1, 2"))); // libnfs speaks NFSv4.0 only
+                 ServerLauncher.Running gateway = processes.start(ServerLauncher.BUCKETFS.at(config.repoRoot(),
+                         gatewayDir, gatewayDir.resolve("data"), ServerLauncher.freePort(),
+                         Map.of("BUCKETFS_JAR", config.gatewayJar().toString(),
+                                 "JAVA_OPTS", String.join(" ", config.gatewayJvm()))))) {
                 NfsBenchCases cases = new NfsBenchCases(config, processes, meta, gateway, ganesha, this::emit);
                 if (config.wants("warm-read")) {
                     record(cases.warmRead());

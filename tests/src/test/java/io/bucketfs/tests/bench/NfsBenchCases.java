@@ -3,6 +3,7 @@ package io.bucketfs.tests.bench;
 import static io.bucketfs.tests.bench.VfsBench.formatRuns;
 import static io.bucketfs.tests.bench.VfsBench.median;
 
+import io.bucketfs.tests.servers.ServerLauncher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 
 /**
  * The measurements of {@link NfsBench}. Both servers are driven by the same host-side clients over the same URLs
@@ -33,23 +33,23 @@ final class NfsBenchCases {
     private static final long PHASE_TIMEOUT_SECONDS = 900;
 
     /**
-     * One server under test: its label, its NFS port, a liveness check, and a wait until the server has no
-     * background work left from what clients wrote (returns the seconds waited).
+     * One server under test: its label and its launcher's server, which checks that it is alive and waits until
+     * it has no background work left from what clients wrote (the gateway's uploads; ganesha writes through to its
+     * local file system: nothing is left to do in the background).
      */
-    private record Server(String label, IntSupplier port, Check alive, Settle settle) {
+    private record Server(String label, ServerLauncher.Running server) {
         String url(String path) {
-            return "nfs://127.0.0.1/default" + path + "?version=4&nfsport=" + port.getAsInt();
+            return "nfs://127.0.0.1/default" + path + "?version=4&nfsport=" + server.port();
         }
-    }
 
-    @FunctionalInterface
-    private interface Check {
-        void check() throws IOException;
-    }
+        void checkAlive() throws IOException {
+            server.checkAlive();
+        }
 
-    @FunctionalInterface
-    private interface Settle {
-        double await() throws IOException, InterruptedException;
+        /** Returns the seconds waited. */
+        double settle() throws IOException, InterruptedException {
+            return server.awaitSettled(SETTLE_TIMEOUT_SECONDS);
+        }
     }
 
     private static final long SETTLE_TIMEOUT_SECONDS = 900;
@@ -57,23 +57,21 @@ final class NfsBenchCases {
     private final NfsBench.Config config;
     private final BenchProcesses processes;
     private final Path meta;
-    private final GatewayServer gateway;
-    private final GaneshaServer ganesha;
+    private final ServerLauncher.Running gateway;
+    private final ServerLauncher.Running ganesha;
     private final Server bucketfs;
     private final Server peer;
     private final Consumer<String> log;
 
-    NfsBenchCases(NfsBench.Config config, BenchProcesses processes, Path meta, GatewayServer gateway,
-                  GaneshaServer ganesha, Consumer<String> log) {
+    NfsBenchCases(NfsBench.Config config, BenchProcesses processes, Path meta, ServerLauncher.Running gateway,
+                  ServerLauncher.Running ganesha, Consumer<String> log) {
         this.config = config;
         this.processes = processes;
         this.meta = meta;
         this.gateway = gateway;
         this.ganesha = ganesha;
-        this.bucketfs = new Server("bucketfs", gateway::port, gateway::checkAlive,
-                () -> gateway.awaitUploaded(SETTLE_TIMEOUT_SECONDS));
-        // ganesha writes through to its local file system: nothing is left to do in the background
-        this.peer = new Server("ganesha", ganesha::port, ganesha::checkAlive, () -> 0);
+        this.bucketfs = new Server("bucketfs", gateway);
+        this.peer = new Server("ganesha", ganesha);
         this.log = log;
     }
 
@@ -92,14 +90,14 @@ final class NfsBenchCases {
         long size = (long) config.readMiB() << 20;
         Path source = config.workDir().resolve("source.bin");
         String sha = randomFile(source, size);
-        Files.copy(source, ganesha.export().resolve(BIG));
+        Files.copy(source, ganesha.dataDir().resolve(BIG));
         long copyStart = System.nanoTime();
         processes.run(config.workDir(), 600 + (size >> 20), List.of("nfs-cp", source.toString(),
                 "nfs://127.0.0.1/default/" + BIG + "?version=3&nfsport=" + gateway.port() + "&mountport="
                         + gateway.port())).orThrow();
         double copySeconds = (System.nanoTime() - copyStart) / 1e9;
         long syncStart = System.nanoTime();
-        bucketfs.settle().await();
+        bucketfs.settle();
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
         Files.delete(source);
         log.accept(String.format(Locale.ROOT, "warm-read    setup: %d MiB copied into bucketfs over NFSv3 in %.1f s "
@@ -151,7 +149,7 @@ final class NfsBenchCases {
     }
 
     private double parallelRead(Server s, long size) throws Exception {
-        s.alive().check();
+        s.checkAlive();
         List<Process> readers = new ArrayList<>();
         List<Path> errs = new ArrayList<>();
         long start = System.nanoTime();
@@ -234,10 +232,10 @@ final class NfsBenchCases {
      * and the seconds the server took to settle after the creates.
      */
     private double[] metadataRun(Server s, String dir, int per) throws Exception {
-        s.alive().check();
+        s.checkAlive();
         phase(s, List.of("mkdir", dir), 1);
         double creates = phase(s, List.of("create", dir, "PREFIX", Integer.toString(per)), config.clients());
-        double settled = s.settle().await();
+        double settled = s.settle();
         double stats = phase(s, List.of("stat", dir, "PREFIX", Integer.toString(per)), config.clients());
         double listed = phase(s, List.of("readdir", dir), config.clients());
         double again = phase(s, List.of("readdir", dir), config.clients());

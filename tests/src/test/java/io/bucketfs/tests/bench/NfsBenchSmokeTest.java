@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bucketfs.tests.vm.TestVm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ class NfsBenchSmokeTest {
         Path dist = Path.of(System.getProperty("bucketfs.dist", "../gateway/target"));
         NfsBench.Config c = new NfsBench.Config(tmp.resolve("work"), results, 4, 2, 40, 2, 1, Set.of(),
                 dist.resolve("bucketfs-gateway.jar").toAbsolutePath(), Path.of("bench/nfs-meta.c").toAbsolutePath(),
-                List.of());
+                List.of(), TestVm.repoRootFromProperty());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<String> lines;
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {

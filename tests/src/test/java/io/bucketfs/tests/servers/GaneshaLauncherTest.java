@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bucketfs.tests.vm.TestVm;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ class GaneshaLauncherTest {
     void servesTheDirectoryOnLoopbackAndSurvivesKillAndRestart() throws Exception {
         Path data = Files.createDirectories(dir.resolve("export"));
         Files.writeString(data.resolve("hello.txt"), "hello from the host\n");
-        int port = freePort();
+        int port = ServerLauncher.freePort();
         try (ServerLauncher.Running ganesha = ServerLauncher.GANESHA.start(TestVm.repoRootFromProperty(),
                 dir.resolve("state"), data, port, Map.of("GANESHA_MINOR_VERSIONS", "0, 1, 2"))) {
             assertEquals("hello from the host\n", nfsCat(port, "hello.txt"));
@@ -60,12 +59,6 @@ class GaneshaLauncherTest {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }
