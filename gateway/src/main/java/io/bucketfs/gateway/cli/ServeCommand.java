@@ -20,7 +20,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Durable gateway state and the embedded buckets (default: $BUCKETFS_DATA_DIR, "
-                    + "else ~/.local/share/bucketfs).")
+                    + "else ./bucketfs-data).")
     Path dataDir;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
@@ -98,6 +98,6 @@ public final class ServeCommand implements Callable<Integer> {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "bucketfs");
+        return Path.of("bucketfs-data");
     }
 }
