@@ -111,7 +111,8 @@ public interface Vfs {
     /**
      * One page of a directory listing, streamed: a directory of any size is listed page by page without being held
      * whole. Start with cookie 0 (verifier ignored); continue with the last entry's cookie and the page's
-     * verifier. {@code maxEntries} ≥ 1.
+     * verifier (verifier 0 continues the directory's newest listing, for clients that do not echo it).
+     * {@code maxEntries} ≥ 1.
      */
     DirPage readdir(Caller caller, FileHandle dir, long cookie, long verifier, int maxEntries) throws VfsException;
 

@@ -55,6 +55,14 @@ final class DirLister {
         }
     };
 
+    /** The newest listing session of each directory (by verifier), for clients that send verifier 0. */
+    private final Map<Long, Long> newestByDir = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > MAX_SESSIONS;
+        }
+    };
+
     DirLister(ObjectStore store, MountSettings mount, Namespace ns, MetaLog log, BucketProbe probe, Clock clock,
               FileData data) {
         this.data = data;
@@ -306,10 +314,17 @@ final class DirLister {
     private Listing session(Inode d, long cookie, long verifier) {
         synchronized (sessions) {
             Listing s = cookie == 0 ? null : sessions.get(verifier);
+            if (s == null && cookie != 0 && verifier == 0) {
+                // a client that does not echo the verifier (libnfs sends 0): the directory's newest listing, rather
+                // than listing the bucket again up to the cookie for every page
+                Long v = newestByDir.get(d.id);
+                s = v == null ? null : sessions.get(v);
+            }
             if (s == null || s.dirId != d.id) {
                 long v = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
                 s = new Listing(this, d, v);
                 sessions.put(v, s);
+                newestByDir.put(d.id, v);
             }
             return s;
         }

@@ -229,6 +229,24 @@ public abstract class VfsContractTest {
     }
 
     @Test
+    void readdirContinuesWithVerifierZeroWithoutListingTheBucketAgain() throws Exception {
+        FileHandle dir = vfs.mkdir(ROOT, vfs.root(), "z", SetAttr.NONE).handle();
+        for (int i = 0; i < 30; i++) {
+            store.put("z/f" + (100 + i), Payload.ofBytes(new byte[0]), PutOptions.NONE);
+        }
+        DirPage first = vfs.readdir(ROOT, dir, 0, 0, 10);
+        long cookie = first.entries().get(first.entries().size() - 1).cookie();
+        store.put("z/f099", Payload.ofBytes(new byte[0]), PutOptions.NONE); // a fresh listing would show it first
+        List<String> rest = new ArrayList<>();
+        DirPage p = vfs.readdir(ROOT, dir, cookie, 0, 100);
+        for (DirEntry e : p.entries()) {
+            rest.add(e.name());
+        }
+        assertEquals("f110", rest.get(0), "continued the same listing: " + rest);
+        assertEquals(20, rest.size());
+    }
+
+    @Test
     void readdirStreamsThousandsOfEntriesPageByPage() throws Exception {
         int n = DIR_ENTRIES;
         ExecutorService pool = Executors.newFixedThreadPool(8);
