@@ -48,7 +48,10 @@ final class Commands {
             case Smb2Command.TREE_CONNECT -> treeConnect(x);
             case Smb2Command.TREE_DISCONNECT -> treeDisconnect(x);
             case Smb2Command.ECHO -> echo(x);
-            case Smb2Command.CANCEL -> NtStatus.SUCCESS;
+            case Smb2Command.CANCEL -> {
+                x.conn.cancel(x);
+                yield NtStatus.SUCCESS;
+            }
             case Smb2Command.IOCTL -> ioctl(x);
             case Smb2Command.CREATE -> files.create(x);
             case Smb2Command.CLOSE -> files.close(x);

@@ -2,6 +2,7 @@ package io.bucketfs.smb.server;
 
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.Smb2Header;
 import io.bucketfs.smb.mssmb2.SmbProtocolException;
 import io.bucketfs.vfs.lock.LockFlavor;
 import io.bucketfs.vfs.lock.LockManager;
@@ -24,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * ({@link FileCommands#release}).
  *
  * <h2>Blocking locks</h2>
- * A lock element without FAIL_IMMEDIATELY waits in the lock manager's FIFO queue for at most
- * {@link #BLOCKING_WAIT_MILLIS}, on the worker thread (never on the event loop); if it is not granted by then
- * it is withdrawn and the request answers STATUS_LOCK_NOT_GRANTED. There is no STATUS_PENDING interim
- * response yet: while the worker waits, later requests of the same connection (a CANCEL included) wait
- * behind it. LockSequenceNumber/Index (resilient and durable handles) is not modelled.
+ * A single lock element without FAIL_IMMEDIATELY that cannot be granted at once joins the lock manager's FIFO
+ * queue and the request is answered with an interim STATUS_PENDING response carrying an AsyncId
+ * ([MS-SMB2] 3.3.4.2); the worker moves on. The final response follows when the lock is granted (SUCCESS),
+ * when CANCEL names the request (STATUS_CANCELLED), or when the open goes (closed, logged off,
+ * disconnected: STATUS_CANCELLED; nothing stays locked). Inside a compound that continues after the LOCK the
+ * request is not made async: it waits on the worker for at most {@link #BLOCKING_WAIT_MILLIS} and then
+ * answers STATUS_LOCK_NOT_GRANTED. LockSequenceNumber/Index (resilient and durable handles) is not modelled.
  */
 final class LockCommands {
     private static final Logger LOG = LoggerFactory.getLogger(LockCommands.class);
@@ -46,6 +49,8 @@ final class LockCommands {
     static final long LEASE_BREAK_WAIT_MILLIS = LockManager.DEFAULT_BREAK_TIMEOUT_MILLIS + 5_000;
     private static final int ELEMENT_SIZE = 24;
     private static final int LOCKS_OFFSET = 24;
+    /** [MS-SMB2] 2.2.27 LOCK Response body: StructureSize 4, Reserved. */
+    private static final byte[] LOCK_RESPONSE = {4, 0, 0, 0};
 
     private record Element(long offset, long length, int flags) {
     }
@@ -113,8 +118,12 @@ final class LockCommands {
             o.mayHoldLocks = true;
             boolean wait = (e.flags() & FAIL_IMMEDIATELY) == 0;
             LockType type = kind == SHARED ? LockType.READ : LockType.WRITE;
-            LockStatus res = await(locks.lock(fileId, o.owner, LockFlavor.SMB, type, e.offset(), e.length(), wait),
-                    wait ? BLOCKING_WAIT_MILLIS : LEASE_BREAK_WAIT_MILLIS);
+            CompletableFuture<LockResult> f =
+                    locks.lock(fileId, o.owner, LockFlavor.SMB, type, e.offset(), e.length(), wait);
+            if (wait && !f.isDone() && x.header().nextCommand == 0) {
+                return goAsync(x, locks, o, f);
+            }
+            LockStatus res = await(f, wait ? BLOCKING_WAIT_MILLIS : LEASE_BREAK_WAIT_MILLIS);
             if (res != LockStatus.GRANTED) {
                 LOG.debug("SMB lock {} {}+{} of {}: {}", type, Long.toUnsignedString(e.offset()),
                         Long.toUnsignedString(e.length()), o.path, res);
@@ -136,6 +145,32 @@ final class LockCommands {
         }
         x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
+    }
+
+    /**
+     * Answers STATUS_PENDING now and the final status once {@code f} completes; the completion is hooked up
+     * only after the interim response went out, so the final one never overtakes it.
+     */
+    private static int goAsync(Exchange x, LockManager locks, Open o, CompletableFuture<LockResult> f) {
+        SmbConnection conn = x.conn;
+        long asyncId = conn.newAsyncId();
+        x.asyncId = asyncId;
+        Smb2Header request = x.header();
+        Session s = x.session;
+        Session encryptedBy = x.encryptedBy;
+        conn.asyncRequests.put(asyncId, new SmbConnection.AsyncRequest(request.messageId, s.id,
+                () -> f.cancel(false)));
+        x.afterSend = () -> f.whenComplete((res, err) -> {
+            LockStatus st = err != null ? LockStatus.CANCELLED : res.status();
+            if (st == LockStatus.GRANTED && !s.opens.containsKey(o.id)) {
+                locks.releaseOwner(o.owner);
+                st = LockStatus.CANCELLED;
+            }
+            LOG.debug("SMB blocking lock of {} (async {}): {}", o.path, asyncId, st);
+            conn.sendFinal(request, asyncId, s, encryptedBy, SmbStatus.of(st), LOCK_RESPONSE);
+        });
+        LOG.debug("SMB blocking lock of {} pending (async {})", o.path, asyncId);
+        return NtStatus.PENDING;
     }
 
     /**

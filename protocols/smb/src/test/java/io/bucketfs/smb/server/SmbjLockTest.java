@@ -8,6 +8,10 @@ import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
 import com.hierynomus.mssmb2.SMB2Dialect;
+import com.hierynomus.mssmb2.SMB2LockFlag;
+import com.hierynomus.mssmb2.messages.SMB2LockRequest;
+import com.hierynomus.mssmb2.messages.SMB2LockResponse;
+import com.hierynomus.mssmb2.messages.submodule.SMB2LockElement;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
 import com.hierynomus.smbj.SMBClient;
@@ -30,6 +34,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +43,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SMB2 LOCK ([MS-SMB2] 3.3.5.14) through SMBJ: conflicts between two opens, unlock rules, release on close,
@@ -74,8 +82,12 @@ class SmbjLockTest {
 
     /** A share on a connection of its own (SMBJ shares one connection per client and server). */
     private DiskShare connect() throws Exception {
-        SMBClient client = new SMBClient(SmbConfig.builder().withDialects(SMB2Dialect.SMB_3_1_1)
-                .withTimeout(30, TimeUnit.SECONDS).withSoTimeout(30, TimeUnit.SECONDS).build());
+        return connect(SmbConfig.builder().withDialects(SMB2Dialect.SMB_3_1_1));
+    }
+
+    private DiskShare connect(SmbConfig.Builder config) throws Exception {
+        SMBClient client = new SMBClient(config.withTimeout(30, TimeUnit.SECONDS)
+                .withSoTimeout(30, TimeUnit.SECONDS).build());
         clients.add(client);
         Session s = client.connect("127.0.0.1", fixture.port()).authenticate(
                 new AuthenticationContext(SmbFixture.USER, SmbFixture.PASSWORD.toCharArray(), "WORKGROUP"));
@@ -140,14 +152,24 @@ class SmbjLockTest {
         }
     }
 
+    /** Waits until the lock manager has a waiter queued, seen as the lock not being granted yet. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(300);
+    }
+
     @Test
-    void blockingLockWaitsBoundedThenNotGranted() throws Exception {
+    void blockingLockPendsOnTheSameConnectionUntilUnlocked() throws Exception {
         try (File a = open(share); File b = open(share)) {
             a.requestLock().exclusiveLock(0, 10).send();
-            long start = System.nanoTime();
-            assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> b.requestLock().exclusiveLock(0, 10).send());
-            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(waited >= LockCommands.BLOCKING_WAIT_MILLIS - 50, "waited " + waited + " ms");
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> b.requestLock().exclusiveLock(0, 10)
+                    .send());
+            settle();
+            assertTrue(!waiting.isDone(), "blocking lock answered while the conflict is held");
+            // the connection is not stuck behind the waiting lock: the holder's requests still run
+            assertEquals(10, a.read(new byte[10], 0, 0, 10));
+            a.requestLock().unlock(0, 10).send();
+            waiting.get(10, TimeUnit.SECONDS);
+            assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> a.requestLock().sharedLock(5, 1, true).send());
         }
     }
 
@@ -158,10 +180,67 @@ class SmbjLockTest {
             a.requestLock().exclusiveLock(0, 10).send();
             CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> b.requestLock().exclusiveLock(0, 10)
                     .send());
-            Thread.sleep(200);
+            settle();
             a.requestLock().unlock(0, 10).send();
             waiting.get(10, TimeUnit.SECONDS);
             assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> a.requestLock().sharedLock(5, 1, true).send());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"signed-3.1.1", "signed-2.1", "encrypted-3.1.1", "encrypted-3.0"})
+    void blockingLockFinalResponseIsSignedOrSealed(String mode) throws Exception {
+        SMB2Dialect dialect = mode.endsWith("3.1.1") ? SMB2Dialect.SMB_3_1_1
+                : mode.endsWith("3.0") ? SMB2Dialect.SMB_3_0 : SMB2Dialect.SMB_2_1;
+        SmbConfig.Builder config = SmbConfig.builder().withDialects(dialect);
+        config = mode.startsWith("signed") ? config.withSigningRequired(true) : config.withEncryptData(true);
+        DiskShare secured = connect(config);
+        try (File a = open(secured); File b = open(secured)) {
+            a.requestLock().exclusiveLock(0, 10).send();
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> b.requestLock().exclusiveLock(0, 10)
+                    .send());
+            settle();
+            assertTrue(!waiting.isDone());
+            a.requestLock().unlock(0, 10).send();
+            waiting.get(10, TimeUnit.SECONDS);
+            assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> a.requestLock().sharedLock(5, 1, true).send());
+        }
+    }
+
+    @Test
+    void blockingLockCancelledWhenItsOpenCloses() throws Exception {
+        DiskShare other = connect();
+        try (File a = open(share)) {
+            File b = open(other);
+            a.requestLock().exclusiveLock(0, 10).send();
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> b.requestLock().exclusiveLock(0, 10)
+                    .send());
+            settle();
+            b.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+            assertEquals(NtStatus.STATUS_CANCELLED, ((SMBApiException) e.getCause()).getStatus());
+            a.requestLock().unlock(0, 10).send();
+            assertEquals(List.of(), locks().locks(fileId()));
+        }
+    }
+
+    @Test
+    void cancelWithdrawsABlockingLock() throws Exception {
+        try (File a = open(share); File b = open(share)) {
+            a.requestLock().exclusiveLock(0, 10).send();
+            com.hierynomus.smbj.session.Session session = share.getTreeConnect().getSession();
+            Future<SMB2LockResponse> pending = session.send(new SMB2LockRequest(SMB2Dialect.SMB_3_1_1,
+                    session.getSessionId(), share.getTreeConnect().getTreeId(), (short) 0, 0, b.getFileId(),
+                    List.of(new SMB2LockElement(0, 10, EnumSet.of(SMB2LockFlag.SMB2_LOCKFLAG_EXCLUSIVE_LOCK)))));
+            settle();
+            assertTrue(!pending.isDone());
+            assertTrue(pending.cancel(true));
+            // the withdrawn request never gets the lock: after the unlock the range is free for a third party
+            settle();
+            a.requestLock().unlock(0, 10).send();
+            assertEquals(List.of(), locks().locks(fileId()));
+            // the connection still works and b can lock normally
+            b.requestLock().exclusiveLock(0, 10, true).send();
         }
     }
 
@@ -215,11 +294,16 @@ class SmbjLockTest {
         assertEquals(LockStatus.GRANTED, held.status());
         try (File a = open(share)) {
             assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> a.requestLock().sharedLock(149, 10, true).send());
-            assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> a.requestLock().exclusiveLock(0, 101).send());
             assertStatus(NtStatus.STATUS_FILE_LOCK_CONFLICT, () -> a.read(new byte[10], 120, 0, 10));
+            assertStatus(NtStatus.STATUS_FILE_LOCK_CONFLICT, () -> a.write(new byte[10], 95));
             a.requestLock().exclusiveLock(0, 100, true).send();
+            // a blocking SMB lock waits for the NFS owner's unlock
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> a.requestLock()
+                    .exclusiveLock(100, 50).send());
+            settle();
+            assertTrue(!waiting.isDone(), "SMB lock granted over a POSIX lock");
             assertEquals(LockStatus.OK, locks().unlock(fileId, nfs, LockFlavor.POSIX, 0, -1L).status());
-            a.requestLock().exclusiveLock(100, 50, true).send();
+            waiting.get(10, TimeUnit.SECONDS);
             assertEquals(10, a.read(new byte[10], 120, 0, 10));
         }
     }
