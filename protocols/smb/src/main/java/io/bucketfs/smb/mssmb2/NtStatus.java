@@ -30,6 +30,7 @@ public final class NtStatus {
     public static final int LOCK_NOT_GRANTED = 0xC0000055;
     public static final int DELETE_PENDING = 0xC0000056;
     public static final int LOGON_FAILURE = 0xC000006D;
+    public static final int RANGE_NOT_LOCKED = 0xC000007E;
     public static final int DISK_FULL = 0xC000007F;
     public static final int FILE_INVALID = 0xC0000098;
     public static final int MEDIA_WRITE_PROTECTED = 0xC00000A2;
@@ -47,6 +48,7 @@ public final class NtStatus {
     public static final int CANCELLED = 0xC0000120;
     public static final int FILE_CLOSED = 0xC0000128;
     public static final int FS_DRIVER_REQUIRED = 0xC000019C;
+    public static final int INVALID_LOCK_RANGE = 0xC00001A1;
     public static final int USER_SESSION_DELETED = 0xC0000203;
     public static final int NOT_FOUND = 0xC0000225;
     public static final int FILE_TOO_LARGE = 0xC0000904;

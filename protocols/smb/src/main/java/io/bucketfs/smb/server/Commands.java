@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Dispatches a request to its command and implements the connection- and session-level commands:
  * [MS-SMB2] 3.3.5.4 NEGOTIATE (in {@link Negotiate}), 3.3.5.5 SESSION_SETUP (in {@link SessionSetup}),
- * 3.3.5.6 LOGOFF, 3.3.5.7 TREE_CONNECT, 3.3.5.8 TREE_DISCONNECT, 3.3.5.17 ECHO, 3.3.5.15 IOCTL.
+ * 3.3.5.6 LOGOFF, (3.3.5.14 LOCK in {@link LockCommands}), 3.3.5.7 TREE_CONNECT, 3.3.5.8 TREE_DISCONNECT, 3.3.5.17 ECHO, 3.3.5.15 IOCTL.
  */
 final class Commands {
     private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
@@ -28,6 +28,7 @@ final class Commands {
     private final SmbServer server;
     private final FileCommands files;
     private final InfoCommands info;
+    private final LockCommands locks = new LockCommands();
 
     Commands(SmbServer server) {
         this.server = server;
@@ -47,7 +48,10 @@ final class Commands {
             case Smb2Command.TREE_CONNECT -> treeConnect(x);
             case Smb2Command.TREE_DISCONNECT -> treeDisconnect(x);
             case Smb2Command.ECHO -> echo(x);
-            case Smb2Command.CANCEL -> NtStatus.SUCCESS;
+            case Smb2Command.CANCEL -> {
+                x.conn.cancel(x);
+                yield NtStatus.SUCCESS;
+            }
             case Smb2Command.IOCTL -> ioctl(x);
             case Smb2Command.CREATE -> files.create(x);
             case Smb2Command.CLOSE -> files.close(x);
@@ -57,7 +61,8 @@ final class Commands {
             case Smb2Command.QUERY_DIRECTORY -> info.queryDirectory(x);
             case Smb2Command.QUERY_INFO -> info.queryInfo(x);
             case Smb2Command.SET_INFO -> info.setInfo(x);
-            case Smb2Command.LOCK, Smb2Command.CHANGE_NOTIFY, Smb2Command.OPLOCK_BREAK -> {
+            case Smb2Command.LOCK -> locks.lock(x);
+            case Smb2Command.CHANGE_NOTIFY, Smb2Command.OPLOCK_BREAK -> {
                 x.requireTree();
                 yield NtStatus.NOT_SUPPORTED;
             }

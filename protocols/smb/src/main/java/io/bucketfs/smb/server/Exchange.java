@@ -25,6 +25,12 @@ final class Exchange {
     boolean forceSign;
     /** The SessionId the response carries when it differs from the request's (a new session). */
     long responseSessionId;
+    /** The session whose key decrypted this request, or null if it came in plain. */
+    Session encryptedBy;
+    /** Set with a STATUS_PENDING answer: the AsyncId the interim response names ([MS-SMB2] 3.3.4.2). */
+    long asyncId;
+    /** Runs once the response frame holding this exchange's response was handed to the channel, or null. */
+    Runnable afterSend;
 
     Exchange(SmbConnection conn, Request req, ByteBuf out) {
         this.conn = conn;

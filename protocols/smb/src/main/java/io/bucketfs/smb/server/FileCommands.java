@@ -18,6 +18,7 @@ import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.VfsException;
 import io.bucketfs.vfs.VfsStatus;
 import io.bucketfs.vfs.lock.LockOwner;
+import io.bucketfs.vfs.lock.LockResult;
 import io.bucketfs.vfs.lock.LockStatus;
 import io.bucketfs.vfs.lock.ShareAccess;
 import io.bucketfs.vfs.lock.ShareResult;
@@ -184,7 +185,8 @@ final class FileCommands {
             }
         }
         long openId = server.newOpenId();
-        long shareId = reserve(x, entry.attr().fileId(), openId, access, shareAccess);
+        LockOwner owner = owner(x.session, openId);
+        long shareId = reserve(x, entry.attr().fileId(), owner, access, shareAccess);
         Attr attr = entry.attr();
         if (action == 0 || action == 3) {
             try {
@@ -196,7 +198,7 @@ final class FileCommands {
                 throw e;
             }
         }
-        Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, parent, name, String.join("\\", parts));
+        Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, owner, parent, name, String.join("\\", parts));
         o.deleteOnClose = (options & DELETE_ON_CLOSE) != 0;
         server.nodes().opened(attr.fileId());
         x.session.opens.put(openId, o);
@@ -213,8 +215,13 @@ final class FileCommands {
         return NtStatus.SUCCESS;
     }
 
+    /** The lock-manager owner of an open: its session and open id. */
+    static LockOwner owner(Session s, long openId) {
+        return new LockOwner("smb", Long.toHexString(s.id) + "/" + openId);
+    }
+
     /** Takes a share reservation for an open with data access; -1 when it takes none. */
-    private long reserve(Exchange x, long fileId, long openId, int access, int shareAccess)
+    private long reserve(Exchange x, long fileId, LockOwner owner, int access, int shareAccess)
             throws SmbProtocolException {
         Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
         if ((access & READ_MASK) != 0) {
@@ -239,7 +246,6 @@ final class FileCommands {
         if ((shareAccess & 4) != 0) {
             deny.remove(ShareAccess.DELETE);
         }
-        LockOwner owner = new LockOwner("smb", Long.toHexString(x.session.id) + "/" + openId);
         try {
             ShareResult res = x.tree.share().vfs().locks().openShare(fileId, owner, a, deny).get();
             if (res.status() != LockStatus.GRANTED) {
@@ -281,7 +287,8 @@ final class FileCommands {
         return NtStatus.SUCCESS;
     }
 
-    /** Forgets an open: its share reservation, and the file itself if it was the last open of a delete-pending one. */
+    /**
+     * Forgets an open: its share reservation, its byte-range locks (granted or awaited), and the file itself if it was the last open of a delete-pending one. */
     void release(Session s, Open o) {
         if (s.opens.remove(o.id) == null) {
             return;
@@ -290,6 +297,9 @@ final class FileCommands {
         long fileId = o.handle.fileId();
         if (o.shareId >= 0) {
             vfs.locks().close(fileId, o.shareId);
+        }
+        if (o.mayHoldLocks) {
+            vfs.locks().releaseOwner(o.owner);
         }
         if (o.deleteOnClose) {
             server.nodes().setDeletePending(fileId, true);
@@ -342,8 +352,12 @@ final class FileCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
-        ByteBuffer dst = ByteBuffer.allocate((int) length);
         Vfs vfs = o.tree.share().vfs();
+        int conflict = ioConflict(vfs, o, offset, length, false);
+        if (conflict != NtStatus.SUCCESS) {
+            return conflict;
+        }
+        ByteBuffer dst = ByteBuffer.allocate((int) length);
         while (dst.hasRemaining()) {
             int before = dst.position();
             var res = vfs.read(caller(x), o.handle, offset + before, dst);
@@ -380,10 +394,28 @@ final class FileCommands {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
         ByteBuffer src = r.slice(dataOffset, length).nioBuffer();
+        Vfs vfs = o.tree.share().vfs();
+        int conflict = ioConflict(vfs, o, offset, length, true);
+        if (conflict != NtStatus.SUCCESS) {
+            return conflict;
+        }
         Stability stability = (flags & 1) != 0 ? Stability.FILE_SYNC : Stability.UNSTABLE;
-        o.tree.share().vfs().write(caller(x), o.handle, offset, src, stability);
+        vfs.write(caller(x), o.handle, offset, src, stability);
         ByteBuf out = x.out;
         out.writeShortLE(17).writeShortLE(0).writeIntLE((int) length).writeIntLE(0).writeShortLE(0).writeShortLE(0);
         return NtStatus.SUCCESS;
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.12/3.3.5.13 with [MS-FSA] 2.1.4.10: a READ or WRITE overlapping a byte-range lock of
+     * another owner (another open, or an NFS lock owner) that forbids it is STATUS_FILE_LOCK_CONFLICT.
+     */
+    private static int ioConflict(Vfs vfs, Open o, long offset, long length, boolean write) {
+        LockResult res = vfs.locks().checkIo(o.handle.fileId(), o.owner, offset, length, write);
+        if (res.isSuccess()) {
+            return NtStatus.SUCCESS;
+        }
+        LOG.debug("SMB {} of {} at {}+{}: {}", write ? "WRITE" : "READ", o.path, offset, length, res.status());
+        return SmbStatus.of(res.status());
     }
 }

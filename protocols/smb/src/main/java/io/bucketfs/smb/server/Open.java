@@ -2,6 +2,7 @@ package io.bucketfs.smb.server;
 
 import io.bucketfs.vfs.DirEntry;
 import io.bucketfs.vfs.FileHandle;
+import io.bucketfs.vfs.lock.LockOwner;
 import java.util.ArrayDeque;
 
 /**
@@ -16,6 +17,13 @@ final class Open {
     final int access;
     /** The share reservation in the VFS lock manager, or -1 when the open takes none. */
     final long shareId;
+    /**
+     * This open as holder in the VFS lock manager (share reservation and byte-range locks): SMB locks belong
+     * to the open, not to a process ([MS-SMB2] 3.3.5.14).
+     */
+    final LockOwner owner;
+    /** Set before the first byte-range lock request, so closing releases the open's locks only when it may have some. */
+    volatile boolean mayHoldLocks;
     /** Path from the share root, components separated by '\' (empty for the root). */
     volatile String path;
     volatile FileHandle parent;
@@ -31,13 +39,14 @@ final class Open {
     final ArrayDeque<DirEntry> pending = new ArrayDeque<>();
 
     Open(long id, TreeConnect tree, FileHandle handle, boolean directory, int access, long shareId,
-         FileHandle parent, String name, String path) {
+         LockOwner owner, FileHandle parent, String name, String path) {
         this.id = id;
         this.tree = tree;
         this.handle = handle;
         this.directory = directory;
         this.access = access;
         this.shareId = shareId;
+        this.owner = owner;
         this.parent = parent;
         this.name = name;
         this.path = path;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,22 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     volatile byte[] preauthHash;
     final CreditWindow credits;
     final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    /** Requests answered STATUS_PENDING whose final response is still to come, by AsyncId. */
+    final Map<Long, AsyncRequest> asyncRequests = new ConcurrentHashMap<>();
+    private final AtomicLong nextAsyncId = new AtomicLong(1);
+
+    /**
+     * A request answered with an interim response ([MS-SMB2] 3.3.4.2): CANCEL finds it by AsyncId, or by
+     * MessageId when sent in the sync form (3.3.5.16).
+     *
+     * @param cancel withdraws the request; its final response (STATUS_CANCELLED) is sent by its owner
+     */
+    record AsyncRequest(long messageId, long sessionId, Runnable cancel) {
+    }
+
+    long newAsyncId() {
+        return nextAsyncId.getAndIncrement();
+    }
 
     SmbConnection(SmbServer server) {
         this.server = server;
@@ -165,6 +182,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     /** Runs every request of a (compound) frame and writes the response frame. */
     private void processMessages(ByteBuf frame, Session encryptedBy) throws SmbProtocolException {
         List<ByteBuf> responses = new ArrayList<>();
+        List<Runnable> afterSend = new ArrayList<>();
         Exchange prev = null;
         int prevStatus = NtStatus.SUCCESS;
         int at = frame.readerIndex();
@@ -185,6 +203,9 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             out.writerIndex(Smb2Header.SIZE);
             Exchange x = new Exchange(this, req, out);
             int status = run(x, prev, prevStatus, encryptedBy);
+            if (x.afterSend != null) {
+                afterSend.add(x.afterSend);
+            }
             if (h.command == Smb2Command.CANCEL) {
                 // [MS-SMB2] 3.3.5.16: no response
             } else {
@@ -205,11 +226,15 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             }
             at += h.nextCommand;
         }
-        if (responses.isEmpty()) {
-            return;
+        if (!responses.isEmpty()) {
+            send(responses, encryptResponse ? encryptedBy : null);
         }
+        afterSend.forEach(Runnable::run);
+    }
+
+    private void send(List<ByteBuf> responses, Session encryptedBy) {
         ByteBuf all = Unpooled.wrappedBuffer(responses.toArray(new ByteBuf[0]));
-        if (encryptResponse && encryptedBy != null && encryptedBy.encryptionKey != null) {
+        if (encryptedBy != null && encryptedBy.encryptionKey != null) {
             all = Transform.encrypt(this, encryptedBy, all);
         }
         ByteBuf lengthPrefix = Unpooled.buffer(4).writeInt(all.readableBytes());
@@ -226,6 +251,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             sessionId = h.sessionId;
         }
         x.session = sessions.get(sessionId);
+        x.encryptedBy = encryptedBy;
         int treeId = related && (h.treeId == -1 || h.treeId == 0) ? prev.header().treeId : h.treeId;
         if (related) {
             x.compoundFileId = prev.resultFileId != null ? prev.resultFileId : prev.compoundFileId;
@@ -320,6 +346,10 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         }
         r.nextCommand = more ? out.writerIndex() : 0;
         r.credits = credits.grant(h.command == Smb2Command.NEGOTIATE ? 1 : Math.max(h.credits, 1));
+        if (status == NtStatus.PENDING && x.asyncId != 0) {
+            r.flags |= Smb2Header.FLAGS_ASYNC_COMMAND;
+            r.asyncId = x.asyncId;
+        }
         Session s = x.session;
         boolean sign = s != null && s.signingKey != null && s.isValid()
                 && (x.forceSign || h.isSigned() || s.signingRequired)
@@ -341,6 +371,69 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         if (h.command == Smb2Command.SESSION_SETUP && status == NtStatus.MORE_PROCESSING_REQUIRED
                 && s != null && s.preauthHash != null) {
             s.preauthHash = Smb2Crypto.sha512(s.preauthHash, out.array(), out.arrayOffset(), end);
+        }
+    }
+
+    /**
+     * Sends the final response of a request answered STATUS_PENDING ([MS-SMB2] 3.3.4.2): async header with its
+     * AsyncId, no credits (the interim response granted them), signed and encrypted like its request was.
+     * Callable from any thread but the event loop's work is only the write.
+     *
+     * @param body the response body for a success, null for an error response
+     */
+    void sendFinal(Smb2Header request, long asyncId, Session s, Session encryptedBy, int status, byte[] body) {
+        asyncRequests.remove(asyncId);
+        ByteBuf out = Unpooled.buffer(Smb2Header.SIZE + 16);
+        out.writerIndex(Smb2Header.SIZE);
+        if (body != null && !NtStatus.isError(status)) {
+            out.writeBytes(body);
+        } else {
+            out.writeShortLE(9).writeByte(0).writeByte(0).writeIntLE(0).writeByte(0);
+        }
+        Smb2Header r = request.responseTo(status);
+        r.flags = (r.flags & ~Smb2Header.FLAGS_RELATED_OPERATIONS) | Smb2Header.FLAGS_ASYNC_COMMAND;
+        r.asyncId = asyncId;
+        r.nextCommand = 0;
+        r.credits = 0;
+        boolean sign = s.signingKey != null && s.isValid() && (request.isSigned() || s.signingRequired);
+        if (sign) {
+            r.flags |= Smb2Header.FLAGS_SIGNED;
+        }
+        int end = out.writerIndex();
+        out.writerIndex(0);
+        r.encode(out);
+        out.writerIndex(end);
+        if (sign) {
+            out.setBytes(Smb2Header.SIGNATURE_OFFSET,
+                    Smb2Crypto.sign(s.cmac, s.signingKey, out.array(), out.arrayOffset(), end));
+        }
+        Session sealWith = encryptedBy != null ? encryptedBy : s.encryptData && s.encryptionKey != null ? s : null;
+        synchronized (queue) {
+            if (closed) {
+                return;
+            }
+        }
+        send(List.of(out), sealWith);
+    }
+
+    /** [MS-SMB2] 3.3.5.16 CANCEL: withdraws the pending request it names; never answered itself. */
+    void cancel(Exchange x) {
+        Smb2Header h = x.header();
+        AsyncRequest found = null;
+        if (h.isAsync()) {
+            found = asyncRequests.get(h.asyncId);
+        } else {
+            for (AsyncRequest a : asyncRequests.values()) {
+                if (a.messageId() == h.messageId) {
+                    found = a;
+                }
+            }
+        }
+        if (found != null && found.sessionId() == h.sessionId) {
+            found.cancel().run();
+        } else {
+            LOG.debug("CANCEL of no pending request (async {} id {}, message {})", h.isAsync(), h.asyncId,
+                    h.messageId);
         }
     }
 

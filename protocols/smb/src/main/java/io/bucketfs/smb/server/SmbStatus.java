@@ -2,6 +2,7 @@ package io.bucketfs.smb.server;
 
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.vfs.VfsStatus;
+import io.bucketfs.vfs.lock.LockStatus;
 
 /** The one mapping of VFS outcomes to NTSTATUS. */
 public final class SmbStatus {
@@ -33,6 +34,26 @@ public final class SmbStatus {
             case DELAY -> NtStatus.NETWORK_BUSY;
             case SYMLINK -> NtStatus.STOPPED_ON_SYMLINK;
             case SERVER_FAULT -> NtStatus.INTERNAL_ERROR;
+        };
+    }
+
+    /**
+     * NTSTATUS for a byte-range lock outcome of the VFS lock manager ([MS-SMB2] 3.3.5.14, [MS-FSA] 2.1.5.8/9);
+     * exhaustive like {@link #of(VfsStatus)}. Outcomes that byte-range locking never produces map to
+     * INTERNAL_ERROR.
+     */
+    public static int of(LockStatus s) {
+        return switch (s) {
+            case GRANTED, OK -> NtStatus.SUCCESS;
+            case DENIED -> NtStatus.LOCK_NOT_GRANTED;
+            case IO_CONFLICT -> NtStatus.FILE_LOCK_CONFLICT;
+            case RANGE_NOT_LOCKED -> NtStatus.RANGE_NOT_LOCKED;
+            case INVALID_RANGE -> NtStatus.INVALID_LOCK_RANGE;
+            case SHARE_VIOLATION -> NtStatus.SHARING_VIOLATION;
+            case CANCELLED -> NtStatus.CANCELLED;
+            case INVALID_ARGUMENT -> NtStatus.INVALID_PARAMETER;
+            case NOT_FOUND -> NtStatus.FILE_CLOSED;
+            case LEASE_CONFLICT -> NtStatus.INTERNAL_ERROR;
         };
     }
 

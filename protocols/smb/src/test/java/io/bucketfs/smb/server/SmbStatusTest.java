@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.vfs.VfsStatus;
+import io.bucketfs.vfs.lock.LockStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,19 @@ class SmbStatusTest {
         assertEquals(NtStatus.SHARING_VIOLATION, SmbStatus.of(VfsStatus.SHARE_VIOLATION));
         assertEquals(NtStatus.DIRECTORY_NOT_EMPTY, SmbStatus.of(VfsStatus.NOT_EMPTY));
         assertEquals(NtStatus.DELETE_PENDING, SmbStatus.of(VfsStatus.DELETE_PENDING));
+    }
+
+    @Test
+    void lockStatusMappings() {
+        assertEquals(NtStatus.SUCCESS, SmbStatus.of(LockStatus.GRANTED));
+        assertEquals(NtStatus.SUCCESS, SmbStatus.of(LockStatus.OK));
+        assertEquals(NtStatus.LOCK_NOT_GRANTED, SmbStatus.of(LockStatus.DENIED));
+        assertEquals(NtStatus.FILE_LOCK_CONFLICT, SmbStatus.of(LockStatus.IO_CONFLICT));
+        assertEquals(NtStatus.RANGE_NOT_LOCKED, SmbStatus.of(LockStatus.RANGE_NOT_LOCKED));
+        assertEquals(NtStatus.INVALID_LOCK_RANGE, SmbStatus.of(LockStatus.INVALID_RANGE));
+        for (LockStatus s : LockStatus.values()) {
+            assertEquals(s == LockStatus.GRANTED || s == LockStatus.OK, !NtStatus.isError(SmbStatus.of(s)), s.name());
+        }
     }
 
     @Test
