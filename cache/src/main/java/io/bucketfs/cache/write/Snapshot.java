@@ -106,7 +106,7 @@ final class Snapshot {
                 file.readForSnapshot(this, pos, Bytes.window(dst, segEnd - pos));
             } else if (pos < baseLimit) {
                 segEnd = Math.min(end, Math.min(extents.nextStartAfter(pos), baseLimit));
-                file.readBase(baseKey, base, pos, Bytes.window(dst, segEnd - pos));
+                file.baseBytes.read(baseKey, base, pos, Bytes.window(dst, segEnd - pos));
             } else {
                 segEnd = Math.min(end, extents.nextStartAfter(pos));
                 Bytes.zero(Bytes.window(dst, segEnd - pos));

@@ -2,7 +2,6 @@ package io.bucketfs.cache.write;
 
 import io.bucketfs.backends.MultipartUpload;
 import io.bucketfs.backends.ObjectInfo;
-import io.bucketfs.backends.ObjectStoreException;
 import io.bucketfs.backends.UserMetadata;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -38,7 +37,6 @@ final class Staged {
     static final String DATA_SUFFIX = ".data";
     /** User metadata key naming the staged file an object was uploaded from (recognises our own earlier upload). */
     static final String TAG = "bucketfs-staged";
-    private static final int FILL_CHUNK = 1 << 20;
 
     final WriteBack wb;
     final String id;
@@ -97,6 +95,8 @@ final class Staged {
 
     private final Object manifestLock = new Object();
     private long writtenSeq;
+    /** Reads of the base version this file patches. */
+    final StagedBase baseBytes = new StagedBase(this);
 
     private Staged(WriteBack wb, String id, String storeId, FileChannel data, RangeSet extents) {
         this.wb = wb;
@@ -236,7 +236,7 @@ final class Staged {
             } finally {
                 lock.unlock();
             }
-            if (!readBaseOrRetry(bk, b, offset, w)) {
+            if (!baseBytes.readOrRetry(bk, b, offset, w)) {
                 continue;
             }
             int n = w.capacity();
@@ -245,57 +245,6 @@ final class Staged {
             offset += n;
         }
         return total == 0 && dst.hasRemaining() ? -1 : total;
-    }
-
-    /** Reads base bytes; false if the base changed meanwhile (rebased after an upload), so the caller retries. */
-    private boolean readBaseOrRetry(String bk, Base b, long offset, ByteBuffer w) throws IOException {
-        try {
-            readBase(bk, b, offset, w);
-            return true;
-        } catch (IOException e) {
-            lock.lock();
-            try {
-                if (base != b) {
-                    return false;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (e instanceof ObjectStoreException ose && ose.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED
-                    && adoptOwnUpload(bk, b)) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * After a crash the base key may hold this file's own upload (it landed; the manifest never learned it): its
-     * bytes outside the staged extents are the base's (as the uploader's adoption reasons), so it becomes the base.
-     * True if the base changed (the caller retries).
-     */
-    private boolean adoptOwnUpload(String bk, Base b) {
-        ObjectInfo head;
-        try {
-            head = wb.store(storeId).head(bk);
-        } catch (ObjectStoreException e) {
-            return false;
-        }
-        lock.lock();
-        try {
-            if (base != b) {
-                return true;
-            }
-            if (!bk.equals(baseKey) || !id.equals(head.userMetadata().get(TAG)) || head.size() < baseLimit) {
-                return false;
-            }
-            LOG.info("staged {}: the base {} holds our own earlier upload (a crash before the manifest knew); "
-                    + "adopting it as the base", id, bk);
-            base = Base.of(head.etag(), head.size());
-            return true;
-        } finally {
-            lock.unlock();
-        }
     }
 
     void truncate(long newSize) {
@@ -568,7 +517,7 @@ final class Staged {
             lock.unlock();
         }
         if (fill) {
-            fillFromBase();
+            baseBytes.fill();
         }
         lock.lock();
         try {
@@ -590,47 +539,6 @@ final class Staged {
         }
         for (Retarget r : rs) {
             r.result.complete(r.wroteOld);
-        }
-    }
-
-    /** Copies every base byte still part of the file into the data file. */
-    private void fillFromBase() throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(FILL_CHUNK);
-        long pos = 0;
-        while (true) {
-            String bk;
-            Base b;
-            long start;
-            long end;
-            lock.lock();
-            try {
-                List<long[]> gaps = extents.gaps(pos, baseLimit);
-                if (gaps.isEmpty()) {
-                    return;
-                }
-                start = gaps.get(0)[0];
-                end = Math.min(gaps.get(0)[1], start + FILL_CHUNK);
-                bk = baseKey;
-                b = base;
-            } finally {
-                lock.unlock();
-            }
-            buf.clear().limit((int) (end - start));
-            readBase(bk, b, start, buf);
-            lock.lock();
-            try {
-                for (long[] g : extents.gaps(start, Math.min(end, baseLimit))) {
-                    ByteBuffer piece = buf.duplicate();
-                    piece.limit((int) (g[1] - start)).position((int) (g[0] - start));
-                    wb.budget().force(allocated.gapLength(g[0], g[1]));
-                    writeFully(piece, g[0]);
-                    extents.add(g[0], g[1]);
-                    allocated.add(g[0], g[1]);
-                }
-            } finally {
-                lock.unlock();
-            }
-            pos = end;
         }
     }
 
@@ -809,19 +717,7 @@ final class Staged {
         }
     }
 
-    /** Fills {@code dst} from the base version; an early end is an error (the version is not what we expected). */
-    void readBase(String bk, Base b, long pos, ByteBuffer dst) throws IOException {
-        while (dst.hasRemaining()) {
-            int n = wb.baseSource().read(storeId, bk, b.etag(), pos, dst);
-            if (n <= 0) {
-                throw new ObjectStoreException(ObjectStoreException.Kind.PERMANENT, "base " + bk + " (" + b.etag()
-                        + ") ended at " + pos + ", expected " + b.size() + " bytes");
-            }
-            pos += n;
-        }
-    }
-
-    private void writeFully(ByteBuffer src, long offset) throws IOException {
+    void writeFully(ByteBuffer src, long offset) throws IOException {
         long pos = offset;
         while (src.hasRemaining()) {
             pos += data().write(src, pos);
