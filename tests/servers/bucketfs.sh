@@ -3,7 +3,7 @@
 # grace period; its default mount is exported at /default. Same interface as tests/servers/ganesha.sh:
 #   bucketfs.sh start|stop|kill|restart|status|deps
 #   env: SERVER_DIR (log, pid), SERVER_DATA (--data-dir; kept across restarts), SERVER_PORT (default 20490),
-#        SERVER_BIND (default 127.0.0.1),
+#        SERVER_BIND (default 127.0.0.1), SERVER_SMB_PORT (SMB port; default 0: no SMB server),
 #        BUCKETFS_JAR (the gateway jar to run, e.g. the one a benchmark measures; default: ./bucketfs, that is
 #        gateway/target/bucketfs-gateway.jar), JAVA_OPTS (JVM options of the gateway)
 # It never builds (BUCKETFS_NO_BUILD=1): build the distribution first (mvn package, or the reactor of the test).
@@ -18,7 +18,10 @@ pidfile="$SERVER_DIR/bucketfs.pid"
 log="$SERVER_DIR/bucketfs.log"
 
 running() { local p; p="$(cat "$pidfile" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
-accepting() { (exec 3<>"/dev/tcp/$bind/$port") 2>/dev/null; }
+accepting() { # the NFS port, and the SMB port when there is one (SMB starts after NFS)
+  (exec 3<>"/dev/tcp/$bind/$port") 2>/dev/null || return 1
+  [ "${SERVER_SMB_PORT:-0}" = 0 ] || (exec 3<>"/dev/tcp/$bind/$SERVER_SMB_PORT") 2>/dev/null
+}
 
 start() {
   if running; then echo "bucketfs.sh: already running (pid $(cat "$pidfile"))" >&2; exit 1; fi
@@ -33,7 +36,7 @@ start() {
   fi
   echo "== start $(date '+%F %T')" >>"$log"
   BUCKETFS_NO_BUILD=1 setsid "${gateway[@]}" serve --data-dir "$SERVER_DATA" --nfs-port "$port" --bind "$bind" \
-    --nfs-grace 0 --smb-port 0 </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
+    --nfs-grace 0 --smb-port "${SERVER_SMB_PORT:-0}" </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
   echo $! >"$pidfile"
   local i
   for i in $(seq 600); do
@@ -59,5 +62,6 @@ case "$cmd" in
   kill) stop KILL ;;
   restart) stop KILL; start ;;
   status) running ;;
+  credentials) printf 'bucketfs%%%s\n' "$(cat "$SERVER_DATA/smb-password")" ;; # USER%PASSWORD of the SMB share
   *) echo "usage: bucketfs.sh start|stop|kill|restart|status|deps (env SERVER_DIR, SERVER_DATA, SERVER_PORT)" >&2; exit 2 ;;
 esac
