@@ -29,17 +29,22 @@ final class Commands {
     private final FileCommands files;
     private final InfoCommands info;
     private final LockCommands locks = new LockCommands();
+    private final PipeCommands pipes;
 
     Commands(SmbServer server) {
         this.server = server;
         this.files = new FileCommands(server);
         this.info = new InfoCommands(server);
+        this.pipes = new PipeCommands(server);
     }
 
     int dispatch(Exchange x) throws SmbProtocolException, VfsException {
         int command = x.header().command;
         if (command != Smb2Command.NEGOTIATE && x.conn.dialect < 0) {
             throw new SmbProtocolException(NtStatus.INVALID_PARAMETER, "request before NEGOTIATE", true);
+        }
+        if (x.tree != null && x.tree.share().isIpc() && PipeCommands.handles(command)) {
+            return pipes.dispatch(x);
         }
         return switch (command) {
             case Smb2Command.NEGOTIATE -> Negotiate.handle(server, x);
@@ -90,6 +95,7 @@ final class Commands {
         for (Open o : s.opens.values()) {
             files.release(s, o);
         }
+        s.pipes.clear();
         s.trees.clear();
     }
 
@@ -125,6 +131,7 @@ final class Commands {
                 files.release(x.session, o);
             }
         }
+        x.session.pipes.values().removeIf(p -> p.tree == t);
         x.session.trees.remove(t.id());
         x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
@@ -135,6 +142,9 @@ final class Commands {
         r.expectStructure(57);
         x.requireTree();
         int code = r.body32(4);
+        if (PipeCommands.isPipeControl(code)) {
+            return pipes.ioctl(x, code);
+        }
         if (code == FSCTL_DFS_GET_REFERRALS || code == FSCTL_DFS_GET_REFERRALS_EX) {
             return NtStatus.FS_DRIVER_REQUIRED;
         }

@@ -37,6 +37,8 @@ final class Session {
     final AtomicInteger nextTreeId = new AtomicInteger(1);
     final Map<Integer, TreeConnect> trees = new ConcurrentHashMap<>();
     final Map<Long, Open> opens = new ConcurrentHashMap<>();
+    /** Named-pipe opens on IPC$ trees (see {@link PipeCommands}). */
+    final Map<Long, PipeOpen> pipes = new ConcurrentHashMap<>();
 
     Session(long id) {
         this.id = id;

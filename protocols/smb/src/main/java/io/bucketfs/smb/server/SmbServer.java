@@ -149,6 +149,11 @@ public final class SmbServer implements AutoCloseable {
         return nodes;
     }
 
+    /** Every share, mounts first (in their order) then IPC$. */
+    java.util.List<Share> shares() {
+        return java.util.List.copyOf(shares.values());
+    }
+
     Share share(String name) {
         return shares.get(name.toLowerCase(Locale.ROOT));
     }
