@@ -201,13 +201,15 @@ final class PipeCommands {
         }
         byte[] in = r.bytes(r.bodyU32(24), r.bodyU32(28));
         long maxOut = r.bodyU32(44);
-        if (code == FSCTL_PIPE_WAIT) {
-            return pipeWait(in);
-        }
-        PipeOpen p = pipe(x, 8);
-        byte[] data;
+        byte[] data = new byte[0];
         int status = NtStatus.SUCCESS;
-        if (code == FSCTL_PIPE_TRANSCEIVE) {
+        if (code == FSCTL_PIPE_WAIT) {
+            status = pipeWait(in);
+            if (status != NtStatus.SUCCESS) {
+                return status;
+            }
+        } else if (code == FSCTL_PIPE_TRANSCEIVE) {
+            PipeOpen p = pipe(x, 8);
             if (p.rpc.available() > 0) {
                 return PIPE_BUSY;
             }
@@ -221,6 +223,7 @@ final class PipeCommands {
                 status = NtStatus.BUFFER_OVERFLOW;
             }
         } else {
+            PipeOpen p = pipe(x, 8);
             // [MS-FSCC] 2.3.49 FSCTL_PIPE_PEEK reply: state, bytes available, messages, this message's length
             if (maxOut < 16) {
                 return NtStatus.BUFFER_TOO_SMALL;
