@@ -1,5 +1,9 @@
 package io.bucketfs.smb.rpc;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,20 +12,26 @@ import java.util.function.Supplier;
 
 /**
  * The server side of [MS-SRVS] srvsvc (interface 4b324fc8-1670-01d3-1278-5a47bf6ee188 v3.0) for share browsing:
- * NetrShareEnum (opnum 15, levels 0, 1, 2, 501, 502, 503; 3.1.4.8), NetrShareGetInfo (16, levels 0, 1, 2, 501,
- * 502, 503, 1005; 3.1.4.10) and NetrServerGetInfo (21, levels 100, 101, 102; 3.1.4.17). Any other opnum is a
- * fault nca_s_op_rng_error. Every authenticated user may call them.
+ * NetrShareEnum (opnum 15, levels 0, 1, 2, 501, 502, 503; 3.1.4.8), NetrShareEnumSticky (36, the same over the
+ * configured shares, IPC$ left out; 3.1.4.9), NetrShareGetInfo (16, levels 0, 1, 2, 501, 502, 503, 1005;
+ * 3.1.4.10), NetrShareCheck (20; 3.1.4.12), NetrServerGetInfo (21, levels 100, 101, 102; 3.1.4.17) and
+ * NetrRemoteTOD (28; 3.1.4.21). Any other opnum is a fault nca_s_op_rng_error. Every authenticated user may call
+ * them.
  */
 public final class Srvsvc implements RpcInterface {
     public static final UUID UUID_SRVSVC = UUID.fromString("4b324fc8-1670-01d3-1278-5a47bf6ee188");
     public static final int OP_SHARE_ENUM = 15;
     public static final int OP_SHARE_GET_INFO = 16;
+    public static final int OP_SHARE_CHECK = 20;
     public static final int OP_SERVER_GET_INFO = 21;
+    public static final int OP_REMOTE_TOD = 28;
+    public static final int OP_SHARE_ENUM_STICKY = 36;
     // Win32 error codes of NET_API_STATUS
     public static final int ERROR_SUCCESS = 0;
     public static final int ERROR_INVALID_LEVEL = 124;
     public static final int ERROR_MORE_DATA = 234;
     public static final int NERR_NET_NAME_NOT_FOUND = 2310;
+    public static final int NERR_DEVICE_NOT_SHARED = 2311;
     /** shi*_max_uses: no limit. */
     static final int SHI_USES_UNLIMITED = -1;
     // [MS-SRVS] 2.2.2.6 server types
@@ -48,6 +58,7 @@ public final class Srvsvc implements RpcInterface {
     private final String serverName;
     private final String comment;
     private final Supplier<List<ShareEntry>> shares;
+    private final Clock clock;
 
     /**
      * @param serverName the NetBIOS name reported by NetrServerGetInfo
@@ -55,9 +66,15 @@ public final class Srvsvc implements RpcInterface {
      * @param shares the shares, IPC$ included, in the order they are listed
      */
     public Srvsvc(String serverName, String comment, Supplier<List<ShareEntry>> shares) {
+        this(serverName, comment, shares, Clock.systemUTC());
+    }
+
+    /** @param clock the time NetrRemoteTOD reports */
+    public Srvsvc(String serverName, String comment, Supplier<List<ShareEntry>> shares, Clock clock) {
         this.serverName = serverName;
         this.comment = comment;
         this.shares = shares;
+        this.clock = clock;
     }
 
     @Override
@@ -78,9 +95,12 @@ public final class Srvsvc implements RpcInterface {
     @Override
     public byte[] invoke(int opnum, NdrReader in) throws RpcFault, NdrException {
         return switch (opnum) {
-            case OP_SHARE_ENUM -> shareEnum(in);
+            case OP_SHARE_ENUM -> shareEnum(in, false);
+            case OP_SHARE_ENUM_STICKY -> shareEnum(in, true);
             case OP_SHARE_GET_INFO -> shareGetInfo(in);
+            case OP_SHARE_CHECK -> shareCheck(in);
             case OP_SERVER_GET_INFO -> serverGetInfo(in);
+            case OP_REMOTE_TOD -> remoteTod(in);
             default -> throw new RpcFault(RpcFault.NCA_S_OP_RNG_ERROR, "srvsvc opnum " + opnum);
         };
     }
@@ -192,7 +212,7 @@ public final class Srvsvc implements RpcInterface {
      * returned from the resume handle (an index) on while their size (fixed parts plus strings) fits the
      * preferred maximum, at least one; ERROR_MORE_DATA when some are left.
      */
-    private byte[] shareEnum(NdrReader in) throws NdrException, RpcFault {
+    private byte[] shareEnum(NdrReader in, boolean sticky) throws NdrException, RpcFault {
         in.uniqueString();
         int level = in.u32();
         int discriminant = in.u32();
@@ -213,7 +233,20 @@ public final class Srvsvc implements RpcInterface {
         boolean hasResume = in.pointer() != 0;
         long resume = hasResume ? in.u32() & 0xFFFFFFFFL : 0;
 
+        if (sticky && (level == 501 || level == 503)) { // 3.1.4.9: levels 0, 1, 2 and 502 only
+            NdrWriter w = new NdrWriter();
+            w.u32(level).u32(level).pointer(false).u32(0);
+            if (hasResume) {
+                w.pointer(true).u32((int) resume);
+            } else {
+                w.pointer(false);
+            }
+            return w.u32(ERROR_INVALID_LEVEL).toByteArray();
+        }
         List<ShareEntry> all = shares.get();
+        if (sticky) {
+            all = all.stream().filter(e -> (e.type() & ShareEntry.STYPE_SPECIAL) == 0).toList();
+        }
         List<List<Field>> rows = new ArrayList<>();
         long size = 0;
         int next = (int) Math.min(resume, all.size());
@@ -274,6 +307,36 @@ public final class Srvsvc implements RpcInterface {
             w.u32(ERROR_SUCCESS);
         }
         return w.toByteArray();
+    }
+
+    /** NetrShareCheck: [in, string, unique] ServerName, [in, string] Device, [out] DWORD Type. */
+    private byte[] shareCheck(NdrReader in) throws NdrException {
+        in.uniqueString();
+        String device = in.string();
+        NdrWriter w = new NdrWriter();
+        for (ShareEntry s : shares.get()) {
+            if (s.path() != null && s.path().equalsIgnoreCase(device)) {
+                return w.u32(s.type()).u32(ERROR_SUCCESS).toByteArray();
+            }
+        }
+        return w.u32(0).u32(NERR_DEVICE_NOT_SHARED).toByteArray();
+    }
+
+    /** NetrRemoteTOD: [in, string, unique] ServerName, [out] LPTIME_OF_DAY_INFO* (2.2.4.105), in UTC. */
+    private byte[] remoteTod(NdrReader in) throws NdrException {
+        in.uniqueString();
+        Instant now = clock.instant();
+        ZonedDateTime t = now.atZone(ZoneOffset.UTC);
+        NdrWriter w = new NdrWriter();
+        w.pointer(true);
+        w.u32((int) now.getEpochSecond()); // tod_elapsedt
+        w.u32((int) now.toEpochMilli()); // tod_msecs: milliseconds from an arbitrary origin
+        w.u32(t.getHour()).u32(t.getMinute()).u32(t.getSecond()).u32(t.getNano() / 10_000_000);
+        w.u32(0); // tod_timezone: minutes from UTC
+        w.u32(310); // tod_tinterval: the clock tick, in 0.0001 s
+        w.u32(t.getDayOfMonth()).u32(t.getMonthValue()).u32(t.getYear());
+        w.u32(t.getDayOfWeek().getValue() % 7); // 0 is Sunday
+        return w.u32(ERROR_SUCCESS).toByteArray();
     }
 
     /** NetrServerGetInfo: [in, string, unique] ServerName, [in] Level, [out] SERVER_INFO. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.bucketfs.smb.rpc.RpcPdus.Pdu;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,8 @@ class SrvsvcTest {
             new ShareEntry("default", ShareEntry.STYPE_DISKTREE, "", "C:\\default"),
             new ShareEntry("Photos", ShareEntry.STYPE_DISKTREE, "holiday pictures", "C:\\Photos"),
             new ShareEntry("IPC$", ShareEntry.STYPE_IPC | ShareEntry.STYPE_SPECIAL, "Remote IPC", null));
-    private final Srvsvc srvsvc = new Srvsvc("TESTSRV", "test server", () -> shares);
+    private final Srvsvc srvsvc = new Srvsvc("TESTSRV", "test server", () -> shares,
+            Clock.fixed(Instant.parse("2026-11-22T03:04:05.67Z"), ZoneOffset.UTC));
 
     /** Field kinds of SHARE_INFO_x: S a string pointer, D a DWORD, B a sized byte-array pointer. */
     static String shape(int level) {
@@ -246,5 +250,51 @@ class SrvsvcTest {
         assertEquals(103, r.u32());
         assertEquals(0, r.pointer());
         assertEquals(Srvsvc.ERROR_INVALID_LEVEL, r.u32());
+    }
+
+    @Test
+    void enumStickyLeavesOutSpecialShares() throws Exception {
+        NdrReader r = call(Srvsvc.OP_SHARE_ENUM_STICKY, enumRequest(1, -1, 0));
+        assertEquals(List.of("default", "Photos"), enumNames(r, 1));
+        assertEquals(2, r.u32());
+        r = call(Srvsvc.OP_SHARE_ENUM_STICKY, enumRequest(501, -1, 0));
+        assertEquals(501, r.u32());
+        assertEquals(501, r.u32());
+        assertEquals(0, r.pointer());
+        assertEquals(0, r.u32());
+        assertNotEquals(0, r.pointer());
+        assertEquals(0, r.u32());
+        assertEquals(Srvsvc.ERROR_INVALID_LEVEL, r.u32());
+    }
+
+    @Test
+    void shareCheckFindsSharedPaths() throws Exception {
+        NdrWriter w = new NdrWriter();
+        w.pointer(false).string("c:\\photos");
+        NdrReader r = call(Srvsvc.OP_SHARE_CHECK, w);
+        assertEquals(ShareEntry.STYPE_DISKTREE, r.u32());
+        assertEquals(Srvsvc.ERROR_SUCCESS, r.u32());
+        w = new NdrWriter();
+        w.pointer(false).string("D:\\");
+        r = call(Srvsvc.OP_SHARE_CHECK, w);
+        r.u32();
+        assertEquals(Srvsvc.NERR_DEVICE_NOT_SHARED, r.u32());
+    }
+
+    @Test
+    void remoteTimeOfDay() throws Exception {
+        NdrWriter w = new NdrWriter();
+        w.pointer(false);
+        NdrReader r = call(Srvsvc.OP_REMOTE_TOD, w);
+        assertNotEquals(0, r.pointer());
+        int[] tod = new int[12];
+        for (int i = 0; i < tod.length; i++) {
+            tod[i] = r.u32();
+        }
+        assertEquals((int) Instant.parse("2026-11-22T03:04:05Z").getEpochSecond(), tod[0]);
+        assertEquals(List.of(3, 4, 5, 67), List.of(tod[2], tod[3], tod[4], tod[5]));
+        assertEquals(List.of(22, 11, 2026, 0), List.of(tod[8], tod[9], tod[10], tod[11]), "a Sunday");
+        assertEquals(Srvsvc.ERROR_SUCCESS, r.u32());
+        assertEquals(0, r.remaining());
     }
 }

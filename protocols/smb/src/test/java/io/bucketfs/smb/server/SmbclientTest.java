@@ -139,4 +139,29 @@ class SmbclientTest {
         assertTrue(out.contains("path:\tC:\\default") || out.contains("path: C:\\default"), out);
         assertTrue(out.contains("BUCKETFS"), out);
     }
+
+    /**
+     * smbtorture's rpc.srvsvc over ncacn_np: the share and server operations we serve pass; the session, file,
+     * connection, device and transport enumerations (not served: fault op_rng_error) and the anonymous tests
+     * (no guest logon) are not checked.
+     */
+    @Test
+    @Timeout(120)
+    void smbtortureRpcSrvsvc() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/smbtorture")), "smbtorture not installed (tests/setup)");
+        List<String> cmd = List.of("smbtorture", "ncacn_np:127.0.0.1", "-p", String.valueOf(fixture.port()), "-U",
+                SmbFixture.USER + "%" + SmbFixture.PASSWORD, "rpc.srvsvc");
+        Path out = tmp.resolve("smbtorture.out");
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        if (!p.waitFor(100, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("smbtorture timed out: " + Files.readString(out));
+        }
+        String log = Files.readString(out);
+        for (String test : List.of("NetShareEnumAll", "NetShareEnum", "NetShareGetInfo", "NetSrvGetInfo",
+                "NetRemoteTOD", "NetNameValidate")) {
+            assertTrue(log.contains("success: srvsvc (admin access)." + test + "\n"), test + ":\n" + log);
+        }
+    }
 }
