@@ -25,6 +25,7 @@ final class PipeCommands {
     static final int FSCTL_PIPE_PEEK = 0x0011400C;
     static final int FSCTL_PIPE_WAIT = 0x00110018;
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011C017;
+    static final int SMB2_0_IOCTL_IS_FSCTL = 0x1;
     static final int PIPE_EMPTY = 0xC00000D9;
     static final int PIPE_BUSY = 0xC00000AE;
     static final int INSUFFICIENT_RESOURCES = 0xC000009A;
@@ -198,6 +199,9 @@ final class PipeCommands {
         TreeConnect t = x.requireTree();
         if (!t.share().isIpc()) {
             return NtStatus.INVALID_DEVICE_REQUEST;
+        }
+        if ((r.body32(48) & SMB2_0_IOCTL_IS_FSCTL) == 0) {
+            return NtStatus.NOT_SUPPORTED; // [MS-SMB2] 3.3.5.15: only FSCTLs are served
         }
         byte[] in = r.bytes(r.bodyU32(24), r.bodyU32(28));
         long maxOut = r.bodyU32(44);

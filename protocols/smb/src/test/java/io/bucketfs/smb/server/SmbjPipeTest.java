@@ -170,4 +170,18 @@ class SmbjPipeTest {
             assertEquals(NtStatus.STATUS_PIPE_BUSY, busy.getStatus());
         }
     }
+
+    @Test
+    void garbageOnThePipeIsAnsweredWithAFaultAndThePipeKeepsWorking() throws Exception {
+        try (PipeShare ipc = (PipeShare) session.connectShare("IPC$");
+             NamedPipe pipe = open(ipc, "srvsvc")) {
+            byte[] garbage = new byte[64];
+            Arrays.fill(garbage, (byte) 0x41);
+            byte[] fault = pipe.transact(garbage);
+            assertEquals(3, fault[2], "FAULT");
+            assertEquals(0x1C01000B, ByteBuffer.wrap(fault, 24, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(),
+                    "nca_s_proto_error");
+            assertEquals(12, pipe.transact(bind())[2], "BIND_ACK");
+        }
+    }
 }
