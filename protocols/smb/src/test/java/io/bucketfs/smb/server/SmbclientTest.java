@@ -86,13 +86,20 @@ class SmbclientTest {
         byte[] data = new byte[BYTES];
         new Random(7).nextBytes(data);
         Files.write(tmp.resolve("in.bin"), data);
+        // smbclient -c goes on after a failed command and exits 0: every step is checked by what it printed
         String ls = smbclient(encrypt, "mkdir d; put in.bin d\\a.bin; rename d\\a.bin d\\b.bin; get d\\b.bin out.bin;"
-                + " ls d\\*; allinfo d\\b.bin; mkdir e; rmdir e; ls");
+                + " ls d\\*; allinfo d\\b.bin; mkdir e; ls");
         assertArrayEquals(SmbjClientTestBase.sha256(data), SmbjClientTestBase.sha256(
                 Files.readAllBytes(tmp.resolve("out.bin"))));
-        assertTrue(ls.contains("b.bin"), ls);
-        assertTrue(!ls.contains(" e "), ls);
-        smbclient(encrypt, "del d\\b.bin; rmdir d");
+        assertTrue(ls.matches("(?s).*\\n\\s+b\\.bin\\s+A?N?\\s+" + BYTES + "\\s.*"), ls);
+        assertTrue(!ls.matches("(?s).*\\n\\s+a\\.bin\\s.*"), ls);
+        // allinfo stops at its first failed query (the 8.3 name first), so every line below proves a query
+        assertTrue(ls.contains("altname: "), ls);
+        assertTrue(ls.contains("create_time:"), ls);
+        assertTrue(ls.contains("stream: [::$DATA], " + BYTES + " bytes"), ls);
+        assertTrue(ls.matches("(?s).*\\n\\s+e\\s+D\\s.*"), ls);
+        ls = smbclient(encrypt, "rmdir e; del d\\b.bin; rmdir d; ls");
+        assertTrue(!ls.matches("(?s).*\\n\\s+[de]\\s+D\\s.*"), ls);
     }
 
     @Test
