@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>[MS-FSCC] 2.3.12/2.3.67 FSCTL_GET/SET_COMPRESSION: the store does not compress, so files report
  *       COMPRESSION_FORMAT_NONE and only that format may be set.</li>
  * </ul>
- * Sparse-file controls are in {@link SparseFsctls}. Each handler writes the complete IOCTL response
+ * Sparse-file controls (SET_SPARSE, SET_ZERO_DATA, QUERY_ALLOCATED_RANGES) are in {@link SparseFsctls}. Each handler writes the complete IOCTL response
  * ({@link #respond}); an error status without a body becomes the generic error response.
  */
 final class FsctlCommands {

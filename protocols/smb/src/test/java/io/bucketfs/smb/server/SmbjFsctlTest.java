@@ -109,7 +109,8 @@ class SmbjFsctlTest {
     }
 
     private static byte[] ioctl(File f, int code, byte[] in) {
-        return f.ioctl(code, true, in, 0, in.length, 64 * 1024);
+        byte[] out = f.ioctl(code, true, in, 0, in.length, 64 * 1024);
+        return out == null ? new byte[0] : out; // SMBJ's answer to an empty output buffer
     }
 
     private static byte[] resumeKey(File src) {
@@ -252,6 +253,83 @@ class SmbjFsctlTest {
             assertStatus(NtStatus.STATUS_NOT_SUPPORTED, () -> ioctl(f, SET_COMPRESSION, new byte[] {1, 0}));
             assertStatus(NtStatus.STATUS_INVALID_PARAMETER,
                     () -> ioctl(f, SET_COMPRESSION, new byte[] {3, 0}));
+        }
+    }
+
+    private static final int SET_SPARSE = 0x000900C4;
+    private static final int SET_ZERO_DATA = 0x000980C8;
+    private static final int QUERY_ALLOCATED_RANGES = 0x000940CF;
+
+    private static byte[] range(long a, long b) {
+        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(b).array();
+    }
+
+    private static long attributes(File f) {
+        return f.getFileInformation().getBasicInformation().getFileAttributes();
+    }
+
+    @Test
+    void sparseFlagIsSetClearedAndKeptBySetInfo() throws Exception {
+        try (File f = open(share, "src.bin", AccessMask.GENERIC_ALL);
+                File attrsOnly = open(share, "src.bin", AccessMask.FILE_WRITE_ATTRIBUTES);
+                File eaOnly = open(share, "src.bin", AccessMask.FILE_WRITE_EA)) {
+            assertEquals(0, attributes(f) & 0x200);
+            ioctl(f, SET_SPARSE, new byte[0]);
+            assertEquals(0x200, attributes(f) & 0x200);
+            // plain attributes never carry the flag, and setting them keeps it
+            f.setFileInformation(new com.hierynomus.msfscc.fileinformation.FileBasicInformation(
+                    com.hierynomus.msdtyp.FileTime.fromDate(new java.util.Date(0)),
+                    com.hierynomus.msdtyp.FileTime.fromDate(new java.util.Date(0)),
+                    com.hierynomus.msdtyp.FileTime.fromDate(new java.util.Date(0)),
+                    com.hierynomus.msdtyp.FileTime.fromDate(new java.util.Date(0)), 0x2));
+            assertEquals(0x202, attributes(f) & 0x202);
+            ioctl(attrsOnly, SET_SPARSE, new byte[] {0});
+            assertEquals(0, attributes(f) & 0x200);
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> ioctl(eaOnly, SET_SPARSE, new byte[] {1}));
+        }
+    }
+
+    @Test
+    void zeroDataZeroesInsideTheFileOnly() throws Exception {
+        try (File f = open(share, "src.bin", AccessMask.GENERIC_ALL);
+                File appendOnly = open(share, "src.bin", AccessMask.FILE_APPEND_DATA);
+                File locker = open(share, "src.bin", AccessMask.GENERIC_READ)) {
+            ioctl(f, SET_ZERO_DATA, range(100, 200));
+            byte[] want = Arrays.copyOf(DATA, 300);
+            Arrays.fill(want, 100, 200, (byte) 0);
+            assertArrayEquals(want, read(f, 0, 300));
+            ioctl(f, SET_ZERO_DATA, range(DATA.length - 8, DATA.length + 4096));
+            assertEquals(DATA.length, f.getFileInformation().getStandardInformation().getEndOfFile());
+            assertArrayEquals(new byte[8], read(f, DATA.length - 8, 8));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER, () -> ioctl(f, SET_ZERO_DATA, range(10, 9)));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER, () -> ioctl(f, SET_ZERO_DATA, new byte[8]));
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> ioctl(appendOnly, SET_ZERO_DATA, range(0, 1)));
+            locker.requestLock().exclusiveLock(1000, 10, true).send();
+            assertStatus(NtStatus.STATUS_FILE_LOCK_CONFLICT, () -> ioctl(f, SET_ZERO_DATA, range(0, 2000)));
+            assertEquals(DATA[1000], read(locker, 1000, 1)[0]);
+        }
+    }
+
+    @Test
+    void allocatedRangesAreTheFilesDataWithinTheQuery() throws Exception {
+        try (File f = open(share, "src.bin", AccessMask.GENERIC_ALL);
+                File attrsOnly = open(share, "src.bin", AccessMask.FILE_READ_ATTRIBUTES)) {
+            ByteBuffer out = ByteBuffer.wrap(ioctl(f, QUERY_ALLOCATED_RANGES, range(10, 1 << 30)))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(16, out.capacity());
+            assertEquals(10, out.getLong(0));
+            assertEquals(DATA.length - 10, out.getLong(8));
+            assertEquals(0, ioctl(f, QUERY_ALLOCATED_RANGES, range(DATA.length, 10)).length);
+            assertEquals(0, ioctl(f, QUERY_ALLOCATED_RANGES, range(0, 0)).length);
+            // offset + length beyond 2^63 - 1, negative values, short input
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER,
+                    () -> ioctl(f, QUERY_ALLOCATED_RANGES, range(512, Long.MAX_VALUE)));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER, () -> ioctl(f, QUERY_ALLOCATED_RANGES, range(-1, 1)));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER, () -> ioctl(f, QUERY_ALLOCATED_RANGES, new byte[15]));
+            assertStatus(NtStatus.STATUS_BUFFER_TOO_SMALL,
+                    () -> f.ioctl(QUERY_ALLOCATED_RANGES, true, range(0, 10), 0, 16, 8));
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED,
+                    () -> ioctl(attrsOnly, QUERY_ALLOCATED_RANGES, range(0, 10)));
         }
     }
 }
