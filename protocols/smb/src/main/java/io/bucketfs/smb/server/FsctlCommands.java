@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>[MS-FSCC] 2.3.12/2.3.67 FSCTL_GET/SET_COMPRESSION: the store does not compress, so files report
  *       COMPRESSION_FORMAT_NONE and only that format may be set.</li>
  * </ul>
- * Sparse-file controls (SET_SPARSE, SET_ZERO_DATA, QUERY_ALLOCATED_RANGES) are in {@link SparseFsctls}. Each handler writes the complete IOCTL response
- * ({@link #respond}); an error status without a body becomes the generic error response.
+ * Sparse-file controls (SET_SPARSE, SET_ZERO_DATA, QUERY_ALLOCATED_RANGES) are in {@link SparseFsctls}. Each
+ * handler writes the complete IOCTL response ({@link #respond}); an error status without a body becomes the
+ * generic error response.
  */
 final class FsctlCommands {
     private static final Logger LOG = LoggerFactory.getLogger(FsctlCommands.class);
@@ -170,7 +171,8 @@ final class FsctlCommands {
             return NtStatus.OBJECT_NAME_NOT_FOUND;
         }
         if (maxOutput(x) < COPYCHUNK_RESPONSE_SIZE) {
-            return NtStatus.INVALID_PARAMETER;
+            // [MS-SMB2] 3.3.4.4: INVALID_PARAMETER of a copy is an IOCTL response, here without room for output
+            return respond(x, NtStatus.INVALID_PARAMETER, new byte[0]);
         }
         long count = in.length >= COPYCHUNK_HEADER_SIZE ? Integer.toUnsignedLong(b.getInt(24)) : -1;
         if (count < 0 || count > MAX_CHUNKS || in.length < COPYCHUNK_HEADER_SIZE + count * CHUNK_SIZE) {
@@ -184,8 +186,15 @@ final class FsctlCommands {
             if (length == 0 || length > MAX_CHUNK_BYTES) {
                 return limits(x);
             }
+            long sourceOffset = b.getLong(at);
+            long targetOffset = b.getLong(at + 8);
+            if (sourceOffset < 0 || targetOffset < 0 || sourceOffset > Long.MAX_VALUE - length
+                    || targetOffset > Long.MAX_VALUE - length) {
+                // beyond the largest file offset (2^63 - 1): no file has such bytes
+                return limits(x);
+            }
             total += length;
-            chunks[i] = new Chunk(b.getLong(at), b.getLong(at + 8), length);
+            chunks[i] = new Chunk(sourceOffset, targetOffset, length);
         }
         if (total > MAX_COPY_BYTES) {
             return limits(x);
@@ -202,7 +211,10 @@ final class FsctlCommands {
         return copy(x, src, dest, chunks);
     }
 
-    /** [MS-SMB2] 3.3.5.15.6.2: STATUS_INVALID_PARAMETER with the server's limits in the response. */
+    /**
+     * [MS-SMB2] 3.3.5.15.6.2: STATUS_INVALID_PARAMETER with the server's limits in the response (an IOCTL
+     * response, not an error response: 3.3.4.4).
+     */
     private static int limits(Exchange x) throws SmbProtocolException {
         ByteBuffer b = le(COPYCHUNK_RESPONSE_SIZE).putInt(MAX_CHUNKS).putInt(MAX_CHUNK_BYTES).putInt(MAX_COPY_BYTES);
         return respond(x, NtStatus.INVALID_PARAMETER, b.array());

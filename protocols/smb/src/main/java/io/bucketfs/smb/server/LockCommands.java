@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * queue and the request is answered with an interim STATUS_PENDING response carrying an AsyncId
  * ([MS-SMB2] 3.3.4.2); the worker moves on. The final response follows when the lock is granted (SUCCESS),
  * when CANCEL names the request (STATUS_CANCELLED), or when the open goes (closed, logged off,
- * disconnected: STATUS_RANGE_NOT_LOCKED, as Windows answers; nothing stays locked). Inside a compound that continues after the LOCK the
- * request is not made async: it waits on the worker for at most {@link #BLOCKING_WAIT_MILLIS} and then
- * answers STATUS_LOCK_NOT_GRANTED. LockSequenceNumber/Index (resilient and durable handles) is not modelled.
+ * disconnected: STATUS_RANGE_NOT_LOCKED, as Windows answers; nothing stays locked). Inside a compound that
+ * continues after the LOCK the request is not made async: it waits on the worker for at most
+ * {@link #BLOCKING_WAIT_MILLIS} and then answers STATUS_LOCK_NOT_GRANTED. LockSequenceNumber/Index (resilient
+ * and durable handles) is not modelled.
  */
 final class LockCommands {
     private static final Logger LOG = LoggerFactory.getLogger(LockCommands.class);

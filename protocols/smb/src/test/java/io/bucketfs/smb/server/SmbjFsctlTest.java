@@ -177,6 +177,10 @@ class SmbjFsctlTest {
             long[][] big = new long[17][];
             Arrays.fill(big, new long[] {0, 0, 1 << 20});
             assertStatus(NtStatus.STATUS_INVALID_PARAMETER, () -> ioctl(dst, SRV_COPYCHUNK, copy(key, big)));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER,
+                    () -> ioctl(dst, SRV_COPYCHUNK, copy(key, new long[] {0, Long.MAX_VALUE - 5, 10})));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER,
+                    () -> ioctl(dst, SRV_COPYCHUNK, copy(key, new long[] {-1, 0, 10})));
             assertEquals(0, dst.getFileInformation().getStandardInformation().getEndOfFile());
         }
     }
