@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param atime         new access time; {@link #SERVER_TIME} means "now" (NFS SET_TO_SERVER_TIME)
  * @param mtime         new modification time; {@link #SERVER_TIME} means "now"
  * @param birthTime     new creation time (SMB)
- * @param dosAttributes new SMB attribute bits ({@link DosAttributes#STORED} mask)
+ * @param dosAttributes new SMB attribute bits ({@link DosAttributes#KEPT} mask)
  */
 public record SetAttr(Integer mode, Integer uid, Integer gid, Long size, Instant atime, Instant mtime,
                       Instant birthTime, Integer dosAttributes) {

@@ -63,7 +63,7 @@ final class AttrRules {
             i.btime = c.birthTime();
         }
         if (c.dosAttributes() != null) {
-            i.dos = c.dosAttributes() & io.bucketfs.vfs.DosAttributes.STORED;
+            i.dos = c.dosAttributes() & io.bucketfs.vfs.DosAttributes.KEPT;
         }
     }
 }

@@ -152,6 +152,22 @@ public abstract class VfsContractTest {
     }
 
     @Test
+    void dosAttributesKeepTheSparseFlagAndDropUnknownBits() throws Exception {
+        FileHandle h = newFile("flags", "x");
+        int sparse = io.bucketfs.vfs.DosAttributes.SPARSE_FILE;
+        int hidden = io.bucketfs.vfs.DosAttributes.HIDDEN;
+        vfs.setattr(ROOT, h, SetAttr.NONE.withDosAttributes(sparse | hidden | 0x4000), null);
+        assertEquals(sparse | hidden, vfs.getattr(ROOT, h).dosAttributes());
+        vfs.commit(ROOT, h);
+        sync();
+        restart();
+        FileHandle again = vfs.lookup(ROOT, vfs.root(), "flags").handle();
+        assertEquals(sparse | hidden, vfs.getattr(ROOT, again).dosAttributes());
+        vfs.setattr(ROOT, again, SetAttr.NONE.withDosAttributes(hidden), null);
+        assertEquals(hidden, vfs.getattr(ROOT, again).dosAttributes());
+    }
+
+    @Test
     void aLargeSequentialWriteRoundTrips() throws Exception {
         FileHandle h = newFile("big.bin", "");
         byte[] chunk = new byte[1 << 20];

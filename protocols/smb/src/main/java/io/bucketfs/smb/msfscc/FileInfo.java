@@ -65,7 +65,7 @@ public final class FileInfo {
     }
 
     public static int attributes(Attr a) {
-        int v = a.dosAttributes() & DosAttributes.STORED;
+        int v = a.dosAttributes() & DosAttributes.KEPT;
         if (a.type() == FileType.DIRECTORY) {
             v |= ATTR_DIRECTORY;
         }
@@ -178,10 +178,13 @@ public final class FileInfo {
         b.writeIntLE(0);
     }
 
-    /** 2.5.1 FileFsAttributeInformation: case-sensitive search, case-preserved, Unicode names; "NTFS". */
+    /**
+     * 2.5.1 FileFsAttributeInformation: case-sensitive search, case-preserved, Unicode names, sparse files (the
+     * flag and its FSCTLs; no holes are kept); "NTFS".
+     */
     public static void fsAttribute(ByteBuf b, int maxName) {
         byte[] n = "NTFS".getBytes(StandardCharsets.UTF_16LE);
-        b.writeIntLE(0x1 | 0x2 | 0x4);
+        b.writeIntLE(0x1 | 0x2 | 0x4 | 0x40);
         b.writeIntLE(maxName);
         b.writeIntLE(n.length);
         b.writeBytes(n);

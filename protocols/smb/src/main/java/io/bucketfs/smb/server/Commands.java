@@ -29,6 +29,7 @@ final class Commands {
     private final FileCommands files;
     private final InfoCommands info;
     private final LockCommands locks = new LockCommands();
+    private final FsctlCommands fsctls = new FsctlCommands();
     private final PipeCommands pipes;
 
     Commands(SmbServer server) {
@@ -137,7 +138,7 @@ final class Commands {
         return NtStatus.SUCCESS;
     }
 
-    private int ioctl(Exchange x) throws SmbProtocolException {
+    private int ioctl(Exchange x) throws SmbProtocolException, VfsException {
         Request r = x.req;
         r.expectStructure(57);
         x.requireTree();
@@ -147,6 +148,9 @@ final class Commands {
         }
         if (code == FSCTL_DFS_GET_REFERRALS || code == FSCTL_DFS_GET_REFERRALS_EX) {
             return NtStatus.FS_DRIVER_REQUIRED;
+        }
+        if (FsctlCommands.handles(code)) {
+            return fsctls.handle(x, code);
         }
         if (code != FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return NtStatus.NOT_SUPPORTED;

@@ -64,9 +64,11 @@ final class Exchange {
         long volatileId = req.body64(bodyOffset + 8);
         if (persistent == -1L && volatileId == -1L && compoundFileId != null) {
             volatileId = compoundFileId;
+            persistent = compoundFileId;
         }
         Open o = session.opens.get(volatileId);
-        if (o == null || o.tree != t) {
+        // the persistent half is the open's id too (CREATE answers both): a mismatch names no open
+        if (o == null || o.tree != t || persistent != o.id) {
             throw new SmbProtocolException(NtStatus.FILE_CLOSED, "no such open");
         }
         return o;

@@ -304,7 +304,8 @@ final class InfoCommands {
             s = s.withTimes(a, m);
         }
         if (attrs != 0) {
-            s = s.withDosAttributes(attrs & DosAttributes.STORED);
+            s = s.withDosAttributes((attrs & DosAttributes.STORED)
+                    | (vfs.getattr(c, o.handle).dosAttributes() & DosAttributes.SPARSE_FILE));
         }
         if (!s.isEmpty()) {
             vfs.setattr(c, o.handle, s, null);
