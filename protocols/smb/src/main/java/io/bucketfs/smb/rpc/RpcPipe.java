@@ -33,7 +33,7 @@ public final class RpcPipe {
     /** The largest reassembled request stub: {@value} bytes; a longer call is answered with a fault. */
     public static final int MAX_REQUEST_STUB = 1 << 18;
     /** Output not yet read above which writes are refused (the client must read its answers): {@value}. */
-    public static final int MAX_PENDING_OUTPUT = 1 << 20;
+    public static final int MAX_PENDING_OUTPUT = 256 << 10;
 
     static final int HEADER = 16;
     // [C706] 12.6.3.1 PTYPE

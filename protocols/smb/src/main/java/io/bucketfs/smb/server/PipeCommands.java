@@ -38,6 +38,11 @@ final class PipeCommands {
     static final int FILE_PIPE_LOCAL_INFORMATION = 24;
     static final int FILE_PIPE_CONNECTED_STATE = 3;
     static final String SRVSVC = "srvsvc";
+    /**
+     * Pipe opens a session may hold at once: {@value}; one more is STATUS_INSUFFICIENT_RESOURCES (each holds up to
+     * {@link RpcPipe#MAX_PENDING_OUTPUT} of unread answers).
+     */
+    static final int MAX_PIPES_PER_SESSION = 64;
 
     private final SmbServer server;
     private final Srvsvc srvsvc;
@@ -128,6 +133,9 @@ final class PipeCommands {
         RpcPipe rpc = newPipe(name);
         if (rpc == null) {
             return NtStatus.OBJECT_NAME_NOT_FOUND;
+        }
+        if (x.session.pipes.size() >= MAX_PIPES_PER_SESSION) {
+            return INSUFFICIENT_RESOURCES;
         }
         long id = server.newOpenId();
         x.session.pipes.put(id, new PipeOpen(id, t, name, rpc));

@@ -184,4 +184,21 @@ class SmbjPipeTest {
             assertEquals(12, pipe.transact(bind())[2], "BIND_ACK");
         }
     }
+
+    @Test
+    void pipeOpensPerSessionAreBounded() throws Exception {
+        try (PipeShare ipc = (PipeShare) session.connectShare("IPC$")) {
+            java.util.List<NamedPipe> opens = new java.util.ArrayList<>();
+            for (int i = 0; i < PipeCommands.MAX_PIPES_PER_SESSION; i++) {
+                opens.add(open(ipc, "srvsvc"));
+            }
+            SMBApiException full = assertThrows(SMBApiException.class, () -> open(ipc, "srvsvc"));
+            assertEquals(NtStatus.STATUS_INSUFFICIENT_RESOURCES, full.getStatus());
+            opens.remove(0).close();
+            open(ipc, "srvsvc").close();
+            for (NamedPipe p : opens) {
+                p.close();
+            }
+        }
+    }
 }
