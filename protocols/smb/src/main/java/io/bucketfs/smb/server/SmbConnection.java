@@ -179,12 +179,24 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         processMessages(frame, null);
     }
 
+    /**
+     * What a related request of a compound inherits ([MS-SMB2] 3.3.5.2.7.2): the SessionId, TreeId and FileId
+     * the previous request used or generated (0 / null when it failed to find or make one), and the error of
+     * a failed CREATE earlier in the chain, which requests naming the inherited FileId then fail with.
+     */
+    private static final class Chain {
+        long sessionId;
+        int treeId;
+        Long fileId;
+        int createError;
+    }
+
     /** Runs every request of a (compound) frame and writes the response frame. */
     private void processMessages(ByteBuf frame, Session encryptedBy) throws SmbProtocolException {
         List<ByteBuf> responses = new ArrayList<>();
         List<Runnable> afterSend = new ArrayList<>();
-        Exchange prev = null;
-        int prevStatus = NtStatus.SUCCESS;
+        Chain chain = new Chain();
+        boolean first = true;
         int at = frame.readerIndex();
         int end = frame.writerIndex();
         boolean encryptResponse = encryptedBy != null;
@@ -202,7 +214,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             ByteBuf out = Unpooled.buffer(Smb2Header.SIZE + 256);
             out.writerIndex(Smb2Header.SIZE);
             Exchange x = new Exchange(this, req, out);
-            int status = run(x, prev, prevStatus, encryptedBy);
+            int status = run(x, chain, first, encryptedBy);
             if (x.afterSend != null) {
                 afterSend.add(x.afterSend);
             }
@@ -215,12 +227,14 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
                         && h.command != Smb2Command.SESSION_SETUP) {
                     encryptResponse = true;
                 }
+                if (x.tree != null && x.tree.share().encrypt() && x.session.encryptionKey != null) {
+                    encryptResponse = true;
+                }
                 if (encryptResponse && encryptedBy == null && x.session != null && x.session.encryptionKey != null) {
                     encryptedBy = x.session;
                 }
             }
-            prev = x;
-            prevStatus = status;
+            first = false;
             if (h.nextCommand == 0) {
                 break;
             }
@@ -241,38 +255,61 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(Unpooled.wrappedBuffer(lengthPrefix, all));
     }
 
-    /** Runs one request; returns its NTSTATUS. Exceptions never escape: they become statuses. */
-    private int run(Exchange x, Exchange prev, int prevStatus, Session encryptedBy) throws SmbProtocolException {
+    /**
+     * Runs one request; returns its NTSTATUS. Exceptions never escape: they become statuses. A related request
+     * takes its ids from {@code chain} (the header's are ignored), which it then updates for the next one.
+     */
+    private int run(Exchange x, Chain chain, boolean first, Session encryptedBy) throws SmbProtocolException {
         Smb2Header h = x.header();
-        boolean related = h.isRelated() && prev != null;
-        long sessionId = related ? prev.header().sessionId == 0 && prev.session != null ? prev.session.id
-                : prev.header().sessionId : h.sessionId;
-        if (related && h.sessionId != -1L && h.sessionId != 0) {
-            sessionId = h.sessionId;
-        }
-        x.session = sessions.get(sessionId);
-        x.encryptedBy = encryptedBy;
-        int treeId = related && (h.treeId == -1 || h.treeId == 0) ? prev.header().treeId : h.treeId;
+        boolean related = h.isRelated();
         if (related) {
-            x.compoundFileId = prev.resultFileId != null ? prev.resultFileId : prev.compoundFileId;
-            h.sessionId = sessionId;
-            h.treeId = treeId;
+            // [MS-SMB2] 3.3.5.2.7.2: the first request of a chain cannot be related; its ids are then unusable
+            h.sessionId = first ? 0 : chain.sessionId;
+            h.treeId = first ? 0 : chain.treeId;
+            x.compoundFileId = first ? null : chain.fileId;
+            x.compoundCreateError = first ? NtStatus.SUCCESS : chain.createError;
+        } else {
+            chain.fileId = null;
+            chain.createError = NtStatus.SUCCESS;
         }
+        x.session = sessions.get(h.sessionId);
+        x.encryptedBy = encryptedBy;
         if (x.session != null) {
-            x.tree = x.session.trees.get(treeId);
+            x.tree = x.session.trees.get(h.treeId);
         }
+        chain.sessionId = x.session != null ? h.sessionId : 0;
+        chain.treeId = x.tree != null ? h.treeId : 0;
+        int status = execute(x, related, encryptedBy);
+        if (x.responseSessionId != 0) {
+            chain.sessionId = x.responseSessionId;
+        }
+        if (h.command == Smb2Command.TREE_CONNECT && status == NtStatus.SUCCESS) {
+            chain.treeId = h.treeId;
+        }
+        if (x.resultFileId != null) {
+            chain.fileId = x.resultFileId;
+        }
+        if (h.command == Smb2Command.CREATE && NtStatus.isError(status)) {
+            chain.fileId = null;
+            chain.createError = status;
+        }
+        return status;
+    }
+
+    private int execute(Exchange x, boolean related, Session encryptedBy) throws SmbProtocolException {
+        Smb2Header h = x.header();
         try {
             if (h.command != Smb2Command.CANCEL) {
-                int charge = Math.max(1, h.creditCharge);
-                if (!credits.consume(h.messageId, charge)) {
-                    throw new SmbProtocolException(NtStatus.INVALID_PARAMETER,
-                            "MessageId " + h.messageId + " outside the credit window", true);
-                }
+                checkCreditCharge(x);
             }
-            if (related && NtStatus.isError(prevStatus)) {
-                return prevStatus;
+            if (related && x.session == null && h.command != Smb2Command.NEGOTIATE) {
+                return NtStatus.INVALID_PARAMETER;
             }
             checkSignature(x, encryptedBy);
+            if (x.tree != null && x.tree.share().encrypt() && encryptedBy == null) {
+                // [MS-SMB2] 3.3.5.2.11; the error response goes out encrypted
+                throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unencrypted request on an encrypted share");
+            }
             return server.commands().dispatch(x);
         } catch (SmbProtocolException e) {
             if (e.disconnect()) {
@@ -294,6 +331,21 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             LOG.error("SMB {}: server fault", Smb2Command.name(h.command), e);
             x.out.writerIndex(Smb2Header.SIZE);
             return NtStatus.INTERNAL_ERROR;
+        }
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.2.3 and 3.3.5.2.5: the request's MessageIds must be granted and unused (else the
+     * connection is dropped); with multi-credit (2.1 and later) a CreditCharge of 0 counts as 1. Whether the
+     * charge pays for the payload (64 KiB a credit) is checked by the commands that move payloads.
+     */
+    private void checkCreditCharge(Exchange x) throws SmbProtocolException {
+        Smb2Header h = x.header();
+        boolean multiCredit = dialect != Dialect.SMB_2_0_2 && dialect >= 0;
+        int charge = multiCredit ? Math.max(1, h.creditCharge) : 1;
+        if (!credits.consume(h.messageId, charge)) {
+            throw new SmbProtocolException(NtStatus.INVALID_PARAMETER,
+                    "MessageId " + h.messageId + " (charge " + charge + ") outside the credit window", true);
         }
     }
 
