@@ -86,8 +86,7 @@ final class Commands {
     private int logoff(Exchange x) throws SmbProtocolException {
         x.req.expectStructure(4);
         Session s = x.requireSession();
-        logoff(s);
-        x.conn.sessions.remove(s.id);
+        x.conn.dropSession(s);
         x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
     }

@@ -16,6 +16,8 @@ final class Exchange {
     /** The response message: 64 header bytes reserved, the handler appends the body. */
     final ByteBuf out;
     Session session;
+    /** {@link #session} is another connection's, found for a SESSION_SETUP naming it (to sign the answer). */
+    boolean foreignSession;
     TreeConnect tree;
     /** The FileId a related compound request inherits (the last one used or created in the chain), or null. */
     Long compoundFileId;

@@ -16,6 +16,8 @@ final class Session {
     enum State { IN_PROGRESS, VALID }
 
     final long id;
+    /** The connection the session was set up on (no multichannel: its only one). */
+    final SmbConnection connection;
     volatile State state = State.IN_PROGRESS;
     volatile NtlmServer ntlm;
     /** The SPNEGO mechTypes were offered (the client wrapped NTLM in SPNEGO): answer in kind. */
@@ -25,7 +27,8 @@ final class Session {
     volatile SmbUser user;
     volatile byte[] sessionKey;
     volatile byte[] signingKey;
-    volatile boolean cmac;
+    /** The Smb2Crypto.SIGNING_* algorithm of the signatures. */
+    volatile int signingAlgorithm;
     /** The server's decryption key (client to server) and encryption key (server to client). */
     volatile byte[] decryptionKey;
     volatile byte[] encryptionKey;
@@ -38,8 +41,9 @@ final class Session {
     final Map<Integer, TreeConnect> trees = new ConcurrentHashMap<>();
     final Map<Long, Open> opens = new ConcurrentHashMap<>();
 
-    Session(long id) {
+    Session(long id, SmbConnection connection) {
         this.id = id;
+        this.connection = connection;
     }
 
     boolean isValid() {

@@ -50,7 +50,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     volatile int serverCapabilities;
     volatile int serverSecurityMode;
     volatile int cipher;
-    volatile boolean signingCmac;
+    /** Connection.SigningAlgorithmId: the Smb2Crypto.SIGNING_* algorithm of 3.x sessions. */
+    volatile int signingAlgorithm = Smb2Crypto.SIGNING_AES_CMAC;
     /** 3.1.1 Connection.PreauthIntegrityHashValue. */
     volatile byte[] preauthHash;
     final CreditWindow credits;
@@ -149,9 +150,27 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
 
     private void closeAll() {
         for (Session s : sessions.values()) {
+            dropSession(s);
+        }
+    }
+
+    /** A new session of this connection, in the connection's and the server's tables. */
+    Session newSession() {
+        Session s = new Session(server.newSessionId(), this);
+        if (dialect == Dialect.SMB_3_1_1) {
+            s.preauthHash = preauthHash.clone();
+        }
+        sessions.put(s.id, s);
+        server.register(s);
+        return s;
+    }
+
+    /** Ends a session (LOGOFF, failed authentication, replaced, lost connection): closes its opens and trees. */
+    void dropSession(Session s) {
+        if (sessions.remove(s.id, s)) {
+            server.unregister(s);
             server.commands().logoff(s);
         }
-        sessions.clear();
     }
 
     @Override
@@ -273,11 +292,17 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             chain.createError = NtStatus.SUCCESS;
         }
         x.session = sessions.get(h.sessionId);
+        if (x.session == null && h.command == Smb2Command.SESSION_SETUP && h.sessionId != 0) {
+            // [MS-SMB2] 3.3.5.2.4: a binding request names a session of another connection; it and the refusal
+            // of any other are signed with that session's key
+            x.session = server.session(h.sessionId);
+            x.foreignSession = x.session != null;
+        }
         x.encryptedBy = encryptedBy;
-        if (x.session != null) {
+        if (x.session != null && !x.foreignSession) {
             x.tree = x.session.trees.get(h.treeId);
         }
-        chain.sessionId = x.session != null ? h.sessionId : 0;
+        chain.sessionId = x.session != null && !x.foreignSession ? h.sessionId : 0;
         chain.treeId = x.tree != null ? h.treeId : 0;
         int status = execute(x, related, encryptedBy);
         if (x.responseSessionId != 0) {
@@ -361,7 +386,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unencrypted request on an encrypted session");
         }
         if (!h.isSigned()) {
-            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO) {
+            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO && !x.foreignSession) {
                 throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unsigned request on a signed session");
             }
             return;
@@ -374,7 +399,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         m.getBytes(m.readerIndex(), bytes);
         byte[] got = Arrays.copyOfRange(bytes, Smb2Header.SIGNATURE_OFFSET, Smb2Header.SIGNATURE_OFFSET + 16);
         Arrays.fill(bytes, Smb2Header.SIGNATURE_OFFSET, Smb2Header.SIGNATURE_OFFSET + 16, (byte) 0);
-        byte[] want = Smb2Crypto.sign(s.cmac, s.signingKey, bytes, 0, bytes.length);
+        byte[] want = Smb2Crypto.sign(s.signingAlgorithm, s.signingKey, bytes, 0, bytes.length);
         if (!MessageDigest.isEqual(got, want)) {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "bad signature");
         }
@@ -404,7 +429,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         }
         Session s = x.session;
         boolean sign = s != null && s.signingKey != null && s.isValid()
-                && (x.forceSign || h.isSigned() || s.signingRequired)
+                && (x.forceSign || h.isSigned() || s.signingRequired && !x.foreignSession)
                 && status != NtStatus.PENDING;
         if (sign) {
             r.flags |= Smb2Header.FLAGS_SIGNED;
@@ -414,7 +439,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         r.encode(out);
         out.writerIndex(end);
         if (sign) {
-            byte[] sig = Smb2Crypto.sign(s.cmac, s.signingKey, out.array(), out.arrayOffset(), end);
+            byte[] sig = Smb2Crypto.sign(s.signingAlgorithm, s.signingKey, out.array(), out.arrayOffset(), end);
             out.setBytes(Smb2Header.SIGNATURE_OFFSET, sig);
         }
         if (h.command == Smb2Command.NEGOTIATE && dialect == Dialect.SMB_3_1_1) {
@@ -457,7 +482,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         out.writerIndex(end);
         if (sign) {
             out.setBytes(Smb2Header.SIGNATURE_OFFSET,
-                    Smb2Crypto.sign(s.cmac, s.signingKey, out.array(), out.arrayOffset(), end));
+                    Smb2Crypto.sign(s.signingAlgorithm, s.signingKey, out.array(), out.arrayOffset(), end));
         }
         Session sealWith = encryptedBy != null ? encryptedBy : s.encryptData && s.encryptionKey != null ? s : null;
         synchronized (queue) {

@@ -44,6 +44,8 @@ public final class SmbServer implements AutoCloseable {
     private final byte[] serverGuid;
     private final long startTime = System.currentTimeMillis();
     private final AtomicLong nextSessionId = new AtomicLong(0x1000);
+    /** [MS-SMB2] 3.3.1.5 GlobalSessionTable: the sessions of every connection, by SessionId. */
+    private final Map<Long, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong nextOpenId = new AtomicLong(1);
     private final FileNodes nodes = new FileNodes();
     private final ExecutorService workers;
@@ -147,6 +149,19 @@ public final class SmbServer implements AutoCloseable {
 
     long newSessionId() {
         return nextSessionId.getAndIncrement();
+    }
+
+    /** Any connection's session, or null. */
+    Session session(long id) {
+        return sessions.get(id);
+    }
+
+    void register(Session s) {
+        sessions.put(s.id, s);
+    }
+
+    void unregister(Session s) {
+        sessions.remove(s.id, s);
     }
 
     long newOpenId() {
