@@ -361,8 +361,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * [MS-SMB2] 3.3.5.2.3 and 3.3.5.2.5: the request's MessageIds must be granted and unused (else the
-     * connection is dropped); with multi-credit (2.1 and later) a CreditCharge of 0 counts as 1. Whether the
-     * charge pays for the payload (64 KiB a credit) is checked by the commands that move payloads.
+     * connection is dropped); with multi-credit (2.1 and later) a CreditCharge of 0 counts as 1, and the charge
+     * must pay for the payload ({@link CreditCharge}), else INVALID_PARAMETER.
      */
     private void checkCreditCharge(Exchange x) throws SmbProtocolException {
         Smb2Header h = x.header();
@@ -371,6 +371,10 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         if (!credits.consume(h.messageId, charge)) {
             throw new SmbProtocolException(NtStatus.INVALID_PARAMETER,
                     "MessageId " + h.messageId + " (charge " + charge + ") outside the credit window", true);
+        }
+        if (multiCredit && charge < CreditCharge.required(x.req)) {
+            throw SmbProtocolException.invalid("CreditCharge " + charge + " does not pay for the payload of "
+                    + Smb2Command.name(h.command));
         }
     }
 
