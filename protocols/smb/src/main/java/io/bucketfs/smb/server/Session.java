@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * serial processing orders (volatile for visibility across worker threads).
  */
 final class Session {
-    enum State { IN_PROGRESS, VALID }
+    /** IN_PROGRESS until authenticated; CLOSED once logged off (or replaced, or its connection lost). */
+    enum State { IN_PROGRESS, VALID, CLOSED }
 
     final long id;
     /** The connection the session was set up on (no multichannel: its only one). */

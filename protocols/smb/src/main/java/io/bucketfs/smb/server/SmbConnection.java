@@ -168,6 +168,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     /** Ends a session (LOGOFF, failed authentication, replaced, lost connection): closes its opens and trees. */
     void dropSession(Session s) {
         if (sessions.remove(s.id, s)) {
+            s.state = Session.State.CLOSED; // requests racing with this one find no session
             server.unregister(s);
             server.commands().logoff(s);
         }
@@ -432,7 +433,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             r.asyncId = x.asyncId;
         }
         Session s = x.session;
-        boolean sign = s != null && s.signingKey != null && s.isValid()
+        boolean sign = s != null && s.signingKey != null && s.state != Session.State.IN_PROGRESS
                 && (x.forceSign || h.isSigned() || s.signingRequired && !x.foreignSession)
                 && status != NtStatus.PENDING;
         if (sign) {
@@ -476,7 +477,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         r.asyncId = asyncId;
         r.nextCommand = 0;
         r.credits = 0;
-        boolean sign = s.signingKey != null && s.isValid() && (request.isSigned() || s.signingRequired);
+        boolean sign = s.signingKey != null && s.state != Session.State.IN_PROGRESS
+                && (request.isSigned() || s.signingRequired);
         if (sign) {
             r.flags |= Smb2Header.FLAGS_SIGNED;
         }
