@@ -16,8 +16,13 @@ final class Exchange {
     /** The response message: 64 header bytes reserved, the handler appends the body. */
     final ByteBuf out;
     Session session;
-    /** {@link #session} is another connection's, found for a SESSION_SETUP naming it (to sign the answer). */
+    /**
+     * {@link #session} is another connection's, found for a SESSION_SETUP naming it: the answer is signed with its
+     * key only when the request's signature verified (no signing oracle for other connections).
+     */
     boolean foreignSession;
+    /** The request's signature was checked and matches. */
+    boolean signatureVerified;
     TreeConnect tree;
     /** The FileId a related compound request inherits (the last one used or created in the chain), or null. */
     Long compoundFileId;

@@ -408,6 +408,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         if (!MessageDigest.isEqual(got, want)) {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "bad signature");
         }
+        x.signatureVerified = true;
     }
 
     /** Writes the response header, error body, compound padding, credits; signs. */
@@ -434,7 +435,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         }
         Session s = x.session;
         boolean sign = s != null && s.signingKey != null && s.state != Session.State.IN_PROGRESS
-                && (x.forceSign || h.isSigned() || s.signingRequired && !x.foreignSession)
+                && (x.foreignSession ? x.signatureVerified : x.forceSign || h.isSigned() || s.signingRequired)
                 && status != NtStatus.PENDING;
         if (sign) {
             r.flags |= Smb2Header.FLAGS_SIGNED;
