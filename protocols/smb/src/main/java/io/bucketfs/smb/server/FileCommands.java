@@ -352,6 +352,9 @@ final class FileCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
+        if ((o.access & READ_MASK) == 0) {
+            return NtStatus.ACCESS_DENIED; // [MS-SMB2] 3.3.5.12
+        }
         Vfs vfs = o.tree.share().vfs();
         int conflict = ioConflict(vfs, o, offset, length, false);
         if (conflict != NtStatus.SUCCESS) {
@@ -392,6 +395,9 @@ final class FileCommands {
         checkCharge(x, length);
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
+        }
+        if ((o.access & WRITE_MASK) == 0) {
+            return NtStatus.ACCESS_DENIED; // [MS-SMB2] 3.3.5.13
         }
         ByteBuffer src = r.slice(dataOffset, length).nioBuffer();
         Vfs vfs = o.tree.share().vfs();
