@@ -38,6 +38,7 @@ public final class FileInfo {
     public static final int ATTRIBUTE_TAG = 35;
     public static final int ID_BOTH_DIRECTORY = 37;
     public static final int ID_FULL_DIRECTORY = 38;
+    public static final int NORMALIZED_NAME = 48;
     public static final int DISPOSITION_EX = 64;
     // [MS-FSCC] 2.5 FsInformationClass
     public static final int FS_VOLUME = 1;

@@ -454,23 +454,24 @@ final class FileCommands {
             return conflict;
         }
         Stability stability = (flags & 1) != 0 ? Stability.FILE_SYNC : Stability.UNSTABLE;
-        Attr before = o.frozenWriteTime || o.frozenChangeTime ? vfs.getattr(caller(x), o.handle) : null;
+        Attr before = vfs.getattr(caller(x), o.handle);
         vfs.write(caller(x), o.handle, offset, src, stability);
-        keepFrozenTimes(vfs, caller(x), o, before);
+        noteModified(vfs, caller(x), o, before);
         ByteBuf out = x.out;
         out.writeShortLE(17).writeShortLE(0).writeIntLE((int) length).writeIntLE(0).writeShortLE(0).writeShortLE(0);
         return NtStatus.SUCCESS;
     }
 
     /**
-     * [MS-FSA] 2.1.5.3, 2.1.5.14: after a change through an open whose client set (or froze) the last write or
-     * change time, those times go back to what they were {@code before} the change (null: nothing frozen).
+     * [MS-FSA] 2.1.4.17 after data changed through an open: the file gets ARCHIVE, and if the client set (or
+     * froze) the last write or change time through this open, those times go back to what they were
+     * {@code before} the change.
      */
-    static void keepFrozenTimes(Vfs vfs, Caller c, Open o, Attr before) throws VfsException {
-        if (before == null) {
-            return;
-        }
+    static void noteModified(Vfs vfs, Caller c, Open o, Attr before) throws VfsException {
         SetAttr keep = SetAttr.NONE;
+        if ((before.dosAttributes() & DosAttributes.ARCHIVE) == 0) {
+            keep = keep.withDosAttributes(before.dosAttributes() | DosAttributes.ARCHIVE);
+        }
         if (o.frozenWriteTime) {
             keep = keep.withTimes(null, before.mtime());
         }

@@ -49,6 +49,11 @@ final class FileNodes {
         }
     }
 
+    /** Whether the file has an SMB open. */
+    synchronized boolean isOpen(long fileId) {
+        return nodes.containsKey(fileId);
+    }
+
     /** Whether an open of the file holds any of the access rights {@code rights}. */
     synchronized boolean hasOpenWith(long fileId, int rights) {
         Node n = nodes.get(fileId);

@@ -202,6 +202,13 @@ final class InfoCommands {
                     FileInfo.name(b, ShortNames.of(o.name));
                     fixed = FileInfo.NAME_FIXED;
                 }
+                case FileInfo.NORMALIZED_NAME -> {
+                    if (x.conn.dialect < io.bucketfs.smb.mssmb2.Dialect.SMB_3_1_1) {
+                        return NtStatus.NOT_SUPPORTED; // [MS-SMB2] 3.3.5.20.1
+                    }
+                    FileInfo.name(b, o.path);
+                    fixed = FileInfo.NAME_FIXED;
+                }
                 case FileInfo.STREAM -> {
                     FileInfo.stream(b, a);
                     fixed = FileInfo.STREAM_FIXED;
@@ -322,8 +329,7 @@ final class InfoCommands {
                 Attr before = vfs.getattr(c, o.handle);
                 if (infoClass == FileInfo.END_OF_FILE || size < before.size()) {
                     vfs.setattr(c, o.handle, SetAttr.NONE.withSize(size), null);
-                    FileCommands.keepFrozenTimes(vfs, c, o,
-                            o.frozenWriteTime || o.frozenChangeTime ? before : null);
+                    FileCommands.noteModified(vfs, c, o, before);
                 }
                 yield NtStatus.SUCCESS;
             }
@@ -421,6 +427,10 @@ final class InfoCommands {
             if (existing.attr().type() == io.bucketfs.vfs.FileType.DIRECTORY) {
                 return NtStatus.ACCESS_DENIED;
             }
+        }
+        if (existing != null && replace && existing.attr().fileId() != o.handle.fileId()
+                && server.nodes().isOpen(existing.attr().fileId())) {
+            return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.14.11: an open file is not replaced
         }
         if (server.nodes().hasOpenWith(toDir.fileId(), AccessRights.DELETE)) {
             return NtStatus.SHARING_VIOLATION; // as Windows and Samba: the target directory is open for DELETE

@@ -109,6 +109,34 @@ class SmbjFileSemanticsTest {
     }
 
     @Test
+    void aWriteSetsArchiveAgain() {
+        write("backup.txt", "x");
+        share.setFileInformation("backup.txt", new FileBasicInformation(FileBasicInformation.DONT_SET,
+                FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
+                FileAttributes.FILE_ATTRIBUTE_NORMAL.getValue()));
+        write("backup.txt", "changed");
+        assertEquals(ARCHIVE, share.getFileInformation("backup.txt").getBasicInformation().getFileAttributes());
+    }
+
+    @Test
+    void anOpenFileIsNotReplacedByARename() {
+        write("target.txt", "old");
+        write("source.txt", "new");
+        try (File target = open("target.txt", EnumSet.of(AccessMask.GENERIC_READ), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN);
+             File source = open("source.txt", EnumSet.of(AccessMask.DELETE), SMB2ShareAccess.ALL,
+                     SMB2CreateDisposition.FILE_OPEN)) {
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> source.rename("target.txt", true));
+            assertStatus(NtStatus.STATUS_OBJECT_NAME_COLLISION, () -> source.rename("target.txt", false));
+        }
+        try (File source = open("source.txt", EnumSet.of(AccessMask.DELETE), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN)) {
+            source.rename("target.txt", true);
+        }
+        assertFalse(share.fileExists("source.txt"));
+    }
+
+    @Test
     void readAndWriteNeedTheirAccessRights() {
         write("data.txt", "0123456789abcdef");
         try (File f = open("data.txt", EnumSet.of(AccessMask.FILE_READ_ATTRIBUTES), SMB2ShareAccess.ALL,
