@@ -2,6 +2,7 @@ package io.bucketfs.smb.server;
 
 import io.bucketfs.smb.msfscc.DirectoryInfo;
 import io.bucketfs.smb.msfscc.FileInfo;
+import io.bucketfs.smb.msfscc.ShortNames;
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.mssmb2.Request;
 import io.bucketfs.smb.mssmb2.Smb2Header;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bucketfs.smb.msfscc.ShortNames;
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.mssmb2.SmbProtocolException;
 import org.junit.jupiter.api.Test;

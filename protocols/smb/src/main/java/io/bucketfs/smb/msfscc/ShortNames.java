@@ -1,4 +1,4 @@
-package io.bucketfs.smb.server;
+package io.bucketfs.smb.msfscc;
 
 import java.util.Locale;
 
@@ -8,14 +8,14 @@ import java.util.Locale;
  * its legal characters, '~' and two characters of a hash of the long name, plus the first three legal
  * characters of its extension. Derived names are stable but not guaranteed unique in a directory.
  */
-final class ShortNames {
+public final class ShortNames {
     private static final String LEGAL_PUNCTUATION = "!#$%&'()-@^_`{}~";
     private static final String HASH_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     private ShortNames() {
     }
 
-    static String of(String name) {
+    public static String of(String name) {
         if (isShort(name)) {
             return name.toUpperCase(Locale.ROOT);
         }
@@ -28,7 +28,7 @@ final class ShortNames {
     }
 
     /** Whether {@code name} is a valid 8.3 name: a base of 1..8 and an extension of 0..3 legal characters. */
-    static boolean isShort(String name) {
+    public static boolean isShort(String name) {
         int dot = name.indexOf('.');
         String base = dot < 0 ? name : name.substring(0, dot);
         String ext = dot < 0 ? "" : name.substring(dot + 1);
