@@ -184,6 +184,9 @@ final class FileCommands {
             if (disposition == OPEN || disposition == OVERWRITE || parts.length == 0) {
                 return NtStatus.OBJECT_NAME_NOT_FOUND;
             }
+            if (server.nodes().isDeletePending(parent.fileId())) {
+                return NtStatus.DELETE_PENDING; // nothing new in a directory about to go
+            }
             int refused = refuseNew(wantDir, fileAttributes, options);
             if (refused != NtStatus.SUCCESS) {
                 return refused;
@@ -399,7 +402,8 @@ final class FileCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
-        if (!AccessRights.any(o.access, AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
+        if (!AccessRights.any(AccessRights.granted(o.access),
+                AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
             return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.2
         }
         Vfs vfs = o.tree.share().vfs();
@@ -444,7 +448,8 @@ final class FileCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
-        if (!AccessRights.any(o.access, AccessRights.FILE_WRITE_DATA | AccessRights.FILE_APPEND_DATA)) {
+        if (!AccessRights.any(AccessRights.granted(o.access),
+                AccessRights.FILE_WRITE_DATA | AccessRights.FILE_APPEND_DATA)) {
             return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.3
         }
         ByteBuffer src = r.slice(dataOffset, length).nioBuffer();

@@ -202,6 +202,20 @@ class SmbjFileSemanticsTest {
     }
 
     @Test
+    void nothingIsCreatedInADeletePendingDirectory() {
+        share.mkdir("going");
+        try (Directory dir = share.openDirectory("going", EnumSet.of(AccessMask.DELETE), null,
+                SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, null)) {
+            dir.deleteOnClose();
+            assertStatus(NtStatus.STATUS_DELETE_PENDING, () -> write("going\\new.txt", "x"));
+            assertStatus(NtStatus.STATUS_DELETE_PENDING, () -> share.mkdir("going\\sub"));
+            assertTrue(dir.getFileInformation(FileStandardInformation.class).isDeletePending());
+            assertStatus(NtStatus.STATUS_DELETE_PENDING, () -> share.getFileInformation("going"));
+        }
+        assertFalse(share.folderExists("going"));
+    }
+
+    @Test
     void explicitTimesReadBackExactlyAndFreezeThawPerOpen() {
         write("t.txt", "x");
         FileTime set = new FileTime(116_444_735_990_000_000L + 1234567); // before 1970, odd 100 ns
