@@ -30,6 +30,19 @@ public final class FileInfo {
     public static final int ALIGNMENT = 17;
     public static final int ALL = 18;
     public static final int ALLOCATION = 19;
+    // [MS-FSCC] 2.4.26 FileModeInformation flags (the CreateOptions bits of the same name)
+    public static final int MODE_WRITE_THROUGH = 0x2;
+    public static final int MODE_SEQUENTIAL_ONLY = 0x4;
+    public static final int MODE_NO_INTERMEDIATE_BUFFERING = 0x8;
+    public static final int MODE_SYNCHRONOUS_IO_ALERT = 0x10;
+    public static final int MODE_SYNCHRONOUS_IO_NONALERT = 0x20;
+    public static final int MODE_DELETE_ON_CLOSE = 0x1000;
+    /** The mode flags an open keeps from its CreateOptions. */
+    public static final int MODE_FROM_CREATE = MODE_WRITE_THROUGH | MODE_SEQUENTIAL_ONLY
+            | MODE_NO_INTERMEDIATE_BUFFERING | MODE_SYNCHRONOUS_IO_ALERT | MODE_SYNCHRONOUS_IO_NONALERT
+            | MODE_DELETE_ON_CLOSE;
+    /** The mode flags SET_INFO FileModeInformation may change ([MS-FSA] 2.1.5.14.8). */
+    public static final int MODE_SETTABLE = MODE_WRITE_THROUGH | MODE_SEQUENTIAL_ONLY;
     public static final int END_OF_FILE = 20;
     public static final int ALTERNATE_NAME = 21;
     public static final int STREAM = 22;
@@ -128,14 +141,15 @@ public final class FileInfo {
     }
 
     /** 2.4.2 FileAllInformation: Basic, Standard, Internal, EA, Access, Position, Mode, Alignment, Name. */
-    public static void all(ByteBuf b, Attr a, boolean deletePending, int access, long position, String name) {
+    public static void all(ByteBuf b, Attr a, boolean deletePending, int access, long position, int mode,
+                           String name) {
         basic(b, a);
         standard(b, a, deletePending);
         b.writeLongLE(a.fileId());
         b.writeIntLE(0);
         b.writeIntLE(access);
         b.writeLongLE(position);
-        b.writeIntLE(0);
+        b.writeIntLE(mode);
         b.writeIntLE(0);
         name(b, name);
     }

@@ -230,6 +230,7 @@ final class FileCommands {
         }
         Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, owner, parent, name, String.join("\\", parts));
         o.deleteOnClose = (options & DELETE_ON_CLOSE) != 0;
+        o.mode = options & FileInfo.MODE_FROM_CREATE;
         server.nodes().opened(attr.fileId(), o);
         x.session.opens.put(openId, o);
         x.resultFileId = openId;
@@ -458,7 +459,9 @@ final class FileCommands {
         if (conflict != NtStatus.SUCCESS) {
             return conflict;
         }
-        Stability stability = (flags & 1) != 0 ? Stability.FILE_SYNC : Stability.UNSTABLE;
+        // [MS-SMB2] 2.2.21 SMB2_WRITEFLAG_WRITE_THROUGH, or an open in write-through mode
+        boolean through = (flags & 1) != 0 || (o.mode & FileInfo.MODE_WRITE_THROUGH) != 0;
+        Stability stability = through ? Stability.FILE_SYNC : Stability.UNSTABLE;
         Attr before = vfs.getattr(caller(x), o.handle);
         vfs.write(caller(x), o.handle, offset, src, stability);
         noteModified(vfs, caller(x), o, before);

@@ -186,14 +186,15 @@ final class InfoCommands {
                 case FileInfo.BASIC -> FileInfo.basic(b, a);
                 case FileInfo.STANDARD -> FileInfo.standard(b, a, pending);
                 case FileInfo.INTERNAL -> b.writeLongLE(a.fileId());
-                case FileInfo.EA, FileInfo.MODE, FileInfo.ALIGNMENT -> b.writeIntLE(0);
+                case FileInfo.EA, FileInfo.ALIGNMENT -> b.writeIntLE(0);
+                case FileInfo.MODE -> b.writeIntLE(o.mode);
                 case FileInfo.ACCESS -> b.writeIntLE(o.access);
                 case FileInfo.POSITION -> b.writeLongLE(o.position);
                 case FileInfo.NETWORK_OPEN -> FileInfo.networkOpen(b, a);
                 case FileInfo.ATTRIBUTE_TAG -> FileInfo.attributeTag(b, a);
                 case FileInfo.COMPRESSION -> FileInfo.compression(b, a);
                 case FileInfo.ALL -> {
-                    FileInfo.all(b, a, pending, o.access, o.position, "\\" + o.path);
+                    FileInfo.all(b, a, pending, o.access, o.position, o.mode, "\\" + o.path);
                     fixed = FileInfo.ALL_FIXED;
                 }
                 case FileInfo.ALTERNATE_NAME -> {
@@ -319,6 +320,7 @@ final class InfoCommands {
                 o.position = position;
                 yield NtStatus.SUCCESS;
             }
+            case FileInfo.MODE -> need(data, 4) ? setMode(o, d.getInt(0)) : NtStatus.INFO_LENGTH_MISMATCH;
             case FileInfo.END_OF_FILE, FileInfo.ALLOCATION -> {
                 if (!need(data, 8)) {
                     yield NtStatus.INFO_LENGTH_MISMATCH;
@@ -345,6 +347,19 @@ final class InfoCommands {
             x.out.writeShortLE(2);
         }
         return status;
+    }
+
+    /**
+     * FileModeInformation ([MS-FSA] 2.1.5.14.8): only WRITE_THROUGH and SEQUENTIAL_ONLY change; the synchronous
+     * flags must be as the open has them; any other flag is INVALID_PARAMETER.
+     */
+    private static int setMode(Open o, int mode) {
+        int sync = FileInfo.MODE_SYNCHRONOUS_IO_ALERT | FileInfo.MODE_SYNCHRONOUS_IO_NONALERT;
+        if ((mode & ~(FileInfo.MODE_SETTABLE | sync)) != 0 || (mode & sync) != (o.mode & sync)) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        o.mode = (o.mode & ~FileInfo.MODE_SETTABLE) | (mode & FileInfo.MODE_SETTABLE);
+        return NtStatus.SUCCESS;
     }
 
     private static boolean need(byte[] data, int n) {

@@ -31,6 +31,8 @@ final class Open {
     volatile boolean deleteOnClose;
     /** [MS-FSCC] 2.4.35 FilePositionInformation: set by SET_INFO, moved past the bytes of each READ. */
     volatile long position;
+    /** [MS-FSCC] 2.4.26 FileModeInformation: from CreateOptions, WRITE_THROUGH makes every WRITE durable. */
+    volatile int mode;
     /**
      * [MS-FSA] 2.1.5.14.2 UserSetModificationTime: after an explicit LastWriteTime (or -1), this open's writes
      * leave the last write time as it is, until -2.

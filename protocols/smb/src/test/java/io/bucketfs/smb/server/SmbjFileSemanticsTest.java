@@ -10,6 +10,7 @@ import com.hierynomus.msdtyp.FileTime;
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msfscc.FileAttributes;
 import com.hierynomus.msfscc.fileinformation.FileBasicInformation;
+import com.hierynomus.msfscc.fileinformation.FileModeInformation;
 import com.hierynomus.msfscc.fileinformation.FilePositionInformation;
 import com.hierynomus.msfscc.fileinformation.FileStandardInformation;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
@@ -171,6 +172,22 @@ class SmbjFileSemanticsTest {
             assertEquals(10, f.read(new byte[10], 0));
             assertEquals(10, f.getFileInformation(FilePositionInformation.class).getCurrentByteOffset());
             assertEquals(10, f.getFileInformation().getPositionInformation().getCurrentByteOffset());
+        }
+    }
+
+    @Test
+    void theModeComesFromCreateOptionsAndOnlyItsSettableFlagsChange() {
+        try (File f = share.openFile("mode.txt", EnumSet.of(AccessMask.GENERIC_WRITE, AccessMask.GENERIC_READ),
+                null, SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_CREATE,
+                EnumSet.of(SMB2CreateOptions.FILE_WRITE_THROUGH))) {
+            assertEquals(0x2, f.getFileInformation(FileModeInformation.class).getMode());
+            f.write("durable".getBytes(StandardCharsets.UTF_8), 0);
+            f.setFileInformation(new FileModeInformation(0x4));
+            assertEquals(0x4, f.getFileInformation(FileModeInformation.class).getMode());
+            assertEquals(0x4, f.getFileInformation().getModeInformation().getMode());
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER, () -> f.setFileInformation(new FileModeInformation(1)));
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER,
+                    () -> f.setFileInformation(new FileModeInformation(0x20)));
         }
     }
 
