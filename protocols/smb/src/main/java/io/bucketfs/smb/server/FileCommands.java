@@ -1,9 +1,11 @@
 package io.bucketfs.smb.server;
 
 import io.bucketfs.smb.msfscc.FileInfo;
+import io.bucketfs.smb.mssmb2.CreateContexts;
 import io.bucketfs.smb.mssmb2.Dialect;
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.Smb2Header;
 import io.bucketfs.smb.mssmb2.SmbProtocolException;
 import io.bucketfs.vfs.Attr;
 import io.bucketfs.vfs.Caller;
@@ -23,6 +25,7 @@ import io.bucketfs.vfs.lock.LockStatus;
 import io.bucketfs.vfs.lock.ShareAccess;
 import io.bucketfs.vfs.lock.ShareResult;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Set;
@@ -119,6 +122,11 @@ final class FileCommands {
     }
 
     int create(Exchange x) throws SmbProtocolException, VfsException {
+        return create(x, true);
+    }
+
+    /** CREATE; {@code mayRetry}: a create that lost a race for a new name opens what the winner made. */
+    private int create(Exchange x, boolean mayRetry) throws SmbProtocolException, VfsException {
         Request r = x.req;
         r.expectStructure(57);
         TreeConnect t = x.requireTree();
@@ -134,7 +142,7 @@ final class FileCommands {
         int disposition = r.body32(36);
         int options = r.body32(40);
         String path = r.utf16(r.body16(44), r.body16(46));
-        r.bytes(r.bodyU32(48), r.bodyU32(52));
+        java.util.Map<String, byte[]> contexts = CreateContexts.decode(r.bytes(r.bodyU32(48), r.bodyU32(52)));
         if (disposition < SUPERSEDE || disposition > OVERWRITE_IF
                 || (options & (DIRECTORY_FILE | NON_DIRECTORY_FILE)) == (DIRECTORY_FILE | NON_DIRECTORY_FILE)) {
             return NtStatus.INVALID_PARAMETER;
@@ -196,8 +204,15 @@ final class FileCommands {
             if (dos != 0) {
                 initial = initial.withDosAttributes(dos);
             }
-            entry = wantDir ? vfs.mkdir(c, parent, name, initial)
-                    : vfs.create(c, parent, name, CreateMode.GUARDED, initial, 0);
+            try {
+                entry = wantDir ? vfs.mkdir(c, parent, name, initial)
+                        : vfs.create(c, parent, name, CreateMode.GUARDED, initial, 0);
+            } catch (VfsException e) {
+                if (e.status() == VfsStatus.EXISTS && disposition != CREATE && mayRetry) {
+                    return create(x, false);
+                }
+                throw e;
+            }
             action = 2;
         }
         boolean isDir = entry.attr().type() == FileType.DIRECTORY;
@@ -242,7 +257,9 @@ final class FileCommands {
         out.writeIntLE(FileInfo.attributes(attr));
         out.writeIntLE(0);
         out.writeLongLE(openId).writeLongLE(openId);
-        out.writeIntLE(0).writeIntLE(0);
+        ByteBuf answers = answerContexts(contexts, attr, t.share());
+        out.writeIntLE(answers.isReadable() ? Smb2Header.SIZE + 88 : 0).writeIntLE(answers.readableBytes());
+        out.writeBytes(answers);
         return NtStatus.SUCCESS;
     }
 
@@ -264,6 +281,33 @@ final class FileCommands {
     static int newAttributes(boolean dir, int fileAttributes) {
         int dos = fileAttributes & DosAttributes.STORED;
         return dir ? dos & ~DosAttributes.ARCHIVE : dos | DosAttributes.ARCHIVE;
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.9.5 and 3.3.5.9.9: the response contexts for MxAc (every right: access is decided by the
+     * POSIX mode of the VFS, not by ACLs) and QFid (the file id, and a volume id from the share name); other
+     * request contexts get no answer.
+     */
+    private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share) {
+        ByteBuf b = Unpooled.buffer();
+        int last = -1;
+        if (contexts.containsKey(CreateContexts.MAXIMAL_ACCESS)) {
+            byte[] d = new byte[8];
+            ByteBuffer.wrap(d).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, NtStatus.SUCCESS)
+                    .putInt(4, AccessRights.FILE_ALL_ACCESS);
+            last = CreateContexts.append(b, CreateContexts.MAXIMAL_ACCESS, d);
+        }
+        if (contexts.containsKey(CreateContexts.QUERY_ON_DISK_ID)) {
+            byte[] d = new byte[32];
+            ByteBuffer.wrap(d).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, attr.fileId())
+                    .putLong(8, share.name().hashCode() & 0xFFFFFFFFL);
+            b.writeZero((8 - (b.writerIndex() & 7)) & 7);
+            int start = CreateContexts.append(b, CreateContexts.QUERY_ON_DISK_ID, d);
+            if (last >= 0) {
+                b.setIntLE(last, start - last);
+            }
+        }
+        return b;
     }
 
     /** The lock-manager owner of an open: its session and open id. */

@@ -293,6 +293,28 @@ class SmbjFileSemanticsTest {
     }
 
     @Test
+    void concurrentOpenIfOfOneNewDirectoryBothSucceed() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String name = "race" + i;
+            java.util.concurrent.Callable<Boolean> mk = () -> {
+                try (Directory d = share.openDirectory(name, EnumSet.of(AccessMask.GENERIC_READ), null,
+                        SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN_IF, null)) {
+                    return true;
+                }
+            };
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = pool.submit(mk);
+                var b = pool.submit(mk);
+                assertTrue(a.get(30, TimeUnit.SECONDS) && b.get(30, TimeUnit.SECONDS));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertTrue(share.folderExists(name));
+        }
+    }
+
+    @Test
     void dotDotAboveTheShareRootIsAPathSyntaxError() {
         assertStatus(0xC000003BL /* OBJECT_PATH_SYNTAX_BAD */, () -> share.mkdir("..\\..\\x"));
         share.mkdir("a");
