@@ -242,7 +242,7 @@ final class InfoCommands {
                 }
             }
         } else if (type == INFO_SECURITY) {
-            int secinfo = r.body32(12);
+            int secinfo = r.body32(16); // AdditionalInformation
             if (((secinfo & SECINFO_READ_CONTROL) != 0 && !AccessRights.any(o.access, AccessRights.READ_CONTROL))
                     || ((secinfo & SECINFO_SACL) != 0
                         && !AccessRights.any(o.access, AccessRights.ACCESS_SYSTEM_SECURITY))) {

@@ -164,6 +164,26 @@ class SmbjFileSemanticsTest {
     }
 
     @Test
+    void securityDescriptorsNeedReadControlAndWriteDac() {
+        write("sd.txt", "x");
+        Set<com.hierynomus.msdtyp.SecurityInformation> dacl =
+                EnumSet.of(com.hierynomus.msdtyp.SecurityInformation.DACL_SECURITY_INFORMATION);
+        try (File f = open("sd.txt", EnumSet.of(AccessMask.FILE_READ_ATTRIBUTES), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN)) {
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> f.getSecurityInformation(dacl));
+        }
+        try (File f = open("sd.txt", EnumSet.of(AccessMask.READ_CONTROL), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN)) {
+            var sd = f.getSecurityInformation(dacl);
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> f.setSecurityInformation(sd, dacl));
+        }
+        try (File f = open("sd.txt", EnumSet.of(AccessMask.READ_CONTROL, AccessMask.WRITE_DAC), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN)) {
+            f.setSecurityInformation(f.getSecurityInformation(dacl), dacl); // accepted, not stored
+        }
+    }
+
+    @Test
     void aReadMovesTheFilePosition() {
         write("pos.txt", "0123456789abcdef");
         try (File f = open("pos.txt", EnumSet.of(AccessMask.GENERIC_READ), SMB2ShareAccess.ALL,
