@@ -318,6 +318,16 @@ final class FileCommands {
     /** Takes a share reservation for an open with data access; -1 when it takes none. */
     private long reserve(Exchange x, long fileId, LockOwner owner, int access, int shareAccess)
             throws SmbProtocolException {
+        return reserve(x.tree.share().vfs(), fileId, owner, access, shareAccess);
+    }
+
+    /**
+     * A share reservation in the VFS lock manager for {@code access} rights with the CREATE ShareAccess bits
+     * {@code shareAccess} (1 read, 2 write, 4 delete); -1 when the access takes none (attribute-only opens do
+     * not take part in sharing); SHARING_VIOLATION on a conflict.
+     */
+    static long reserve(Vfs vfs, long fileId, LockOwner owner, int access, int shareAccess)
+            throws SmbProtocolException {
         Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
         if (AccessRights.any(access, AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
             a.add(ShareAccess.READ);
@@ -342,7 +352,7 @@ final class FileCommands {
             deny.remove(ShareAccess.DELETE);
         }
         try {
-            ShareResult res = x.tree.share().vfs().locks().openShare(fileId, owner, a, deny).get();
+            ShareResult res = vfs.locks().openShare(fileId, owner, a, deny).get();
             if (res.status() != LockStatus.GRANTED) {
                 throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
             }

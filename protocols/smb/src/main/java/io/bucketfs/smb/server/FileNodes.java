@@ -54,12 +54,6 @@ final class FileNodes {
         return nodes.containsKey(fileId);
     }
 
-    /** Whether an open of the file holds any of the access rights {@code rights}. */
-    synchronized boolean hasOpenWith(long fileId, int rights) {
-        Node n = nodes.get(fileId);
-        return n != null && n.opens.stream().anyMatch(o -> AccessRights.any(o.access, rights));
-    }
-
     /** Records a close; true when it was the last open of a delete-pending file (the caller removes it). */
     synchronized boolean closed(long fileId, Open o) {
         Node n = nodes.get(fileId);

@@ -448,13 +448,19 @@ final class InfoCommands {
                 && server.nodes().isOpen(existing.attr().fileId())) {
             return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.14.11: an open file is not replaced
         }
-        if (server.nodes().hasOpenWith(toDir.fileId(), AccessRights.DELETE)) {
-            return NtStatus.SHARING_VIOLATION; // as Windows and Samba: the target directory is open for DELETE
-        }
         if (o.directory && server.nodes().hasOpenBelow(o.tree.share(), o.path)) {
             return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.14.11: a directory with open files below stays
         }
-        vfs.rename(c, o.parent, o.name, toDir, toName, o.shareId);
+        // Windows opens the target's parent directory to add the entry (FILE_ADD_FILE, sharing read and write)
+        // for the time of the rename: an open of that directory which denies write, or which has DELETE access,
+        // conflicts with it
+        long probe = FileCommands.reserve(vfs, toDir.fileId(),
+                FileCommands.owner(o.tree.session(), o.id), AccessRights.FILE_WRITE_DATA, 0x1 | 0x2);
+        try {
+            vfs.rename(c, o.parent, o.name, toDir, toName, o.shareId);
+        } finally {
+            vfs.locks().close(toDir.fileId(), probe);
+        }
         o.parent = toDir;
         o.name = toName;
         o.path = String.join("\\", parts);

@@ -120,6 +120,25 @@ class SmbjFileSemanticsTest {
     }
 
     @Test
+    void renameConflictsWithATargetDirectoryOpenThatSharesNoWrite() {
+        share.mkdir("d");
+        write("d\\a.txt", "x");
+        try (Directory dir = share.openDirectory("d", EnumSet.of(AccessMask.GENERIC_READ, AccessMask.GENERIC_WRITE),
+                null, EnumSet.noneOf(SMB2ShareAccess.class), SMB2CreateDisposition.FILE_OPEN, null);
+             File f = open("d\\a.txt", EnumSet.of(AccessMask.DELETE), SMB2ShareAccess.ALL,
+                     SMB2CreateDisposition.FILE_OPEN)) {
+            assertStatus(NtStatus.STATUS_SHARING_VIOLATION, () -> f.rename("d\\b.txt"));
+        }
+        try (Directory dir = share.openDirectory("d", EnumSet.of(AccessMask.FILE_READ_ATTRIBUTES), null,
+                EnumSet.noneOf(SMB2ShareAccess.class), SMB2CreateDisposition.FILE_OPEN, null);
+             File f = open("d\\a.txt", EnumSet.of(AccessMask.DELETE), SMB2ShareAccess.ALL,
+                     SMB2CreateDisposition.FILE_OPEN)) {
+            f.rename("d\\b.txt"); // an attribute-only open takes no part in sharing
+        }
+        assertTrue(share.fileExists("d\\b.txt"));
+    }
+
+    @Test
     void anOpenFileIsNotReplacedByARename() {
         write("target.txt", "old");
         write("source.txt", "new");
