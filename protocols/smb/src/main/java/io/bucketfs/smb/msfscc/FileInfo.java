@@ -24,6 +24,7 @@ public final class FileInfo {
     public static final int ACCESS = 8;
     public static final int RENAME = 10;
     public static final int NAMES = 12;
+    public static final int FULL_EA = 15;
     public static final int DISPOSITION = 13;
     public static final int POSITION = 14;
     public static final int MODE = 16;

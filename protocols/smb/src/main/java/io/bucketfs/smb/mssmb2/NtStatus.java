@@ -26,6 +26,8 @@ public final class NtStatus {
     public static final int OBJECT_NAME_COLLISION = 0xC0000035;
     public static final int OBJECT_PATH_NOT_FOUND = 0xC000003A;
     public static final int OBJECT_PATH_SYNTAX_BAD = 0xC000003B;
+    public static final int EAS_NOT_SUPPORTED = 0xC000004F;
+    public static final int NO_EAS_ON_FILE = 0xC0000052;
     public static final int SHARING_VIOLATION = 0xC0000043;
     public static final int FILE_LOCK_CONFLICT = 0xC0000054;
     public static final int LOCK_NOT_GRANTED = 0xC0000055;

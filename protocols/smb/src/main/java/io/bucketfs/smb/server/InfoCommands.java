@@ -193,6 +193,11 @@ final class InfoCommands {
                 case FileInfo.NETWORK_OPEN -> FileInfo.networkOpen(b, a);
                 case FileInfo.ATTRIBUTE_TAG -> FileInfo.attributeTag(b, a);
                 case FileInfo.COMPRESSION -> FileInfo.compression(b, a);
+                case FileInfo.FULL_EA -> {
+                    // [MS-FSA] 2.1.5.12: needs FILE_READ_EA; no file here has extended attributes
+                    return AccessRights.any(o.access, AccessRights.FILE_READ_EA) ? NtStatus.NO_EAS_ON_FILE
+                            : NtStatus.ACCESS_DENIED;
+                }
                 case FileInfo.ALL -> {
                     FileInfo.all(b, a, pending, o.access, o.position, o.mode, "\\" + o.path);
                     fixed = FileInfo.ALL_FIXED;
@@ -321,6 +326,7 @@ final class InfoCommands {
                 yield NtStatus.SUCCESS;
             }
             case FileInfo.MODE -> need(data, 4) ? setMode(o, d.getInt(0)) : NtStatus.INFO_LENGTH_MISMATCH;
+            case FileInfo.FULL_EA -> NtStatus.EAS_NOT_SUPPORTED; // extended attributes are not stored
             case FileInfo.END_OF_FILE, FileInfo.ALLOCATION -> {
                 if (!need(data, 8)) {
                     yield NtStatus.INFO_LENGTH_MISMATCH;

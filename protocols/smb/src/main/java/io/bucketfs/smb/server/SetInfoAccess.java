@@ -12,6 +12,7 @@ final class SetInfoAccess {
             case FileInfo.BASIC -> AccessRights.FILE_WRITE_ATTRIBUTES;
             case FileInfo.END_OF_FILE, FileInfo.ALLOCATION -> AccessRights.FILE_WRITE_DATA;
             case FileInfo.RENAME, FileInfo.DISPOSITION, FileInfo.DISPOSITION_EX -> AccessRights.DELETE;
+            case FileInfo.FULL_EA -> AccessRights.FILE_WRITE_EA;
             default -> 0;
         };
     }
