@@ -437,7 +437,13 @@ public final class LockManager {
 
     /** Whether no open of the file denies DELETE, so it may be removed or renamed. */
     public boolean canDelete(long fileId) {
-        return store.read(fileId).shares().stream().noneMatch(r -> r.deny().contains(ShareAccess.DELETE));
+        return canDelete(fileId, -1);
+    }
+
+    /** {@link #canDelete(long)} ignoring the reservation {@code exceptShareId} (the open that deletes or renames). */
+    public boolean canDelete(long fileId, long exceptShareId) {
+        return store.read(fileId).shares().stream()
+                .noneMatch(r -> r.id() != exceptShareId && r.deny().contains(ShareAccess.DELETE));
     }
 
     /** The open share reservations of a file. */

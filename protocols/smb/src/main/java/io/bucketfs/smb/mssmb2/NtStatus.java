@@ -26,6 +26,9 @@ public final class NtStatus {
     public static final int OBJECT_NAME_NOT_FOUND = 0xC0000034;
     public static final int OBJECT_NAME_COLLISION = 0xC0000035;
     public static final int OBJECT_PATH_NOT_FOUND = 0xC000003A;
+    public static final int OBJECT_PATH_SYNTAX_BAD = 0xC000003B;
+    public static final int EAS_NOT_SUPPORTED = 0xC000004F;
+    public static final int NO_EAS_ON_FILE = 0xC0000052;
     public static final int SHARING_VIOLATION = 0xC0000043;
     public static final int FILE_LOCK_CONFLICT = 0xC0000054;
     public static final int LOCK_NOT_GRANTED = 0xC0000055;
@@ -39,6 +42,7 @@ public final class NtStatus {
     public static final int NOT_SUPPORTED = 0xC00000BB;
     public static final int NETWORK_BUSY = 0xC00000BF;
     public static final int NETWORK_NAME_DELETED = 0xC00000C9;
+    public static final int BAD_IMPERSONATION_LEVEL = 0xC00000A5;
     public static final int BAD_NETWORK_NAME = 0xC00000CC;
     public static final int REQUEST_NOT_ACCEPTED = 0xC00000D0;
     public static final int INTERNAL_ERROR = 0xC00000E5;
@@ -47,6 +51,7 @@ public final class NtStatus {
     public static final int NOT_A_DIRECTORY = 0xC0000103;
     public static final int NAME_TOO_LONG = 0xC0000106;
     public static final int CANCELLED = 0xC0000120;
+    public static final int CANNOT_DELETE = 0xC0000121;
     public static final int FILE_CLOSED = 0xC0000128;
     public static final int FS_DRIVER_REQUIRED = 0xC000019C;
     public static final int INVALID_LOCK_RANGE = 0xC00001A1;
