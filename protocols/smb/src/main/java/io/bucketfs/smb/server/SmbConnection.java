@@ -128,7 +128,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             } catch (SmbProtocolException e) {
                 LOG.warn("SMB client {}: {}; closing the connection", channel.remoteAddress(), e.getMessage());
                 channel.close();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too: the connection must not hang on a drain that never ends
                 LOG.error("SMB server fault on {}; closing the connection", channel.remoteAddress(), e);
                 channel.close();
             } finally {
@@ -353,7 +354,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             }
             x.out.writerIndex(Smb2Header.SIZE);
             return SmbStatus.of(e.status());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             LOG.error("SMB {}: server fault", Smb2Command.name(h.command), e);
             x.out.writerIndex(Smb2Header.SIZE);
             return NtStatus.INTERNAL_ERROR;
