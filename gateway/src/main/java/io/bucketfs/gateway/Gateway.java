@@ -35,6 +35,8 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.nfs.NfsServer nfs;
     private io.bucketfs.nfs.export.ExportTable exports;
     private io.bucketfs.smb.server.SmbServer smb;
+    private volatile java.util.Set<String> smbShares = java.util.Set.of();
+    private io.bucketfs.gateway.admin.AdminServer admin;
     private io.bucketfs.gateway.state.StateStore state;
     private io.bucketfs.gateway.vault.Vault vault;
     /** The stores of the created mounts (not the default's), closed when the mount goes. */
@@ -92,6 +94,29 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * Starts the admin API on 127.0.0.1:{@code port} (0: a free one; the port is written to the data directory for
+     * the CLI). A port that cannot be bound is an IOException naming it.
+     */
+    public synchronized io.bucketfs.gateway.admin.AdminServer startAdmin(int port) throws IOException {
+        if (admin != null) {
+            throw new IllegalStateException("the admin API is already started");
+        }
+        admin = io.bucketfs.gateway.admin.AdminServer.start(config.dataDir(), port,
+                new io.bucketfs.gateway.control.ControlPlane(this, java.time.Clock.systemUTC()));
+        return admin;
+    }
+
+    /** Whether the running SMB server serves the mount {@code name} as a share. */
+    public boolean smbServes(String name) {
+        return smbShares.contains(name);
+    }
+
+    /** Whether the NFS server exports the mount {@code name}. */
+    public boolean nfsExports(String name) {
+        return nfsExports().byName(name).isPresent();
     }
 
     /** The control plane's durable state (connections, buckets, mounts, users). */
@@ -290,6 +315,7 @@ public final class Gateway implements AutoCloseable {
                             && e.getCause().getMessage().contains("Permission denied")
                             ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : ""), e.getCause());
         }
+        smbShares = java.util.Set.copyOf(shares.keySet());
         LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{})", bind, smb.port(),
                 shares.keySet(), settings.encryptData() ? "; encryption required" : "",
                 settings.requireSigning() ? "; signing required" : "");
@@ -343,6 +369,10 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            if (admin != null) {
+                admin.close();
+                admin = null;
+            }
             if (smb != null) {
                 smb.close();
                 smb = null;

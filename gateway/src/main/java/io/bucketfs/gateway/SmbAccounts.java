@@ -25,11 +25,6 @@ final class SmbAccounts implements SmbUsers {
         this.vault = vault;
     }
 
-    /** The vault context of a user's NT hash. */
-    static String context(String user) {
-        return "user/" + user.toLowerCase(java.util.Locale.ROOT) + "/nt-hash";
-    }
-
     @Override
     public Optional<SmbUser> lookup(String name) {
         if (builtin.name().equalsIgnoreCase(name)) {
@@ -39,7 +34,7 @@ final class SmbAccounts implements SmbUsers {
         if (u.isEmpty()) {
             return Optional.empty();
         }
-        byte[] hash = vault.openBytes(context(u.get().name()), u.get().ntHash());
+        byte[] hash = vault.openBytes(io.bucketfs.gateway.control.ControlPlane.userContext(u.get().name()), u.get().ntHash());
         try {
             return Optional.of(new SmbUser(u.get().name(), hash, Caller.ROOT));
         } finally {

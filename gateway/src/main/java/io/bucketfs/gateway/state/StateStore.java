@@ -121,22 +121,7 @@ public final class StateStore {
         } catch (JsonProcessingException e) {
             throw new IOException("cannot encode the state: " + e.getMessage(), e);
         }
-        Path tmp = tmp(file);
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDir(file.getParent());
+        AtomicFiles.replace(file, bytes);
     }
 
     /** Makes a rename in {@code dir} durable (where the file system can sync a directory). */
