@@ -34,8 +34,9 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.vfs.core.VfsRuntime vfs;
     private io.bucketfs.nfs.NfsServer nfs;
     private io.bucketfs.nfs.export.ExportTable exports;
-    private io.bucketfs.smb.server.SmbServer smb;
-    private volatile java.util.Set<String> smbShares = java.util.Set.of();
+    private volatile io.bucketfs.smb.server.SmbServer smb;
+    /** The SMB shares of created mounts, each detachable for when its mount is deleted. */
+    private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
     private io.bucketfs.gateway.admin.AdminServer admin;
     private io.bucketfs.gateway.state.StateStore state;
     private io.bucketfs.gateway.vault.Vault vault;
@@ -111,7 +112,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Whether the running SMB server serves the mount {@code name} as a share. */
     public boolean smbServes(String name) {
-        return smbShares.contains(name);
+        return smb != null && (smbShares.containsKey(name) || name.equals(GatewayConfig.DEFAULT_BUCKET));
     }
 
     /** Whether the NFS server exports the mount {@code name}. */
@@ -174,7 +175,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Brings a mount that is in the state (just added) into the running gateway: opens its bucket, replays (or
-     * starts) its journal and adds its NFS export at once. On failure nothing of it is left running.
+     * starts) its journal and adds its NFS export and SMB share at once. On failure nothing of it is left running.
      */
     public synchronized void attachMount(io.bucketfs.gateway.state.MountRecord m) throws IOException {
         io.bucketfs.vfs.core.VfsRuntime.MountSpec spec = mountSpec(m);
@@ -188,26 +189,40 @@ public final class Gateway implements AutoCloseable {
         if (m.protocolEnum().nfs()) {
             nfsExports().add(export(m, v));
         }
-        LOG.info("mount {} added ({}{}, NFS export {}{})", m.name(), spec.store().describe(),
+        if (m.protocolEnum().smb() && smb != null) {
+            DetachableVfs d = new DetachableVfs(v);
+            smb.addShare(m.name(), d.vfs());
+            smbShares.put(m.name(), d);
+        }
+        LOG.info("mount {} added ({}{}; NFS export {}; SMB share {})", m.name(), spec.store().describe(),
                 m.prefix() == null || m.prefix().isEmpty() ? "" : " prefix " + m.prefix(),
-                m.protocolEnum().nfs() ? "/" + m.name() : "none",
-                m.protocolEnum().smb() ? "; SMB share from the next start" : "");
+                m.protocolEnum().nfs() ? "/" + m.name() : "none", m.protocolEnum().smb() ? m.name() : "none");
     }
 
     /**
-     * Takes a mount out of the running gateway: its NFS export goes first (its handles turn stale), then
+     * Takes a mount out of the running gateway: its NFS export and SMB share go first (NFS handles and SMB trees
+     * of it turn stale), then
      * everything written to it is flushed to its bucket within {@code timeout}, then its journal and store are
-     * closed. If the flush does not finish, the export comes back and the mount keeps serving: the
+     * closed. If the flush does not finish, the export and share come back and the mount keeps serving: the
      * {@link io.bucketfs.vfs.VfsException} says why.
      */
     public synchronized void detachMount(io.bucketfs.gateway.state.MountRecord m, java.time.Duration timeout)
             throws io.bucketfs.vfs.VfsException {
         java.util.Optional<io.bucketfs.nfs.export.Export> removed = nfsExports().remove(m.name());
+        DetachableVfs share = smbShares.get(m.name());
+        boolean unshared = share != null && smb != null && smb.removeShare(m.name());
         try {
             vfs.removeMount(m.name(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (io.bucketfs.vfs.VfsException e) {
             removed.ifPresent(x -> nfsExports().add(x));
+            if (unshared) {
+                smb.addShare(m.name(), share.vfs());
+            }
             throw e;
+        }
+        if (share != null) {
+            share.detach(); // trees connected before the delete now get STALE
+            smbShares.remove(m.name());
         }
         closeStore(m.name());
         LOG.info("mount {} deleted", m.name());
@@ -302,6 +317,10 @@ public final class Gateway implements AutoCloseable {
         for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
             if (!m.protocolEnum().smb()) {
                 shares.remove(m.name());
+            } else {
+                DetachableVfs d = new DetachableVfs(vfs.mount(m.name()));
+                smbShares.put(m.name(), d);
+                shares.put(m.name(), d.vfs());
             }
         }
         try {
@@ -315,7 +334,6 @@ public final class Gateway implements AutoCloseable {
                             && e.getCause().getMessage().contains("Permission denied")
                             ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : ""), e.getCause());
         }
-        smbShares = java.util.Set.copyOf(shares.keySet());
         LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{})", bind, smb.port(),
                 shares.keySet(), settings.encryptData() ? "; encryption required" : "",
                 settings.requireSigning() ? "; signing required" : "");

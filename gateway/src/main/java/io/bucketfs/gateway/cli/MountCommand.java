@@ -25,7 +25,7 @@ public final class MountCommand implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a mount of a connection's bucket or of a managed bucket. Its NFS export",
-                "(/NAME) appears at once; an SMB share appears at the gateway's next start."})
+                "(/NAME) and SMB share (NAME) appear at once."})
     static final class Create implements Callable<Integer> {
         @Mixin AdminOptions opts;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;

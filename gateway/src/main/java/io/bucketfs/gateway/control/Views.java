@@ -94,8 +94,7 @@ final class Views {
         m.put("export-id", r.exportId());
         m.put("nfs-export", r.protocolEnum().nfs() ? (g.nfsExports(r.name()) ? "/" + r.name() : "not exported")
                 : "-");
-        m.put("smb-share", r.protocolEnum().smb() ? (g.smbServes(r.name()) ? r.name()
-                : r.name() + " (from the next start)") : "-");
+        m.put("smb-share", r.protocolEnum().smb() ? (g.smbServes(r.name()) ? r.name() : "not shared") : "-");
         m.put("created", r.created());
         return m;
     }
