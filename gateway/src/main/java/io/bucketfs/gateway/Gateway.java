@@ -83,6 +83,7 @@ public final class Gateway implements AutoCloseable {
                     io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
                     io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
                     io.bucketfs.vfs.journal.JournalSettings.defaults(), specs);
+            g.nfsExports(); // the table of the mounts opened now; later ones are added by attachMount
             LOG.info("mounts {} ready in {} ms; cache {} of {} in {}", g.vfs.mounts().keySet(),
                     (System.nanoTime() - t0) / 1_000_000, Sizes.format(g.vfs.cache().stats().usedBytes()),
                     Sizes.format(config.cacheSize()), config.cacheDir());
@@ -178,6 +179,10 @@ public final class Gateway implements AutoCloseable {
      * starts) its journal and adds its NFS export and SMB share at once. On failure nothing of it is left running.
      */
     public synchronized void attachMount(io.bucketfs.gateway.state.MountRecord m) throws IOException {
+        if (nfsExports().byName(m.name()).isPresent() || nfsExports().byId(m.exportId()).isPresent()
+                || vfs.mount(m.name()) != null) {
+            throw new IllegalStateException("mount " + m.name() + " (export id " + m.exportId() + ") is running");
+        }
         io.bucketfs.vfs.core.VfsRuntime.MountSpec spec = mountSpec(m);
         io.bucketfs.vfs.Vfs v;
         try {

@@ -130,7 +130,7 @@ class ControlPlaneEndToEndTest {
             assertNotEquals(0, nfsCp(local, "ro", "nope.txt"), "a read-only mount refuses writes");
             assertEquals(0, nfsCp(local, "rwm", "dir-less.txt"));
             assertEquals("written over nfs\n", nfsCat("rwm", "dir-less.txt"));
-            assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt"));
+            assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt", "written over nfs\n"));
             assertEquals("written over nfs\n", smbGet("rwm", "dir-less.txt", "alice", SMB_PASSWORD));
             try (ObjectStore st = ObjectStores.open(s3.spec(roBucket), BackendSettings.DEFAULT)) {
                 assertEquals(ObjectStoreException.Kind.NOT_FOUND, expectNotFound(st, "nope.txt"));
@@ -171,7 +171,8 @@ class ControlPlaneEndToEndTest {
             ok("mount", "delete", "rwm");
             assertNotEquals(0, smbRc("rwm", "alice", SMB_PASSWORD), "the share went with its mount");
             assertNotEquals(0, nfsCatRc("rwm", "dir-less.txt"));
-            assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt"), "objects stay");
+            assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt", "written over nfs\n"),
+                    "objects stay");
             stop();
 
             // no secret anywhere: not in the gateway's log, not in what the CLI printed, not in the state file
@@ -322,19 +323,27 @@ class ControlPlaneEndToEndTest {
         return p.exitValue();
     }
 
-    /** The object's content once the gateway has uploaded it (writes are acknowledged before the upload). */
-    private static String awaitObject(S3ProxyServer s3, String bucket, String key) throws Exception {
+    /**
+     * The object's content once the gateway has uploaded {@code expected} (writes are acknowledged before the
+     * upload, and the file's creation may be uploaded, empty, before its data), or what is there at the deadline.
+     */
+    private static String awaitObject(S3ProxyServer s3, String bucket, String key, String expected)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (ObjectStore st = ObjectStores.open(s3.spec(bucket), BackendSettings.DEFAULT)) {
             while (true) {
+                String now = null;
                 try (ObjectContent c = st.get(key, GetOptions.NONE)) {
-                    return new String(c.readAllBytes(), StandardCharsets.UTF_8);
+                    now = new String(c.readAllBytes(), StandardCharsets.UTF_8);
                 } catch (ObjectStoreException e) {
                     if (e.kind() != ObjectStoreException.Kind.NOT_FOUND || System.nanoTime() > deadline) {
                         throw e;
                     }
-                    Thread.sleep(200);
                 }
+                if (now != null && (now.equals(expected) || System.nanoTime() > deadline)) {
+                    return now;
+                }
+                Thread.sleep(200);
             }
         }
     }

@@ -51,11 +51,18 @@ public final class ControlPlane {
     private final Gateway gateway;
     private final Vault vault;
     private final Clock clock;
+    private final Duration deleteFlushTimeout;
 
     public ControlPlane(Gateway gateway, Clock clock) {
+        this(gateway, clock, DELETE_FLUSH_TIMEOUT);
+    }
+
+    /** With another bound on how long a mount delete waits for its flush (tests). */
+    public ControlPlane(Gateway gateway, Clock clock, Duration deleteFlushTimeout) {
         this.gateway = gateway;
         this.vault = gateway.vault();
         this.clock = clock;
+        this.deleteFlushTimeout = deleteFlushTimeout;
     }
 
     private GatewayState state() {
@@ -384,7 +391,7 @@ public final class ControlPlane {
 
     /**
      * Deletes a mount: its NFS export disappears, its dirty data is flushed to the bucket, then it is forgotten.
-     * If the flush does not finish within {@link #DELETE_FLUSH_TIMEOUT}, the delete is refused with the reason and
+     * If the flush does not finish in time ({@link #DELETE_FLUSH_TIMEOUT} by default), the delete is refused with the reason and
      * the mount keeps serving. The bucket's objects are never touched.
      */
     public synchronized void deleteMount(String name) throws IOException {
@@ -393,7 +400,7 @@ public final class ControlPlane {
         }
         MountRecord m = mount(state(), name);
         try {
-            gateway.detachMount(m, DELETE_FLUSH_TIMEOUT);
+            gateway.detachMount(m, deleteFlushTimeout);
         } catch (io.bucketfs.vfs.VfsException e) {
             throw new FieldException(FieldException.Kind.UNAVAILABLE, "name", "not deleted: " + e.getMessage()
                     + "; the mount keeps serving");
