@@ -33,7 +33,7 @@ public final class Gateway implements AutoCloseable {
     private ObjectStore defaultBucket;
     private io.bucketfs.vfs.core.VfsRuntime vfs;
     private io.bucketfs.nfs.NfsServer nfs;
-    private io.bucketfs.nfs.export.ExportTable exports;
+    private volatile io.bucketfs.nfs.export.ExportTable exports;
     private volatile io.bucketfs.smb.server.SmbServer smb;
     /** The SMB shares of created mounts, each detachable for when its mount is deleted. */
     private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
@@ -118,7 +118,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Whether the NFS server exports the mount {@code name}. */
     public boolean nfsExports(String name) {
-        return nfsExports().byName(name).isPresent();
+        io.bucketfs.nfs.export.ExportTable t = exports; // made at start; never waits for a change in progress
+        return t != null && t.byName(name).isPresent();
     }
 
     /** The control plane's durable state (connections, buckets, mounts, users). */

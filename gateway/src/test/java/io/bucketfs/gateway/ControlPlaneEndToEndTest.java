@@ -94,8 +94,8 @@ class ControlPlaneEndToEndTest {
                 S3ProxyServer.SECRET}, s3Args));
             refused("name", concat(new String[] {"connections", "create", "--name", "ro", "--bucket", roBucket,
                 "--secret-key", S3ProxyServer.SECRET}, s3Args));
-            ok(concat(new String[] {"connections", "create", "--name", "rw", "--bucket", rwBucket, "--secret-key",
-                S3ProxyServer.SECRET, "--read-write"}, s3Args));
+            withStdin(S3ProxyServer.SECRET + "\n", () -> ok(concat(new String[] {"connections", "create", "--name",
+                "rw", "--bucket", rwBucket, "--secret-key", "-", "--read-write"}, s3Args)));
             String show = ok("connections", "show", "rw").out();
             assertTrue(show.contains("read-write") && show.contains("(sealed)"), show);
             assertTrue(ok("connections", "list", "-o", "json").out().contains("\"access\" : \"read-only\""));
@@ -109,13 +109,15 @@ class ControlPlaneEndToEndTest {
             withStdin("whatever\n", () -> refused("name", "users", "add", "alice", "--password-stdin"));
 
             // mounts: the read-only one reads, refuses writes; the read-write one writes through to the bucket
-            ok("mount", "create", "--connection", "ro", "--cache-size", "1GiB");
+            ok("mount", "create", "--connection", "ro", "--region", "us-east-1", "--cache-size", "1GiB");
             ok("mount", "create", "--connection", "rw", "--name", "rwm", "--protocol", "both", "--cache-size", "2GiB",
                     "--nfs-clients", "127.0.0.0/8");
             before = stateText();
             refused("cache-size", "mount", "create", "--connection", "rw", "--name", "x2", "--prefix", "other/",
                     "--cache-size", "12XB");
             refused("connection", "mount", "create", "--connection", "nosuch");
+            refused("region", "mount", "create", "--connection", "rw", "--name", "x5", "--prefix", "c/", "--region",
+                    "eu-west-1");
             refused("bucket", "mount", "create", "--bucket", "nosuch");
             refused("name", "mount", "create", "--connection", "ro");
             refused("prefix", "mount", "create", "--connection", "rw", "--name", "x3", "--prefix", "a/");

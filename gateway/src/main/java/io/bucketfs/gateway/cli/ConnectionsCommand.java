@@ -50,7 +50,8 @@ public final class ConnectionsCommand implements Runnable {
         Boolean pathStyle;
         @Option(names = "--access-key", paramLabel = "ID", description = "S3 access key id (GCS: HMAC key id).")
         String accessKey;
-        @Option(names = "--secret-key", paramLabel = "SECRET", description = "S3 secret access key.")
+        @Option(names = "--secret-key", paramLabel = "SECRET",
+                description = "S3 secret access key; '-' reads it from the first line of stdin (kept out of ps).")
         String secretKey;
         @Option(names = "--role-arn", paramLabel = "ARN", description = "An IAM role to assume with STS.")
         String roleArn;
@@ -59,20 +60,46 @@ public final class ConnectionsCommand implements Runnable {
         @Option(names = "--account-name", paramLabel = "NAME",
                 description = "Azure storage account (R2: the account id).")
         String accountName;
-        @Option(names = "--account-key", paramLabel = "KEY", description = "Azure shared key.")
+        @Option(names = "--account-key", paramLabel = "KEY", description = "Azure shared key ('-': from stdin).")
         String accountKey;
-        @Option(names = "--sas", paramLabel = "TOKEN", description = "Azure SAS token (instead of --account-key).")
+        @Option(names = "--sas", paramLabel = "TOKEN",
+                description = "Azure SAS token, instead of --account-key ('-': from stdin).")
         String sas;
         @Option(names = "--read-write", description = "Allow mounts of it to write (default: read-only).")
         boolean readWrite;
 
         @Override
         public Integer call() {
-            JsonNode c = opts.client().post("/v1/connections", new Requests.Connection(name, provider, bucket,
+            AdminClient client = opts.client();
+            int fromStdin = ("-".equals(secretKey) ? 1 : 0) + ("-".equals(accountKey) ? 1 : 0)
+                    + ("-".equals(sas) ? 1 : 0);
+            if (fromStdin > 1) {
+                throw new CliException("secret-key: only one secret can be read from stdin");
+            }
+            if (fromStdin == 1) {
+                String line = stdinLine();
+                secretKey = "-".equals(secretKey) ? line : secretKey;
+                accountKey = "-".equals(accountKey) ? line : accountKey;
+                sas = "-".equals(sas) ? line : sas;
+            }
+            JsonNode c = client.post("/v1/connections", new Requests.Connection(name, provider, bucket,
                     region, endpoint, pathStyle, accessKey, secretKey, roleArn, externalId, accountName, accountKey,
                     sas, readWrite));
             Printer.object(spec.commandLine().getOut(), opts.output, c);
             return 0;
+        }
+    }
+
+    private static String stdinLine() {
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isBlank()) {
+                throw new CliException("secret-key: nothing on stdin");
+            }
+            return line.strip();
+        } catch (java.io.IOException e) {
+            throw new CliException("secret-key: cannot read stdin: " + e.getMessage());
         }
     }
 

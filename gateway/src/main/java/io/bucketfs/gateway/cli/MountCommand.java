@@ -38,6 +38,9 @@ public final class MountCommand implements Runnable {
         String connection;
         @Option(names = "--bucket", paramLabel = "BUCKET", description = "Mount this managed bucket.")
         String bucket;
+        @Option(names = "--region", paramLabel = "REGION",
+                description = "A check: the connection's bucket must be in this region (managed buckets: ignored).")
+        String region;
         @Option(names = "--prefix", paramLabel = "PREFIX",
                 description = "Only the keys under this prefix (ending with '/').")
         String prefix;
@@ -59,7 +62,7 @@ public final class MountCommand implements Runnable {
         public Integer call() {
             Printer.object(spec.commandLine().getOut(), opts.output, opts.client().post("/v1/mounts",
                     new Requests.Mount(name, connection, bucket, prefix, protocol, cacheSize, readOnly ? true : null,
-                            durability, nfsClients)));
+                            durability, nfsClients, region)));
             return 0;
         }
     }

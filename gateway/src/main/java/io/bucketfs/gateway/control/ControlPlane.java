@@ -331,6 +331,11 @@ public final class ControlPlane {
                 throw FieldException.invalid("read-only", "connection '" + c.name() + "' is read-only");
             }
             readOnly |= !c.readWrite();
+            String region = Connections.spec(c, vault).effectiveRegion();
+            if (r.region() != null && !r.region().equals(region)) {
+                throw FieldException.invalid("region", "connection '" + c.name() + "' is in " + region + ", not "
+                        + r.region());
+            }
         } else if (s.bucket(r.bucket()).isEmpty()) {
             throw new FieldException(FieldException.Kind.NOT_FOUND, "bucket", "no managed bucket '" + r.bucket()
                     + "' (create it with 'bucketfs buckets create')");

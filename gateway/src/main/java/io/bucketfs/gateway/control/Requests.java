@@ -35,8 +35,13 @@ public final class Requests {
         }
     }
 
-    /** {@code POST /v1/mounts}. {@code cacheSize} as users write it ({@code 500GB}, {@code 2TiB}). */
+    /**
+     * {@code POST /v1/mounts}. {@code cacheSize} as users write it ({@code 500GB}, {@code 2TiB}). {@code region},
+     * if given, must be the connection's (a check, as in {@code mount create --connection c --region r}); managed
+     * buckets are local and have none to check.
+     */
     public record Mount(String name, String connection, String bucket, String prefix, String protocol,
-                        String cacheSize, Boolean readOnly, String durability, List<String> nfsClients) {
+                        String cacheSize, Boolean readOnly, String durability, List<String> nfsClients,
+                        String region) {
     }
 }
