@@ -46,6 +46,7 @@ class ControlPlaneEndToEndTest {
     private static final int SMB = 4612;
     private static final int ADMIN = 4613;
     private static final int S3 = 4614;
+    private static final int RELAY = 4615;
     private static final String WRONG_SECRET = "definitely-Not-The-Secret-0451";
     private static final String SMB_PASSWORD = "Smb-Pass-word-7781";
 
@@ -89,9 +90,12 @@ class ControlPlaneEndToEndTest {
                 "--provider", "minio", "--access-key", "a", "--secret-key", "b"}));
             assertEquals(before, stateText());
 
-            // a read-only and a read-write connection
+            // a read-only connection (through a relay recording every request it makes) and a read-write one
+            RecordingRelay relay = new RecordingRelay(RELAY, S3);
+            String[] roArgs = s3Args.clone();
+            roArgs[3] = "http://127.0.0.1:" + RELAY;
             ok(concat(new String[] {"connections", "create", "--name", "ro", "--bucket", roBucket, "--secret-key",
-                S3ProxyServer.SECRET}, s3Args));
+                S3ProxyServer.SECRET}, roArgs));
             refused("name", concat(new String[] {"connections", "create", "--name", "ro", "--bucket", roBucket,
                 "--secret-key", S3ProxyServer.SECRET}, s3Args));
             withStdin(S3ProxyServer.SECRET + "\n", () -> ok(concat(new String[] {"connections", "create", "--name",
@@ -168,6 +172,13 @@ class ControlPlaneEndToEndTest {
             refused("name", "buckets", "delete", "datasets"); // holds the files written through the mount
             ok("mount", "delete", "ro");
             ok("connections", "delete", "ro");
+            List<String> roRequests = relay.requests();
+            relay.close();
+            assertTrue(roRequests.stream().anyMatch(r -> r.startsWith("GET ") && r.contains("/hello.txt")),
+                    "the relay saw the mount's reads: " + roRequests + "\n" + relay.raw());
+            for (String r : roRequests) { // the gateway never asked the read-only bucket to change
+                assertTrue(r.startsWith("GET ") || r.startsWith("HEAD "), "a read-only connection got: " + r);
+            }
             refused("name", "mount", "delete", "ro");
             refused("name", "mount", "delete", "default");
             ok("mount", "delete", "rwm");
