@@ -77,7 +77,11 @@ public final class Gateway implements AutoCloseable {
             specs.add(new io.bucketfs.vfs.core.VfsRuntime.MountSpec(
                     io.bucketfs.vfs.MountSettings.defaults(GatewayConfig.DEFAULT_BUCKET), g.defaultBucket));
             for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
-                specs.add(g.mountSpec(m));
+                try {
+                    specs.add(g.mountSpec(m));
+                } catch (IOException | RuntimeException e) {
+                    throw new CliException("mount " + m.name() + ": cannot be opened: " + e.getMessage(), e);
+                }
             }
             g.vfs = io.bucketfs.vfs.core.VfsRuntime.open(config.stateDir(), config.cacheDir(),
                     io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
