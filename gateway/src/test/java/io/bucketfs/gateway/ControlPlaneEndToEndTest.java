@@ -159,6 +159,15 @@ class ControlPlaneEndToEndTest {
             assertEquals("written over nfs\n", smbGet("rwm", "dir-less.txt", "alice", SMB_PASSWORD));
 
             // deletes: a mount goes (after its data is flushed), then what it used can go
+            assertEquals(0, nfsCp(local, "datasets", "synced.txt"));
+            assertTrue(ok("sync", "--mount", "datasets", "--timeout", "60").out().contains("synced:"));
+            try (ObjectStore st = io.bucketfs.backends.local.LocalDirectoryStore.create(
+                    data.resolve("buckets").resolve("datasets"));
+                 ObjectContent c = st.get("synced.txt", GetOptions.NONE)) {
+                assertEquals("written over nfs\n", new String(c.readAllBytes(), StandardCharsets.UTF_8),
+                        "sync returned with the write in the bucket");
+            }
+            refused("mount", "sync", "--mount", "nosuch");
             assertEquals(0, nfsCp(local, "datasets", "late.txt"));
             ok("mount", "delete", "datasets");
             assertNotEquals(0, nfsCatRc("datasets", "late.txt"));

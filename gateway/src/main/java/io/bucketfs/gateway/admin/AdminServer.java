@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  *   PUT    /v1/users/NAME/password      (Requests.User, name ignored)
  *   GET    /v1/mounts                   POST /v1/mounts             (Requests.Mount)
  *   GET    /v1/mounts/NAME              DELETE /v1/mounts/NAME
+ *   POST   /v1/sync                     (Requests.Sync: the write-back barrier)
  * </pre>
  * Answers are JSON. A refusal is {@code {"error": {"field": F, "message": M}}} with a 4xx status (400 malformed,
  * 401 no or wrong token, 404 unknown, 409 taken or in use, 422 the backend said no, 503 not now) and nothing
@@ -141,7 +142,8 @@ public final class AdminServer implements AutoCloseable {
                         + TOKEN_FILE + " in the data directory)"));
             } else {
                 Object body = route(method, path, x);
-                status = send(x, method.equals("POST") && !path.endsWith("/test") ? 201 : 200, body);
+                status = send(x, method.equals("POST") && !path.endsWith("/test") && !path.endsWith("/sync") ? 201
+                        : 200, body);
             }
         } catch (FieldException e) {
             status = send(x, e.kind().status(), error(e.field(), e.getMessage()));
@@ -196,6 +198,7 @@ public final class AdminServer implements AutoCloseable {
             case "POST users": return control.addUser(body(x, Requests.User.class));
             case "DELETE users/*": control.deleteUser(name); return deleted(name);
             case "PUT users/*/password": return control.setPassword(name, body(x, Requests.User.class));
+            case "POST sync": return control.sync(body(x, Requests.Sync.class));
             case "GET mounts": return control.listMounts();
             case "POST mounts": return control.createMount(body(x, Requests.Mount.class));
             case "GET mounts/*": return control.showMount(name);

@@ -413,6 +413,37 @@ public final class ControlPlane {
         gateway.state().update(x -> x.withoutMount(name));
     }
 
+    // ---- sync ----
+
+    /** The longest {@code sync} wait a caller may ask for. */
+    public static final int MAX_SYNC_SECONDS = 24 * 3600;
+
+    /**
+     * The write-back barrier ({@code bucketfs sync}): returns once every write acknowledged before the call is in
+     * its bucket and every namespace change applied. The barrier covers every mount (a mount named in the request
+     * must exist; the others are flushed too). Not done within the timeout: 503 naming {@code timeout-seconds}.
+     */
+    public Map<String, Object> sync(Requests.Sync r) {
+        int timeout = r.timeoutSeconds() == null ? 600 : r.timeoutSeconds();
+        if (timeout < 1 || timeout > MAX_SYNC_SECONDS) {
+            throw FieldException.invalid("timeout-seconds", "must be 1-" + MAX_SYNC_SECONDS);
+        }
+        if (r.mount() != null && !Names.RESERVED.equals(r.mount()) && state().mount(r.mount()).isEmpty()) {
+            throw new FieldException(FieldException.Kind.NOT_FOUND, "mount", "no mount '" + r.mount() + "'");
+        }
+        long t0 = System.nanoTime();
+        try {
+            gateway.vfs().sync(timeout, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (io.bucketfs.vfs.VfsException e) {
+            throw new FieldException(FieldException.Kind.UNAVAILABLE, "timeout-seconds", "not everything reached "
+                    + "the buckets in " + timeout + " s (" + e.getMessage() + "); it stays staged and is retried");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("synced", r.mount() == null ? "all mounts" : r.mount() + " (and every other mount)");
+        out.put("millis", (System.nanoTime() - t0) / 1_000_000);
+        return out;
+    }
+
     // ---- helpers ----
 
     private static ConnectionRecord connection(GatewayState s, String name) {

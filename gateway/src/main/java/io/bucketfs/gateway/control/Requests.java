@@ -44,4 +44,8 @@ public final class Requests {
                         String cacheSize, Boolean readOnly, String durability, List<String> nfsClients,
                         String region) {
     }
+
+    /** {@code POST /v1/sync}: the write-back barrier; {@code mount} (optional) must exist. */
+    public record Sync(String mount, Integer timeoutSeconds) {
+    }
 }
