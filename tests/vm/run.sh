@@ -14,6 +14,8 @@
 #                       launcher path with a / (interface: tests/servers/ganesha.sh); the guest sees it at
 #                       10.0.2.2:PORT
 #   --port PORT         the server's NFS port (default 20490)
+#   --smb-port PORT     also serve SMB on PORT (the launcher's SERVER_SMB_PORT); the guest gets SMB_SERVER,
+#                       SMB_PORT, and SMB_USER / SMB_PASSWORD from the launcher's `credentials` once it started
 #   --hook COMMAND      host command for guest requests other than "ping"/"server ..." (gets the words)
 #   --nvme SERIAL[:SIZE]  add an NVMe disk (/dev/nvmeXn1, serial in sysfs), raw, sparse, SIZE default 1G; repeatable
 #   --keep-disks        keep the NVMe images of a previous run in the same --out directory (reboot tests)
@@ -33,13 +35,14 @@ image="$root/tests/.tools/vm/image"
 HOOK_ADDR=10.0.2.100 HOOK_PORT=7777
 
 die() { echo "run.sh: $*" >&2; exit 2; }
-server="" port=20490 hook="" timeout=900 out="$root/tests/target/vm-run" mem=1536 smp=2 keep_disks=0
+server="" port=20490 smb_port="" hook="" timeout=900 out="$root/tests/target/vm-run" mem=1536 smp=2 keep_disks=0
 scenario="" nvme=() envs=() qemu_extra=()
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server="${2:?--server needs a value}"; shift 2 ;;
     --port) port="${2:?}"; shift 2 ;;
+    --smb-port) smb_port="${2:?}"; shift 2 ;;
     --hook) hook="${2:?}"; shift 2 ;;
     --nvme) nvme+=("${2:?}"); shift 2 ;;
     --keep-disks) keep_disks=1; shift ;;
@@ -64,6 +67,7 @@ if [ -n "$server" ]; then
   launcher="$(cd "$(dirname "$launcher")" && pwd)/$(basename "$launcher")"
 fi
 [[ "$port" =~ ^[0-9]+$ ]] || die "--port: not a number: $port"
+[[ "$smb_port" =~ ^[0-9]*$ ]] || die "--smb-port: not a number: $smb_port"
 mkdir -p "$out"; run="$(cd "$out" && pwd)"
 case "$run$here" in *,*) die "paths with commas cannot go into qemu's -netdev option: $run" ;; esac
 
@@ -101,7 +105,11 @@ if [ "${TESTVM_INNER:-}" = 1 ]; then
     if ! (. "$run/hook.env"; "$launcher" start >"$run/server-start.log" 2>&1); then
       echo "run.sh: the server did not start:" >&2; tail -n 20 "$run/server-start.log" >&2; exit 3
     fi
-    echo "run.sh: server $(basename "$launcher" .sh) up on port $port (pid $(tail -n 1 "$run/server-start.log"))" >&2
+    echo "run.sh: server $(basename "$launcher" .sh) up on port $port${smb_port:+ and SMB port $smb_port} (pid $(tail -n 1 "$run/server-start.log"))" >&2
+    if [ -n "$smb_port" ]; then # the account exists once the server started (bucketfs generates its password)
+      cred="$(. "$run/hook.env"; "$launcher" credentials)" || { echo "run.sh: '$launcher credentials' failed" >&2; exit 3; }
+      printf '%s=%q\n' SMB_USER "${cred%%\%*}" SMB_PASSWORD "${cred#*%}" >>"$run/vm/env"
+    fi
   fi
   kernel="$image/vmlinux"; [ -s "$kernel" ] || kernel="$image/vmlinuz"
   qemu=(qemu-system-x86_64 -nodefaults -no-user-config -name testvm -pidfile "$run/qemu.pid"
@@ -182,13 +190,13 @@ chmod +x "$run/vm/start" "$run/vm/scenario"
 : >"$run/vm/out.log"
 {
   printf '%s=%q\n' SCENARIO_NAME "$(basename "$scenario")" NFS_SERVER 10.0.2.2 NFS_PORT "$port" \
-    NFS_EXPORT /default HOOK_ADDR "$HOOK_ADDR" HOOK_PORT "$HOOK_PORT" SERVER_NAME "$(basename "${launcher:-none}" .sh)"
+    NFS_EXPORT /default SMB_SERVER 10.0.2.2 SMB_PORT "${smb_port:-0}" HOOK_ADDR "$HOOK_ADDR" HOOK_PORT "$HOOK_PORT" SERVER_NAME "$(basename "${launcher:-none}" .sh)"
   for e in "${envs[@]}"; do
     [[ "$e" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env: expected NAME=VALUE, got '$e'"
     printf '%s=%q\n' "${e%%=*}" "${e#*=}"
   done
 } >"$run/vm/env"
 printf 'export %s=%q\n' SERVER_LAUNCHER "$launcher" SERVER_DIR "$run/server" SERVER_DATA "$run/data" \
-  SERVER_PORT "$port" HOOK_CMD "$hook" >"$run/hook.env"
+  SERVER_PORT "$port" SERVER_SMB_PORT "${smb_port:-0}" HOOK_CMD "$hook" >"$run/hook.env"
 
 TESTVM_INNER=1 exec unshare --net -- "$here/run.sh" "${args[@]}"

@@ -7,6 +7,11 @@ the shell does not offer. Each command prints what it saw and exits 0 only when 
   fscheck.py fcntl FILE   POSIX byte-range locks (F_SETLK): a second process is refused an overlapping range
                           (EAGAIN/EACCES), gets a disjoint one, and gets the first range once the holder closed
                           its descriptor (close releases the process's locks, no explicit unlock)
+  fscheck.py xlock HELD OTHER   one file seen through two mounts (say NFS and SMB): while a process holds
+                          [0, 100) through HELD (F_SETLK), another is refused [50, 150) through OTHER
+                          (EAGAIN/EACCES; cifs says EACCES), gets the disjoint [200, 300), and gets [0, 100)
+                          once the holder unlocked (F_UNLCK, descriptor still open). The two mounts share no
+                          client-side lock state: only the server can make them conflict
   fscheck.py mmap FILE SHA256   read FILE through a shared read-only mapping, compare its sha256
   fscheck.py tree DIR N   create DIR with N small files of random content (0-4 KiB) in 10 directories and
                           their subdirectories — one process, where a shell loop would fork N times (slow in TCG)
@@ -146,6 +151,54 @@ def check_fcntl(path):
     return 0 if wait_child(pid, r) == 0 and ok else 1
 
 
+def check_xlock(held, other):
+    (p2c_r, p2c_w), (c2p_r, c2p_w) = sync_pair()
+    with open(held, "r+b") as f:
+        if os.fstat(f.fileno()).st_size < 4096:
+            f.write(b"\0" * 4096)
+            f.flush()
+
+    def holder(w):
+        fd = os.open(held, os.O_RDWR)
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 100, 0)  # bytes [0, 100)
+        say(w, "holder: locked [0,100) through %s" % held)
+        os.write(c2p_w, b"x")
+        os.read(p2c_r, 1)
+        fcntl.lockf(fd, fcntl.LOCK_UN, 100, 0)
+        say(w, "holder: unlocked [0,100)")
+        os.write(c2p_w, b"x")
+        os.read(p2c_r, 1)  # keep the descriptor open until the other side checked
+        os.close(fd)
+        return 0
+
+    def attempt(fd, length, start, want):
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, length, start)
+        except OSError as e:
+            got = errno.errorcode.get(e.errno, e.errno)
+            if not want and e.errno in (errno.EAGAIN, errno.EACCES):
+                print("[%d,%d) through %s refused: %s" % (start, start + length, other, got))
+                return True
+            print("[%d,%d) through %s: %s, expected %s" % (start, start + length, other, got,
+                                                           "a grant" if want else "EAGAIN/EACCES"))
+            return False
+        fcntl.lockf(fd, fcntl.LOCK_UN, length, start)
+        print("[%d,%d) through %s granted%s" % (start, start + length, other, "" if want else " WHILE HELD"))
+        return want
+
+    pid, r = fork_child(holder)
+    os.read(c2p_r, 1)
+    fd = os.open(other, os.O_RDWR)
+    ok = attempt(fd, 100, 50, False)
+    ok = attempt(fd, 100, 200, True) and ok
+    os.write(p2c_w, b"x")
+    os.read(c2p_r, 1)  # the holder unlocked
+    ok = attempt(fd, 100, 0, True) and ok
+    os.write(p2c_w, b"x")
+    os.close(fd)
+    return 0 if wait_child(pid, r) == 0 and ok else 1
+
+
 def check_mmap(path, expected):
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
@@ -172,6 +225,8 @@ def main(argv):
         return check_flock(argv[2])
     if len(argv) >= 3 and argv[1] == "fcntl":
         return check_fcntl(argv[2])
+    if len(argv) >= 4 and argv[1] == "xlock":
+        return check_xlock(argv[2], argv[3])
     if len(argv) >= 4 and argv[1] == "tree":
         return make_tree(argv[2], int(argv[3]))
     if len(argv) >= 4 and argv[1] == "mmap":

@@ -318,21 +318,42 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** {@link #startSmb(String, int, io.bucketfs.smb.server.SmbSettings)} for the given users. */
-    public synchronized io.bucketfs.smb.server.SmbServer startSmb(String bind, int port,
+    public io.bucketfs.smb.server.SmbServer startSmb(String bind, int port,
             io.bucketfs.smb.server.SmbSettings settings, io.bucketfs.smb.ntlm.SmbUsers users) throws IOException {
+        return startSmb(bind, port, settings, users, java.util.Set.of());
+    }
+
+    /**
+     * {@link #startSmb(String, int, io.bucketfs.smb.server.SmbSettings)} for the given users, the shares named in
+     * {@code encryptedShares} requiring encryption (SMB 3 clients encrypt on them; SMB 2 clients are refused).
+     *
+     * @throws IllegalArgumentException a name in {@code encryptedShares} is no mount
+     */
+    public synchronized io.bucketfs.smb.server.SmbServer startSmb(String bind, int port,
+            io.bucketfs.smb.server.SmbSettings settings, io.bucketfs.smb.ntlm.SmbUsers users,
+            java.util.Set<String> encryptedShares) throws IOException {
         if (smb != null) {
             throw new IllegalStateException("SMB is already started");
         }
-        java.util.Map<String, io.bucketfs.vfs.Vfs> shares = new java.util.LinkedHashMap<>(vfs.mounts());
+        java.util.Map<String, io.bucketfs.vfs.Vfs> mounts = new java.util.LinkedHashMap<>(vfs.mounts());
         for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
             if (!m.protocolEnum().smb()) {
-                shares.remove(m.name());
+                mounts.remove(m.name());
             } else {
                 DetachableVfs d = new DetachableVfs(vfs.mount(m.name()));
                 smbShares.put(m.name(), d);
-                shares.put(m.name(), d.vfs());
+                mounts.put(m.name(), d.vfs());
             }
         }
+        for (String name : encryptedShares) {
+            if (!mounts.containsKey(name)) {
+                throw new IllegalArgumentException("no mount " + name + " to encrypt (mounts: " + mounts.keySet() + ")");
+            }
+        }
+        java.util.List<io.bucketfs.smb.server.Share> shares = mounts.entrySet().stream()
+                .map(e -> new io.bucketfs.smb.server.Share(e.getKey(), e.getValue(),
+                        encryptedShares.contains(e.getKey())))
+                .toList();
         try {
             smb = io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);
         } catch (InterruptedException e) {
@@ -344,8 +365,9 @@ public final class Gateway implements AutoCloseable {
                             && e.getCause().getMessage().contains("Permission denied")
                             ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : ""), e.getCause());
         }
-        LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{})", bind, smb.port(),
-                shares.keySet(), settings.encryptData() ? "; encryption required" : "",
+        LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{}{})", bind, smb.port(),
+                mounts.keySet(), settings.encryptData() ? "; encryption required" : "",
+                encryptedShares.isEmpty() ? "" : "; encryption required on " + encryptedShares,
                 settings.requireSigning() ? "; signing required" : "");
         return smb;
     }

@@ -86,6 +86,17 @@ class GatewayTest {
     }
 
     @Test
+    void anEncryptedShareMustBeAMount() throws Exception {
+        try (Gateway g = Gateway.start(new GatewayConfig(dir.resolve("data"), null))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.startSmb("127.0.0.1",
+                    0, io.bucketfs.smb.server.SmbSettings.DEFAULTS, g.defaultSmbUsers(), java.util.Set.of("nope")));
+            assertTrue(e.getMessage().contains("nope"), e.getMessage());
+            assertTrue(g.startSmb("127.0.0.1", 0, io.bucketfs.smb.server.SmbSettings.DEFAULTS, g.defaultSmbUsers(),
+                    java.util.Set.of("default")).port() > 0);
+        }
+    }
+
+    @Test
     void oneGatewayPerDataDirectory() throws Exception {
         GatewayConfig cfg = new GatewayConfig(dir, dir.resolve("nvme"));
         try (Gateway first = Gateway.start(cfg)) {

@@ -105,6 +105,14 @@ public interface Vfs {
     void rename(Caller caller, FileHandle fromDir, String fromName, FileHandle toDir, String toName)
             throws VfsException;
 
+    /**
+     * {@link #rename} on behalf of an open of the source that holds the share reservation {@code renamerShareId}
+     * in {@link #locks()}: that reservation's own deny of DELETE does not refuse the rename (an SMB client renames
+     * through a handle it opened without delete sharing, [MS-FSA] 2.1.5.14.11); other opens' denials still do.
+     */
+    void rename(Caller caller, FileHandle fromDir, String fromName, FileHandle toDir, String toName,
+                long renamerShareId) throws VfsException;
+
     /** Always {@link VfsStatus#NOT_SUPPORTED}: see the class comment. */
     Entry link(Caller caller, FileHandle file, FileHandle dir, String name) throws VfsException;
 

@@ -49,6 +49,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "bucketfs, its password in DATA_DIR/smb-password (generated at the first start).")
     int smbPort = 445;
 
+    @Option(names = "--smb-encrypt-share", paramLabel = "SHARE",
+            description = "Require encryption on this SMB share (repeatable): SMB 3 clients encrypt on it, SMB 2 "
+                    + "clients are refused.")
+    java.util.Set<String> smbEncryptShares = new java.util.LinkedHashSet<>();
+
     @Option(names = "--admin-port", paramLabel = "PORT",
             description = "The admin API's port on 127.0.0.1, used by the bucketfs CLI (default: "
                     + io.bucketfs.gateway.admin.AdminServer.DEFAULT_PORT + "; 0 picks a free one, written to "
@@ -85,7 +90,11 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("nfs-port: " + e.getMessage(), e);
         }
         try {
-            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS);
+            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS, gateway.defaultSmbUsers(),
+                    smbEncryptShares);
+        } catch (IllegalArgumentException e) {
+            gateway.close();
+            throw new CliException("smb-encrypt-share: " + e.getMessage(), e);
         } catch (java.io.IOException e) {
             gateway.close();
             throw new CliException("smb-port: " + e.getMessage(), e);

@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,7 +19,7 @@ import java.util.function.UnaryOperator;
  *
  * <h2>On-disk invariants</h2>
  * <ul>
- *   <li>The file is always a complete, valid document: a change is written to {@code FILE.tmp} (mode 0600, as the
+ *   <li>The file is always a complete, valid document: a change is written ({@link AtomicFiles}) to {@code FILE.tmp} (mode 0600, as the
  *       file holds sealed secrets), fsynced, renamed over the file, and the directory fsynced, so a crash leaves
  *       the old state or the new one, never a mix. A leftover {@code .tmp} is a change that never happened and is
  *       deleted at load.</li>

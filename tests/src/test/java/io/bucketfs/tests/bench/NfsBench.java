@@ -232,19 +232,23 @@ public final class NfsBench {
 
     /** After a failure: the servers' logs into {@code nfs-bench-logs} beside the work directory, and say so. */
     private void keepLogs() {
-        Path kept = config.workDir().resolveSibling("nfs-bench-logs");
+        keepLogs("NfsBench", config.workDir(), config.workDir().resolveSibling("nfs-bench-logs"), out);
+    }
+
+    /** After a failure of {@code who}: the {@code *.log} and {@code *.out} files of {@code workDir} into {@code kept}. */
+    static void keepLogs(String who, Path workDir, Path kept, PrintStream out) {
         try {
             VfsBench.deleteRecursively(kept);
             Files.createDirectories(kept);
-            try (var files = Files.walk(config.workDir())) {
+            try (var files = Files.walk(workDir)) {
                 for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")
                         || f.getFileName().toString().endsWith(".out")).toList()) {
-                    Files.copy(f, kept.resolve(config.workDir().relativize(f).toString().replace('/', '-')));
+                    Files.copy(f, kept.resolve(workDir.relativize(f).toString().replace('/', '-')));
                 }
             }
-            out.println("NfsBench failed; the servers' logs are kept in " + kept);
+            out.println(who + " failed; the servers' logs are kept in " + kept);
         } catch (IOException | RuntimeException e) {
-            out.println("NfsBench failed; its logs could not be kept: " + e);
+            out.println(who + " failed; its logs could not be kept: " + e);
         }
     }
 
@@ -261,7 +265,7 @@ public final class NfsBench {
         return r.exit() == 0 ? r.stdout().strip() : "(version unknown)";
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];

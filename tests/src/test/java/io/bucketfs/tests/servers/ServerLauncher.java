@@ -27,7 +27,9 @@ public enum ServerLauncher {
     /** {@code ./bucketfs serve --nfs-port P --bind 127.0.0.1 --nfs-grace 0}: the gateway under test. */
     BUCKETFS("bucketfs.pid", "bucketfs.log", "cache/staging"),
     /** The gateway with its default mount on a bucket of S3Proxy (a process of its own that outlives kills). */
-    BUCKETFS_S3("gateway.pid", "gateway.log", "gateway/cache/staging");
+    BUCKETFS_S3("gateway.pid", "gateway.log", "gateway/cache/staging"),
+    /** Stock Samba smbd 4.17 sharing SERVER_DATA as "default" on SERVER_PORT (SMB): the SMB benchmark's peer. */
+    SAMBA("smbd.pid", "smbd.log", null);
 
     private final String pidFile;
     private final String logFile;
@@ -220,6 +222,14 @@ public enum ServerLauncher {
                 return files.map(f -> f.getFileName().toString())
                         .filter(n -> n.endsWith(".manifest") || n.endsWith(".data")).count();
             }
+        }
+
+        /**
+         * The launcher's {@code credentials}: {@code USER%PASSWORD} of the SMB account (what {@code smbclient -U}
+         * takes); the server must have started (the gateway generates its password then).
+         */
+        public String credentials() throws IOException {
+            return run("credentials").strip();
         }
 
         /** SIGKILL, as a crash would */

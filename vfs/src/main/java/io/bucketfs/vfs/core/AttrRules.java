@@ -20,7 +20,8 @@ final class AttrRules {
 
     static void checkSetattr(Caller caller, Inode i, SetAttr c) throws VfsException {
         boolean owner = caller.isRoot() || caller.uid() == i.uid;
-        if ((c.mode() != null || c.birthTime() != null || c.dosAttributes() != null) && !owner) {
+        if ((c.mode() != null || c.birthTime() != null || c.dosAttributes() != null || c.ctime() != null)
+                && !owner) {
             throw new VfsException(VfsStatus.NOT_OWNER, "only the owner changes the mode of '" + i.name + "'");
         }
         if (c.uid() != null && c.uid() != i.uid && !caller.isRoot()) {
@@ -63,7 +64,7 @@ final class AttrRules {
             i.btime = c.birthTime();
         }
         if (c.dosAttributes() != null) {
-            i.dos = c.dosAttributes() & io.bucketfs.vfs.DosAttributes.STORED;
+            i.dos = c.dosAttributes() & io.bucketfs.vfs.DosAttributes.KEPT;
         }
     }
 }

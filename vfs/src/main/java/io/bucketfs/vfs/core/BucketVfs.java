@@ -134,7 +134,12 @@ public final class BucketVfs implements Vfs {
 
     /** SHARE_VIOLATION if an open denies DELETE on {@code i} (remove, rename away, rename over). */
     private void requireDeletable(Inode i) throws VfsException {
-        if (!locks.canDelete(i.id)) {
+        requireDeletable(i, -1);
+    }
+
+    /** {@link #requireDeletable(Inode)} ignoring the reservation of the open that asks. */
+    private void requireDeletable(Inode i, long exceptShareId) throws VfsException {
+        if (!locks.canDelete(i.id, exceptShareId)) {
             throw new VfsException(VfsStatus.SHARE_VIOLATION, "'" + i.name + "' is open without delete sharing");
         }
     }
@@ -181,6 +186,9 @@ public final class BucketVfs implements Vfs {
             }
             AttrRules.apply(i, changes, now);
             i.touchChange(now);
+            if (changes.ctime() != null) {
+                i.ctime = changes.ctime();
+            }
             List<NsRecord> recs = new ArrayList<>();
             recs.add(NsRecord.InodeState.of(i));
             recs.addAll(metadataWork(i));
@@ -515,6 +523,12 @@ public final class BucketVfs implements Vfs {
     @Override
     public void rename(Caller caller, FileHandle fromDir, String fromName, FileHandle toDir, String toName)
             throws VfsException {
+        rename(caller, fromDir, fromName, toDir, toName, -1);
+    }
+
+    @Override
+    public void rename(Caller caller, FileHandle fromDir, String fromName, FileHandle toDir, String toName,
+                       long renamerShareId) throws VfsException {
         Names.check(fromName);
         Names.check(toName);
         writable();
@@ -530,7 +544,7 @@ public final class BucketVfs implements Vfs {
         if (dst != null && dst.id == src.id) {
             return;
         }
-        requireDeletable(src);
+        requireDeletable(src, renamerShareId);
         if (dst != null) {
             requireDeletable(dst);
         }

@@ -171,12 +171,16 @@ public final class LockManager {
      * The mandatory-locking check of an SMB READ or WRITE ([MS-FSA] 2.1.4.10): OK, IO_CONFLICT with the
      * conflicting lock, or INVALID_RANGE (SMB range rules). Exclusive locks of other owners forbid reads and
      * writes; shared locks forbid writes by other owners and SMB shared locks also by their own owner. Does not
-     * break leases: call {@link #breakLeases} for that.
+     * break leases: call {@link #breakLeases} for that. A zero-length read or write touches no byte and never
+     * conflicts ([MS-FSA] 2.1.5.2/2.1.5.3 complete it before the lock check).
      */
     public LockResult checkIo(long fileId, LockOwner owner, long offset, long length, boolean write) {
         Optional<ByteRange> range = ByteRange.smb(offset, length);
         if (range.isEmpty()) {
             return LockResult.INVALID_RANGE;
+        }
+        if (length == 0) {
+            return LockResult.OK;
         }
         return RangeRules.firstIoConflict(store.read(fileId).locks(), owner, range.get(), write)
                 .map(LockResult::ioConflict).orElse(LockResult.OK);
@@ -433,7 +437,13 @@ public final class LockManager {
 
     /** Whether no open of the file denies DELETE, so it may be removed or renamed. */
     public boolean canDelete(long fileId) {
-        return store.read(fileId).shares().stream().noneMatch(r -> r.deny().contains(ShareAccess.DELETE));
+        return canDelete(fileId, -1);
+    }
+
+    /** {@link #canDelete(long)} ignoring the reservation {@code exceptShareId} (the open that deletes or renames). */
+    public boolean canDelete(long fileId, long exceptShareId) {
+        return store.read(fileId).shares().stream()
+                .noneMatch(r -> r.id() != exceptShareId && r.deny().contains(ShareAccess.DELETE));
     }
 
     /** The open share reservations of a file. */

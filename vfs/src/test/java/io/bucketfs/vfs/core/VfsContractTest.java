@@ -22,6 +22,7 @@ import io.bucketfs.vfs.Caller;
 import io.bucketfs.vfs.CreateMode;
 import io.bucketfs.vfs.DirEntry;
 import io.bucketfs.vfs.DirPage;
+import io.bucketfs.vfs.DosAttributes;
 import io.bucketfs.vfs.Entry;
 import io.bucketfs.vfs.FileHandle;
 import io.bucketfs.vfs.FileType;
@@ -38,6 +39,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -149,6 +151,22 @@ public abstract class VfsContractTest {
         vfs.commit(ROOT, h);
         sync();
         assertEquals("\0\0\0\0\0x\0\0", object("sparse"));
+    }
+
+    @Test
+    void dosAttributesKeepTheSparseFlagAndDropUnknownBits() throws Exception {
+        FileHandle h = newFile("flags", "x");
+        int sparse = io.bucketfs.vfs.DosAttributes.SPARSE_FILE;
+        int hidden = io.bucketfs.vfs.DosAttributes.HIDDEN;
+        vfs.setattr(ROOT, h, SetAttr.NONE.withDosAttributes(sparse | hidden | 0x4000), null);
+        assertEquals(sparse | hidden, vfs.getattr(ROOT, h).dosAttributes());
+        vfs.commit(ROOT, h);
+        sync();
+        restart();
+        FileHandle again = vfs.lookup(ROOT, vfs.root(), "flags").handle();
+        assertEquals(sparse | hidden, vfs.getattr(ROOT, again).dosAttributes());
+        vfs.setattr(ROOT, again, SetAttr.NONE.withDosAttributes(hidden), null);
+        assertEquals(hidden, vfs.getattr(ROOT, again).dosAttributes());
     }
 
     @Test
@@ -505,6 +523,39 @@ public abstract class VfsContractTest {
                 .toList();
         assertEquals(1, conflicts.size(), keys("").toString());
         assertEquals("OURSinal", object(conflicts.get(0)));
+    }
+
+    @Test
+    void theOpenThatDeniesDeleteMayItselfRenameButNoOtherOpenMay() throws Exception {
+        FileHandle h = newFile("mine", "x");
+        var locks = vfs.locks();
+        var deny = java.util.EnumSet.of(io.bucketfs.vfs.lock.ShareAccess.DELETE);
+        var mine = locks.openShare(h.fileId(), new io.bucketfs.vfs.lock.LockOwner("smb", "open-1"),
+                java.util.EnumSet.of(io.bucketfs.vfs.lock.ShareAccess.DELETE), deny).get(5, TimeUnit.SECONDS)
+                .reservation().orElseThrow();
+        vfs.rename(ROOT, vfs.root(), "mine", vfs.root(), "renamed", mine.id());
+        assertEquals(h.fileId(), vfs.lookup(ROOT, vfs.root(), "renamed").attr().fileId());
+        assertStatus(VfsStatus.SHARE_VIOLATION, () -> vfs.rename(ROOT, vfs.root(), "renamed", vfs.root(), "again",
+                mine.id() + 1));
+        assertStatus(VfsStatus.SHARE_VIOLATION, () -> vfs.rename(ROOT, vfs.root(), "renamed", vfs.root(), "again"));
+        locks.close(h.fileId(), mine.id());
+    }
+
+    @Test
+    void anExplicitChangeTimeIsKeptExactlyAcrossRestarts() throws Exception {
+        FileHandle h = newFile("times", "x");
+        Instant set = Instant.ofEpochSecond(-1, 123_456_700); // before the epoch, 100 ns resolution
+        Attr a = vfs.setattr(ROOT, h, SetAttr.NONE.withTimes(null, set).withBirthTime(set).withCtime(set), null);
+        assertEquals(set, a.ctime());
+        assertEquals(set, a.mtime());
+        Attr moved = vfs.setattr(ROOT, h, SetAttr.NONE.withDosAttributes(DosAttributes.HIDDEN), null);
+        assertTrue(moved.ctime().isAfter(set), "a later change moves the change time again");
+        vfs.setattr(ROOT, h, SetAttr.NONE.withCtime(set), null);
+        restart();
+        Attr back = vfs.getattr(ROOT, h);
+        assertEquals(set, back.ctime());
+        assertEquals(set, back.birthTime());
+        assertEquals(DosAttributes.HIDDEN, back.dosAttributes());
     }
 
     @Test

@@ -282,6 +282,14 @@ public abstract class LockManagerContractTest {
     }
 
     @Test
+    void zeroLengthIoNeverConflicts() {
+        smb(A, WRITE, 0, 10);
+        assertStatus(LockStatus.OK, lm.checkIo(F, B, 5, 0, false));
+        assertStatus(LockStatus.OK, lm.checkIo(F, B, 5, 0, true));
+        assertStatus(LockStatus.IO_CONFLICT, lm.checkIo(F, B, 5, 1, false));
+    }
+
+    @Test
     void checkIoSeesPosixLocksOfOthersOnly() {
         posix(A, READ, 0, 10);
         posix(B, WRITE, 10, 10);

@@ -148,8 +148,18 @@ public abstract class ShareLeaseContractTest {
         open(B, Set.of(READ), Set.of(WRITE));
         assertFalse(lm.canDelete(F));
         assertTrue(lm.canDelete(F + 1));
+        assertFalse(lm.canDelete(F, r.id() + 1000));
         lm.close(F, r.id());
         assertTrue(lm.canDelete(F));
+    }
+
+    @Test
+    void theDeletingOpenItselfIsNotInTheWay() {
+        ShareReservation r = open(A, Set.of(DELETE), Set.of(DELETE)).reservation().orElseThrow();
+        assertFalse(lm.canDelete(F));
+        assertTrue(lm.canDelete(F, r.id()));
+        // no other open can deny DELETE meanwhile: the deleting open holds DELETE access
+        assertEquals(LockStatus.SHARE_VIOLATION, open(B, Set.of(READ), Set.of(DELETE)).status());
     }
 
     @Test

@@ -90,7 +90,7 @@ class XdrBytesTest {
 
         Fattr4 set = new Fattr4(Bitmap4.of(Fattr.SIZE, Fattr.MODE, Fattr.OWNER_GROUP, Fattr.TIME_MODIFY_SET),
                 HexFormat.of().parseHex("0000000000000000" + "000001ed" + "00000003" + "31303000" + "00000000"));
-        assertEquals(new SetAttr(0755, null, 100, 0L, null, SetAttr.SERVER_TIME, null, null),
+        assertEquals(new SetAttr(0755, null, 100, 0L, null, SetAttr.SERVER_TIME, null, null, null),
                 AttrDecoder.decode(set, 1));
         Nfs4Exception bad = assertThrows(Nfs4Exception.class, () -> AttrDecoder.decode(new Fattr4(
                 Bitmap4.of(Fattr.FILEID), new byte[8]), 1));

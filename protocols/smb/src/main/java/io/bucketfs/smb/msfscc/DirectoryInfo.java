@@ -35,6 +35,19 @@ public final class DirectoryInfo {
         };
     }
 
+    /**
+     * ShortNameLength, Reserved and the 24-byte ShortName of the Both classes: the name FileAlternateNameInformation
+     * gives ({@link ShortNames}), none for "." and "..".
+     */
+    private static void shortName(ByteBuf b, String name) {
+        byte[] s = name.equals(".") || name.equals("..") ? new byte[0]
+                : ShortNames.of(name).getBytes(StandardCharsets.UTF_16LE);
+        b.writeByte(s.length);
+        b.writeByte(0);
+        b.writeBytes(s);
+        b.writeZero(24 - s.length);
+    }
+
     /** Appends one entry (NextEntryOffset 0) at the writer index. */
     public static void write(ByteBuf b, int infoClass, String name, Attr a) {
         byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
@@ -58,15 +71,9 @@ public final class DirectoryInfo {
                 b.writeIntLE(0);
                 b.writeLongLE(a.fileId());
             }
-            case FileInfo.BOTH_DIRECTORY -> {
-                b.writeByte(0);
-                b.writeByte(0);
-                b.writeZero(24);
-            }
+            case FileInfo.BOTH_DIRECTORY -> shortName(b, name);
             case FileInfo.ID_BOTH_DIRECTORY -> {
-                b.writeByte(0);
-                b.writeByte(0);
-                b.writeZero(24);
+                shortName(b, name);
                 b.writeShortLE(0);
                 b.writeLongLE(a.fileId());
             }

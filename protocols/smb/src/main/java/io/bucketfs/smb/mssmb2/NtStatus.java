@@ -17,6 +17,7 @@ public final class NtStatus {
     public static final int INVALID_PARAMETER = 0xC000000D;
     public static final int NO_SUCH_FILE = 0xC000000F;
     public static final int INVALID_DEVICE_REQUEST = 0xC0000010;
+    public static final int INVALID_VIEW_SIZE = 0xC000001F;
     public static final int END_OF_FILE = 0xC0000011;
     public static final int MORE_PROCESSING_REQUIRED = 0xC0000016;
     public static final int ACCESS_DENIED = 0xC0000022;
@@ -25,6 +26,9 @@ public final class NtStatus {
     public static final int OBJECT_NAME_NOT_FOUND = 0xC0000034;
     public static final int OBJECT_NAME_COLLISION = 0xC0000035;
     public static final int OBJECT_PATH_NOT_FOUND = 0xC000003A;
+    public static final int OBJECT_PATH_SYNTAX_BAD = 0xC000003B;
+    public static final int EAS_NOT_SUPPORTED = 0xC000004F;
+    public static final int NO_EAS_ON_FILE = 0xC0000052;
     public static final int SHARING_VIOLATION = 0xC0000043;
     public static final int FILE_LOCK_CONFLICT = 0xC0000054;
     public static final int LOCK_NOT_GRANTED = 0xC0000055;
@@ -38,6 +42,7 @@ public final class NtStatus {
     public static final int NOT_SUPPORTED = 0xC00000BB;
     public static final int NETWORK_BUSY = 0xC00000BF;
     public static final int NETWORK_NAME_DELETED = 0xC00000C9;
+    public static final int BAD_IMPERSONATION_LEVEL = 0xC00000A5;
     public static final int BAD_NETWORK_NAME = 0xC00000CC;
     public static final int REQUEST_NOT_ACCEPTED = 0xC00000D0;
     public static final int INTERNAL_ERROR = 0xC00000E5;
@@ -46,11 +51,13 @@ public final class NtStatus {
     public static final int NOT_A_DIRECTORY = 0xC0000103;
     public static final int NAME_TOO_LONG = 0xC0000106;
     public static final int CANCELLED = 0xC0000120;
+    public static final int CANNOT_DELETE = 0xC0000121;
     public static final int FILE_CLOSED = 0xC0000128;
     public static final int FS_DRIVER_REQUIRED = 0xC000019C;
     public static final int INVALID_LOCK_RANGE = 0xC00001A1;
     public static final int USER_SESSION_DELETED = 0xC0000203;
     public static final int NOT_FOUND = 0xC0000225;
+    public static final int REQUEST_OUT_OF_SEQUENCE = 0xC000042A;
     public static final int FILE_TOO_LARGE = 0xC0000904;
 
     private NtStatus() {

@@ -17,8 +17,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * The cryptographic primitives of [MS-SMB2] 3.1.4: the SP800-108 counter-mode KDF with HMAC-SHA256
- * (3.1.4.2), message signatures (3.1.4.1: HMAC-SHA256 for 2.x, AES-CMAC for 3.x) and the AEAD ciphers of the
- * transform header (3.1.4.3: AES-CCM, AES-GCM, 128 or 256 bits). Stateless; thread-safe.
+ * (3.1.4.2), message signatures (3.1.4.1: HMAC-SHA256 for 2.x, AES-CMAC for 3.x, or on 3.1.1 the algorithm of
+ * the SIGNING_CAPABILITIES context, AES-GMAC included) and the AEAD ciphers of the transform header (3.1.4.3:
+ * AES-CCM, AES-GCM, 128 or 256 bits). Stateless; thread-safe.
  */
 public final class Smb2Crypto {
     public static final int CIPHER_AES_128_CCM = 0x0001;
@@ -27,6 +28,7 @@ public final class Smb2Crypto {
     public static final int CIPHER_AES_256_GCM = 0x0004;
     public static final int SIGNING_HMAC_SHA256 = 0x0000;
     public static final int SIGNING_AES_CMAC = 0x0001;
+    public static final int SIGNING_AES_GMAC = 0x0002;
 
     private Smb2Crypto() {
     }
@@ -62,25 +64,52 @@ public final class Smb2Crypto {
 
     /**
      * The 16-byte signature of one message (its signature field must already be zero), over
-     * {@code msg[off, off+len)}.
+     * {@code msg[off, off+len)} with a {@code SIGNING_*} algorithm. AES-GMAC's nonce comes from the message's
+     * own header: its MessageId, whether it is a response, whether it is a CANCEL request.
      */
-    public static byte[] sign(boolean cmac, byte[] key, byte[] msg, int off, int len) {
-        if (cmac) {
-            CMac m = new CMac(AESEngine.newInstance());
-            m.init(new KeyParameter(key));
-            m.update(msg, off, len);
-            byte[] out = new byte[16];
-            m.doFinal(out, 0);
-            return out;
+    public static byte[] sign(int algorithm, byte[] key, byte[] msg, int off, int len) {
+        switch (algorithm) {
+            case SIGNING_AES_CMAC -> {
+                CMac m = new CMac(AESEngine.newInstance());
+                m.init(new KeyParameter(key));
+                m.update(msg, off, len);
+                byte[] out = new byte[16];
+                m.doFinal(out, 0);
+                return out;
+            }
+            case SIGNING_AES_GMAC -> {
+                return gmac(key, msg, off, len);
+            }
+            default -> {
+                try {
+                    Mac mac = Mac.getInstance("HmacSHA256");
+                    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                    mac.update(msg, off, len);
+                    return Arrays.copyOf(mac.doFinal(), 16);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HmacSHA256 unavailable", e);
+                }
+            }
         }
+    }
+
+    /** AES-128-GMAC (RFC 4543: GCM over an empty plaintext, the message as AAD) with the 3.1.4.1 nonce. */
+    private static byte[] gmac(byte[] key, byte[] msg, int off, int len) {
+        byte[] nonce = new byte[12];
+        System.arraycopy(msg, off + 24, nonce, 0, 8); // MessageId, little-endian as on the wire
+        boolean response = (msg[off + 16] & Smb2Header.FLAGS_SERVER_TO_REDIR) != 0;
+        int command = (msg[off + 12] & 0xFF) | (msg[off + 13] & 0xFF) << 8;
+        nonce[8] = (byte) ((response ? 1 : 0) | (!response && command == Smb2Command.CANCEL ? 2 : 0));
+        AEADBlockCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
+        gcm.init(true, new AEADParameters(new KeyParameter(key), 128, nonce, null));
+        gcm.processAADBytes(msg, off, len);
+        byte[] tag = new byte[16];
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(msg, off, len);
-            return Arrays.copyOf(mac.doFinal(), 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            gcm.doFinal(tag, 0);
+        } catch (InvalidCipherTextException e) {
+            throw new IllegalStateException(e);
         }
+        return tag;
     }
 
     public static boolean isGcm(int cipher) {

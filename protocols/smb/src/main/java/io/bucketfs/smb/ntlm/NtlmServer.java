@@ -225,6 +225,40 @@ public final class NtlmServer {
         return Arrays.copyOfRange(m, off, off + len);
     }
 
+    /**
+     * Whether an AUTHENTICATE_MESSAGE carries an NTLMv2 response (an NtChallengeResponse longer than NTLMv1's
+     * 24 bytes) whose NTLMv2_CLIENT_CHALLENGE ([MS-NLMP] 2.2.2.7) does not parse: RespType or HiRespType not 1,
+     * or AV pairs running past its end or not ended by MsvAvEOL. Such a message is malformed rather than a
+     * failed logon (what the netapp "net diag" tool sends, Samba bug 14932).
+     */
+    public static boolean malformedNtlmv2Response(byte[] auth) {
+        if (!isNtlm(auth) || auth.length < 64 || messageType(auth) != 3) {
+            return false;
+        }
+        byte[] nt = field(auth, ByteBuffer.wrap(auth).order(ByteOrder.LITTLE_ENDIAN), 20);
+        if (nt == null || nt.length <= 24) {
+            return false;
+        }
+        byte[] blob = Arrays.copyOfRange(nt, 16, nt.length);
+        if (blob.length < 28 || blob[0] != 1 || blob[1] != 1) {
+            return true;
+        }
+        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 28;
+        while (at + 4 <= blob.length) {
+            int id = b.getShort(at) & 0xFFFF;
+            int len = b.getShort(at + 2) & 0xFFFF;
+            if (at + 4 + len > blob.length) {
+                return true;
+            }
+            if (id == AV_EOL) {
+                return false;
+            }
+            at += 4 + len;
+        }
+        return true;
+    }
+
     /** Whether the NTLMv2 client blob's AV pairs carry MsvAvFlags with the MIC bit. */
     private static boolean hasMic(byte[] blob) {
         ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);

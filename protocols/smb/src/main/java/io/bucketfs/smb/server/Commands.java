@@ -24,22 +24,30 @@ final class Commands {
     static final int FSCTL_DFS_GET_REFERRALS_EX = 0x000601B0;
     static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
     static final int MAXIMAL_ACCESS = 0x001F01FF;
+    /** [MS-SMB2] 2.2.10 ShareFlags: the client must encrypt what it sends on the tree. */
+    static final int SHAREFLAG_ENCRYPT_DATA = 0x8000;
 
     private final SmbServer server;
     private final FileCommands files;
     private final InfoCommands info;
     private final LockCommands locks = new LockCommands();
+    private final FsctlCommands fsctls = new FsctlCommands();
+    private final PipeCommands pipes;
 
     Commands(SmbServer server) {
         this.server = server;
         this.files = new FileCommands(server);
         this.info = new InfoCommands(server);
+        this.pipes = new PipeCommands(server);
     }
 
     int dispatch(Exchange x) throws SmbProtocolException, VfsException {
         int command = x.header().command;
         if (command != Smb2Command.NEGOTIATE && x.conn.dialect < 0) {
             throw new SmbProtocolException(NtStatus.INVALID_PARAMETER, "request before NEGOTIATE", true);
+        }
+        if (x.tree != null && x.tree.share().isIpc() && PipeCommands.handles(command)) {
+            return pipes.dispatch(x);
         }
         return switch (command) {
             case Smb2Command.NEGOTIATE -> Negotiate.handle(server, x);
@@ -62,7 +70,12 @@ final class Commands {
             case Smb2Command.QUERY_INFO -> info.queryInfo(x);
             case Smb2Command.SET_INFO -> info.setInfo(x);
             case Smb2Command.LOCK -> locks.lock(x);
-            case Smb2Command.CHANGE_NOTIFY, Smb2Command.OPLOCK_BREAK -> {
+            case Smb2Command.CHANGE_NOTIFY -> {
+                x.req.expectStructure(32);
+                x.open(8);
+                yield NtStatus.NOT_SUPPORTED;
+            }
+            case Smb2Command.OPLOCK_BREAK -> {
                 x.requireTree();
                 yield NtStatus.NOT_SUPPORTED;
             }
@@ -79,8 +92,7 @@ final class Commands {
     private int logoff(Exchange x) throws SmbProtocolException {
         x.req.expectStructure(4);
         Session s = x.requireSession();
-        logoff(s);
-        x.conn.sessions.remove(s.id);
+        x.conn.dropSession(s);
         x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
     }
@@ -90,19 +102,32 @@ final class Commands {
         for (Open o : s.opens.values()) {
             files.release(s, o);
         }
+        s.pipes.clear();
         s.trees.clear();
     }
 
+    /**
+     * [MS-SMB2] 3.3.5.7 TREE_CONNECT. On 3.1.1 an authenticated session's TREE_CONNECT must be signed or
+     * encrypted (else the connection is dropped: a man in the middle may have stripped the signature). A share
+     * requiring encryption refuses a connection that cannot encrypt with ACCESS_DENIED.
+     */
     private int treeConnect(Exchange x) throws SmbProtocolException {
         Request r = x.req;
         r.expectStructure(9);
         Session s = x.requireSession();
+        if (x.conn.dialect == Dialect.SMB_3_1_1 && x.encryptedBy == null && !x.header().isSigned()) {
+            throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unsigned TREE_CONNECT on 3.1.1", true);
+        }
         String path = r.utf16(r.body16(4), r.body16(6));
         String name = path.substring(path.lastIndexOf('\\') + 1);
         Share share = server.share(name);
         if (share == null) {
             LOG.debug("TREE_CONNECT to unknown share {}", name);
             return NtStatus.BAD_NETWORK_NAME;
+        }
+        if (share.encrypt() && (!Dialect.isSmb3(x.conn.dialect) || x.conn.cipher == 0 || s.encryptionKey == null)) {
+            LOG.debug("TREE_CONNECT to {} requiring encryption from a client that cannot encrypt", name);
+            return NtStatus.ACCESS_DENIED;
         }
         TreeConnect t = new TreeConnect(s.nextTreeId.getAndIncrement(), share, s);
         s.trees.put(t.id(), t);
@@ -111,7 +136,7 @@ final class Commands {
         out.writeShortLE(16);
         out.writeByte(share.isIpc() ? 2 : 1);
         out.writeByte(0);
-        out.writeIntLE(s.encryptData ? 0x8000 : 0);
+        out.writeIntLE(s.encryptData || share.encrypt() ? SHAREFLAG_ENCRYPT_DATA : 0);
         out.writeIntLE(0);
         out.writeIntLE(MAXIMAL_ACCESS);
         return NtStatus.SUCCESS;
@@ -125,18 +150,25 @@ final class Commands {
                 files.release(x.session, o);
             }
         }
+        x.session.pipes.values().removeIf(p -> p.tree == t);
         x.session.trees.remove(t.id());
         x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
     }
 
-    private int ioctl(Exchange x) throws SmbProtocolException {
+    private int ioctl(Exchange x) throws SmbProtocolException, VfsException {
         Request r = x.req;
         r.expectStructure(57);
         x.requireTree();
         int code = r.body32(4);
+        if (PipeCommands.isPipeControl(code)) {
+            return pipes.ioctl(x, code);
+        }
         if (code == FSCTL_DFS_GET_REFERRALS || code == FSCTL_DFS_GET_REFERRALS_EX) {
             return NtStatus.FS_DRIVER_REQUIRED;
+        }
+        if (FsctlCommands.handles(code)) {
+            return fsctls.handle(x, code);
         }
         if (code != FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return NtStatus.NOT_SUPPORTED;

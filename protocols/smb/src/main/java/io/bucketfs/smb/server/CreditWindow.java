@@ -4,11 +4,18 @@ import java.util.BitSet;
 
 /**
  * [MS-SMB2] 3.3.1.1 the command sequence window of a connection: which MessageIds the client may use. Starts
- * as {0}; each request consumes its CreditCharge ids; each response grants new ids at the top, at least one
- * per response while fewer than {@code max} are outstanding, so a client never starves. Not thread-safe:
- * used by the connection's serial processing only.
+ * as {0}; each request consumes its CreditCharge ids; each response grants new ids at the top: what the client
+ * asks for, as long as at most {@code max} ids are granted and unused ("outstanding"), and at least one when it
+ * would otherwise hold none, so a client never starves.
+ *
+ * <p>A client may leave holes (use a later id before an earlier one): the window then spans from the lowest
+ * unused id to the highest granted one. That span is bounded by {@link #SPAN_FACTOR} times {@code max}; grants
+ * stop at the bound until the hole is filled, so the bookkeeping of one connection stays small. Not
+ * thread-safe: used by the connection's serial processing only.
  */
 final class CreditWindow {
+    /** The span of the window (lowest unused to highest granted id) may reach this many times {@code max}. */
+    static final int SPAN_FACTOR = 4;
     private final int max;
     /** Lowest id not yet consumed. */
     private long low;
@@ -23,7 +30,7 @@ final class CreditWindow {
 
     /** Consumes {@code charge} ids from {@code messageId}; false when any is outside the window or used. */
     boolean consume(long messageId, int charge) {
-        if (messageId < low || messageId + charge > high || messageId + charge < messageId) {
+        if (charge < 1 || messageId < low || messageId + charge > high || messageId + charge < messageId) {
             return false;
         }
         int from = (int) (messageId - low);
@@ -41,10 +48,14 @@ final class CreditWindow {
         return true;
     }
 
-    /** Grants up to {@code requested} (at least 1 if room) new ids; returns how many. */
+    /**
+     * Grants up to {@code requested} new ids (a request for 0 counts as 1): no more than keep {@code max}
+     * outstanding and the span within its bound, but at least 1 when none would be left outstanding.
+     * Returns how many.
+     */
     int grant(int requested) {
-        long outstanding = high - low - used.cardinality();
-        long room = max - outstanding;
+        long outstanding = outstanding();
+        long room = Math.min(max - outstanding, (long) SPAN_FACTOR * max - (high - low));
         int n = (int) Math.max(0, Math.min(room, Math.max(1, requested)));
         if (n == 0 && outstanding == 0) {
             n = 1;
@@ -53,6 +64,7 @@ final class CreditWindow {
         return n;
     }
 
+    /** Ids granted and not yet consumed: the credits the client holds. */
     long outstanding() {
         return high - low - used.cardinality();
     }

@@ -16,10 +16,19 @@ final class Exchange {
     /** The response message: 64 header bytes reserved, the handler appends the body. */
     final ByteBuf out;
     Session session;
+    /**
+     * {@link #session} is another connection's, found for a SESSION_SETUP naming it: the answer is signed with its
+     * key only when the request's signature verified (no signing oracle for other connections).
+     */
+    boolean foreignSession;
+    /** The request's signature was checked and matches. */
+    boolean signatureVerified;
     TreeConnect tree;
-    /** The FileId a related compound request inherits (the last CREATE's), or null. */
+    /** The FileId a related compound request inherits (the last one used or created in the chain), or null. */
     Long compoundFileId;
-    /** A FileId the response names, inherited by the next related request. */
+    /** The error of a failed CREATE earlier in a related chain, or SUCCESS ([MS-SMB2] 3.3.5.2.7.2). */
+    int compoundCreateError;
+    /** A FileId the request used or the response names, inherited by the next related request. */
     Long resultFileId;
     /** Whether the response is signed even though the request was not (final SESSION_SETUP). */
     boolean forceSign;
@@ -57,18 +66,29 @@ final class Exchange {
         return tree;
     }
 
-    /** The open a request's FileId (at {@code bodyOffset}) names, honouring compound inheritance. */
+    /**
+     * The open a request's FileId (at {@code bodyOffset}) names, honouring compound inheritance: the all-ones
+     * FileId of a related request is the chain's; without one it fails like the chain's failed CREATE did, or
+     * FILE_CLOSED. The open found becomes the chain's FileId.
+     */
     Open open(int bodyOffset) throws SmbProtocolException {
         TreeConnect t = requireTree();
         long persistent = req.body64(bodyOffset);
         long volatileId = req.body64(bodyOffset + 8);
-        if (persistent == -1L && volatileId == -1L && compoundFileId != null) {
-            volatileId = compoundFileId;
+        if (persistent == -1L && volatileId == -1L && header().isRelated()) {
+            if (compoundFileId != null) {
+                volatileId = compoundFileId;
+                persistent = compoundFileId;
+            } else if (compoundCreateError != NtStatus.SUCCESS) {
+                throw new SmbProtocolException(compoundCreateError, "the chain's CREATE failed");
+            }
         }
         Open o = session.opens.get(volatileId);
-        if (o == null || o.tree != t) {
+        // the persistent half is the open's id too (CREATE answers both): a mismatch names no open
+        if (o == null || o.tree != t || persistent != o.id) {
             throw new SmbProtocolException(NtStatus.FILE_CLOSED, "no such open");
         }
+        resultFileId = o.id;
         return o;
     }
 }

@@ -1,9 +1,11 @@
 package io.bucketfs.smb.server;
 
 import io.bucketfs.smb.msfscc.FileInfo;
+import io.bucketfs.smb.mssmb2.CreateContexts;
 import io.bucketfs.smb.mssmb2.Dialect;
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.mssmb2.Request;
+import io.bucketfs.smb.mssmb2.Smb2Header;
 import io.bucketfs.smb.mssmb2.SmbProtocolException;
 import io.bucketfs.vfs.Attr;
 import io.bucketfs.vfs.Caller;
@@ -23,6 +25,7 @@ import io.bucketfs.vfs.lock.LockStatus;
 import io.bucketfs.vfs.lock.ShareAccess;
 import io.bucketfs.vfs.lock.ShareResult;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Set;
@@ -48,10 +51,6 @@ final class FileCommands {
     static final int DIRECTORY_FILE = 0x1;
     static final int NON_DIRECTORY_FILE = 0x40;
     static final int DELETE_ON_CLOSE = 0x1000;
-    // [MS-SMB2] 2.2.13.1 access mask bits
-    static final int READ_MASK = 0x1 | 0x20 | 0x80000000 | 0x20000000 | 0x10000000 | 0x02000000;
-    static final int WRITE_MASK = 0x2 | 0x4 | 0x40000000 | 0x10000000 | 0x02000000;
-    static final int DELETE_MASK = 0x10000 | 0x10000000 | 0x02000000;
     static final int SHARE_NS = 0;
 
     private final SmbServer server;
@@ -71,22 +70,37 @@ final class FileCommands {
         return t.share().vfs();
     }
 
-    /** Splits a share-relative path into components; rejects empty components and stream names. */
+    /**
+     * Splits a share-relative path into components. '\\' and '/' both separate (like Samba); "." components
+     * drop and ".." ones remove the previous one, and a ".." above the share root is OBJECT_PATH_SYNTAX_BAD;
+     * empty components and stream names are OBJECT_NAME_INVALID.
+     */
     static String[] components(String path) throws SmbProtocolException {
-        String p = path;
+        String p = path.replace('/', '\\');
         while (p.startsWith("\\")) {
             p = p.substring(1);
         }
         if (p.isEmpty()) {
             return new String[0];
         }
-        String[] parts = p.split("\\\\", -1);
-        for (String s : parts) {
-            if (s.isEmpty() || s.indexOf(':') >= 0 || s.indexOf('/') >= 0 || s.equals("..") || s.equals(".")) {
+        java.util.ArrayList<String> parts = new java.util.ArrayList<>();
+        for (String s : p.split("\\\\", -1)) {
+            if (s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (parts.isEmpty()) {
+                    throw new SmbProtocolException(NtStatus.OBJECT_PATH_SYNTAX_BAD, "path above the share root");
+                }
+                parts.remove(parts.size() - 1);
+                continue;
+            }
+            if (s.isEmpty() || s.indexOf(':') >= 0) {
                 throw new SmbProtocolException(NtStatus.OBJECT_NAME_INVALID, "bad path component");
             }
+            parts.add(s);
         }
-        return parts;
+        return parts.toArray(new String[0]);
     }
 
     /** The directory that holds the last component (the root for a one-component path). */
@@ -108,6 +122,11 @@ final class FileCommands {
     }
 
     int create(Exchange x) throws SmbProtocolException, VfsException {
+        return create(x, true);
+    }
+
+    /** CREATE; {@code mayRetry}: a create that lost a race for a new name opens what the winner made. */
+    private int create(Exchange x, boolean mayRetry) throws SmbProtocolException, VfsException {
         Request r = x.req;
         r.expectStructure(57);
         TreeConnect t = x.requireTree();
@@ -116,15 +135,22 @@ final class FileCommands {
         }
         Vfs vfs = t.share().vfs();
         Caller c = caller(x);
-        int access = r.body32(24);
+        int impersonation = r.body32(4);
+        int access = AccessRights.granted(r.body32(24));
         int fileAttributes = r.body32(28);
         int shareAccess = r.body32(32);
         int disposition = r.body32(36);
         int options = r.body32(40);
         String path = r.utf16(r.body16(44), r.body16(46));
-        r.bytes(r.bodyU32(48), r.bodyU32(52));
+        java.util.Map<String, byte[]> contexts = CreateContexts.decode(r.bytes(r.bodyU32(48), r.bodyU32(52)));
         if (disposition < SUPERSEDE || disposition > OVERWRITE_IF
                 || (options & (DIRECTORY_FILE | NON_DIRECTORY_FILE)) == (DIRECTORY_FILE | NON_DIRECTORY_FILE)) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        if (impersonation < 0 || impersonation > 3) { // [MS-SMB2] 3.3.5.9
+            return NtStatus.BAD_IMPERSONATION_LEVEL;
+        }
+        if (path.startsWith("\\")) { // [MS-SMB2] 3.3.5.9: a leading separator is invalid
             return NtStatus.INVALID_PARAMETER;
         }
         String[] parts = components(path);
@@ -166,22 +192,39 @@ final class FileCommands {
             if (disposition == OPEN || disposition == OVERWRITE || parts.length == 0) {
                 return NtStatus.OBJECT_NAME_NOT_FOUND;
             }
+            if (server.nodes().isDeletePending(parent.fileId())) {
+                return NtStatus.DELETE_PENDING; // nothing new in a directory about to go
+            }
+            int refused = refuseNew(wantDir, fileAttributes, options);
+            if (refused != NtStatus.SUCCESS) {
+                return refused;
+            }
             SetAttr initial = SetAttr.mode(wantDir ? 0755 : 0644);
-            int dos = fileAttributes & DosAttributes.STORED;
+            int dos = newAttributes(wantDir, fileAttributes);
             if (dos != 0) {
                 initial = initial.withDosAttributes(dos);
             }
-            entry = wantDir ? vfs.mkdir(c, parent, name, initial)
-                    : vfs.create(c, parent, name, CreateMode.GUARDED, initial, 0);
+            try {
+                entry = wantDir ? vfs.mkdir(c, parent, name, initial)
+                        : vfs.create(c, parent, name, CreateMode.GUARDED, initial, 0);
+            } catch (VfsException e) {
+                if (e.status() == VfsStatus.EXISTS && disposition != CREATE && mayRetry) {
+                    return create(x, false);
+                }
+                throw e;
+            }
             action = 2;
         }
         boolean isDir = entry.attr().type() == FileType.DIRECTORY;
         if ((options & DELETE_ON_CLOSE) != 0) {
-            if ((access & DELETE_MASK) == 0) {
+            if (!AccessRights.any(access, AccessRights.DELETE)) {
                 return NtStatus.ACCESS_DENIED;
             }
             if ((entry.attr().dosAttributes() & DosAttributes.READONLY) != 0) {
-                return 0xC0000121; // STATUS_CANNOT_DELETE
+                return NtStatus.CANNOT_DELETE;
+            }
+            if (isDir && action == 1 && !vfs.readdir(c, entry.handle(), 0, 0, 1).entries().isEmpty()) {
+                return NtStatus.DIRECTORY_NOT_EMPTY;
             }
         }
         long openId = server.newOpenId();
@@ -190,7 +233,9 @@ final class FileCommands {
         Attr attr = entry.attr();
         if (action == 0 || action == 3) {
             try {
-                attr = vfs.setattr(c, entry.handle(), SetAttr.NONE.withSize(0L), null);
+                // [MS-FSA] 2.1.5.1.2.1: an overwritten file takes the requested attributes plus ARCHIVE
+                attr = vfs.setattr(c, entry.handle(), SetAttr.NONE.withSize(0L)
+                        .withDosAttributes(newAttributes(false, fileAttributes)), null);
             } catch (VfsException e) {
                 if (shareId >= 0) {
                     vfs.locks().close(entry.attr().fileId(), shareId);
@@ -200,7 +245,8 @@ final class FileCommands {
         }
         Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, owner, parent, name, String.join("\\", parts));
         o.deleteOnClose = (options & DELETE_ON_CLOSE) != 0;
-        server.nodes().opened(attr.fileId());
+        o.mode = options & FileInfo.MODE_FROM_CREATE;
+        server.nodes().opened(attr.fileId(), o);
         x.session.opens.put(openId, o);
         x.resultFileId = openId;
         ByteBuf out = x.out;
@@ -211,8 +257,57 @@ final class FileCommands {
         out.writeIntLE(FileInfo.attributes(attr));
         out.writeIntLE(0);
         out.writeLongLE(openId).writeLongLE(openId);
-        out.writeIntLE(0).writeIntLE(0);
+        ByteBuf answers = answerContexts(contexts, attr, t.share());
+        out.writeIntLE(answers.isReadable() ? Smb2Header.SIZE + 88 : 0).writeIntLE(answers.readableBytes());
+        out.writeBytes(answers);
         return NtStatus.SUCCESS;
+    }
+
+    /**
+     * [MS-FSA] 2.1.5.1.2.1 checks before a new file or directory is made: a read-only file cannot be created
+     * delete-on-close, a directory cannot be temporary.
+     */
+    private static int refuseNew(boolean wantDir, int fileAttributes, int options) {
+        if (wantDir && (fileAttributes & FileInfo.ATTR_TEMPORARY) != 0) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        if (!wantDir && (options & DELETE_ON_CLOSE) != 0 && (fileAttributes & DosAttributes.READONLY) != 0) {
+            return NtStatus.CANNOT_DELETE;
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    /** The stored attributes of a new (or overwritten) file: those asked for, plus ARCHIVE for a file. */
+    static int newAttributes(boolean dir, int fileAttributes) {
+        int dos = fileAttributes & DosAttributes.STORED;
+        return dir ? dos & ~DosAttributes.ARCHIVE : dos | DosAttributes.ARCHIVE;
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.9.5 and 3.3.5.9.9: the response contexts for MxAc (every right: access is decided by the
+     * POSIX mode of the VFS, not by ACLs) and QFid (the file id, and a volume id from the share name); other
+     * request contexts get no answer.
+     */
+    private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share) {
+        ByteBuf b = Unpooled.buffer();
+        int last = -1;
+        if (contexts.containsKey(CreateContexts.MAXIMAL_ACCESS)) {
+            byte[] d = new byte[8];
+            ByteBuffer.wrap(d).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, NtStatus.SUCCESS)
+                    .putInt(4, AccessRights.FILE_ALL_ACCESS);
+            last = CreateContexts.append(b, CreateContexts.MAXIMAL_ACCESS, d);
+        }
+        if (contexts.containsKey(CreateContexts.QUERY_ON_DISK_ID)) {
+            byte[] d = new byte[32];
+            ByteBuffer.wrap(d).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, attr.fileId())
+                    .putLong(8, share.name().hashCode() & 0xFFFFFFFFL);
+            b.writeZero((8 - (b.writerIndex() & 7)) & 7);
+            int start = CreateContexts.append(b, CreateContexts.QUERY_ON_DISK_ID, d);
+            if (last >= 0) {
+                b.setIntLE(last, start - last);
+            }
+        }
+        return b;
     }
 
     /** The lock-manager owner of an open: its session and open id. */
@@ -223,14 +318,24 @@ final class FileCommands {
     /** Takes a share reservation for an open with data access; -1 when it takes none. */
     private long reserve(Exchange x, long fileId, LockOwner owner, int access, int shareAccess)
             throws SmbProtocolException {
+        return reserve(x.tree.share().vfs(), fileId, owner, access, shareAccess);
+    }
+
+    /**
+     * A share reservation in the VFS lock manager for {@code access} rights with the CREATE ShareAccess bits
+     * {@code shareAccess} (1 read, 2 write, 4 delete); -1 when the access takes none (attribute-only opens do
+     * not take part in sharing); SHARING_VIOLATION on a conflict.
+     */
+    static long reserve(Vfs vfs, long fileId, LockOwner owner, int access, int shareAccess)
+            throws SmbProtocolException {
         Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
-        if ((access & READ_MASK) != 0) {
+        if (AccessRights.any(access, AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
             a.add(ShareAccess.READ);
         }
-        if ((access & WRITE_MASK) != 0) {
+        if (AccessRights.any(access, AccessRights.FILE_WRITE_DATA | AccessRights.FILE_APPEND_DATA)) {
             a.add(ShareAccess.WRITE);
         }
-        if ((access & DELETE_MASK) != 0) {
+        if (AccessRights.any(access, AccessRights.DELETE)) {
             a.add(ShareAccess.DELETE);
         }
         if (a.isEmpty()) {
@@ -247,7 +352,7 @@ final class FileCommands {
             deny.remove(ShareAccess.DELETE);
         }
         try {
-            ShareResult res = x.tree.share().vfs().locks().openShare(fileId, owner, a, deny).get();
+            ShareResult res = vfs.locks().openShare(fileId, owner, a, deny).get();
             if (res.status() != LockStatus.GRANTED) {
                 throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
             }
@@ -304,7 +409,7 @@ final class FileCommands {
         if (o.deleteOnClose) {
             server.nodes().setDeletePending(fileId, true);
         }
-        if (server.nodes().closed(fileId)) {
+        if (server.nodes().closed(fileId, o)) {
             try {
                 if (o.directory) {
                     vfs.rmdir(s.user.caller(), o.parent, o.name);
@@ -352,6 +457,10 @@ final class FileCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
+        if (!AccessRights.any(AccessRights.granted(o.access),
+                AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
+            return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.2
+        }
         Vfs vfs = o.tree.share().vfs();
         int conflict = ioConflict(vfs, o, offset, length, false);
         if (conflict != NtStatus.SUCCESS) {
@@ -372,6 +481,7 @@ final class FileCommands {
         if ((n == 0 && length > 0) || n < minimum) {
             return NtStatus.END_OF_FILE;
         }
+        o.position = offset + n;
         ByteBuf out = x.out;
         out.writeShortLE(17).writeByte(80).writeByte(0).writeIntLE(n).writeIntLE(0).writeIntLE(0);
         out.writeBytes(dst.array(), 0, n);
@@ -393,17 +503,46 @@ final class FileCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
+        if (!AccessRights.any(AccessRights.granted(o.access),
+                AccessRights.FILE_WRITE_DATA | AccessRights.FILE_APPEND_DATA)) {
+            return NtStatus.ACCESS_DENIED; // [MS-FSA] 2.1.5.3
+        }
         ByteBuffer src = r.slice(dataOffset, length).nioBuffer();
         Vfs vfs = o.tree.share().vfs();
         int conflict = ioConflict(vfs, o, offset, length, true);
         if (conflict != NtStatus.SUCCESS) {
             return conflict;
         }
-        Stability stability = (flags & 1) != 0 ? Stability.FILE_SYNC : Stability.UNSTABLE;
+        // [MS-SMB2] 2.2.21 SMB2_WRITEFLAG_WRITE_THROUGH, or an open in write-through mode
+        boolean through = (flags & 1) != 0 || (o.mode & FileInfo.MODE_WRITE_THROUGH) != 0;
+        Stability stability = through ? Stability.FILE_SYNC : Stability.UNSTABLE;
+        Attr before = vfs.getattr(caller(x), o.handle);
         vfs.write(caller(x), o.handle, offset, src, stability);
+        noteModified(vfs, caller(x), o, before);
         ByteBuf out = x.out;
         out.writeShortLE(17).writeShortLE(0).writeIntLE((int) length).writeIntLE(0).writeShortLE(0).writeShortLE(0);
         return NtStatus.SUCCESS;
+    }
+
+    /**
+     * [MS-FSA] 2.1.4.17 after data changed through an open: the file gets ARCHIVE, and if the client set (or
+     * froze) the last write or change time through this open, those times go back to what they were
+     * {@code before} the change.
+     */
+    static void noteModified(Vfs vfs, Caller c, Open o, Attr before) throws VfsException {
+        SetAttr keep = SetAttr.NONE;
+        if ((before.dosAttributes() & DosAttributes.ARCHIVE) == 0) {
+            keep = keep.withDosAttributes(before.dosAttributes() | DosAttributes.ARCHIVE);
+        }
+        if (o.frozenWriteTime) {
+            keep = keep.withTimes(null, before.mtime());
+        }
+        if (o.frozenChangeTime) {
+            keep = keep.withCtime(before.ctime());
+        }
+        if (!keep.isEmpty()) {
+            vfs.setattr(c, o.handle, keep, null);
+        }
     }
 
     /**

@@ -1,22 +1,40 @@
 package io.bucketfs.smb.server;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Server-wide per-file SMB state beside the VFS lock manager: how many SMB opens a file has and whether it is
+ * Server-wide per-file SMB state beside the VFS lock manager: which SMB opens a file has and whether it is
  * delete-pending ([MS-FSA] 2.1.5.4: the last close of a delete-pending file removes it). Thread-safe.
  */
 final class FileNodes {
     private static final class Node {
-        int opens;
+        final Set<Open> opens = new HashSet<>();
         boolean deletePending;
     }
 
     private final Map<Long, Node> nodes = new HashMap<>();
 
-    synchronized void opened(long fileId) {
-        nodes.computeIfAbsent(fileId, k -> new Node()).opens++;
+    synchronized void opened(long fileId, Open o) {
+        nodes.computeIfAbsent(fileId, k -> new Node()).opens.add(o);
+    }
+
+    /**
+     * Whether some open of {@code share} is of a file below the directory at {@code dirPath} (share-relative,
+     * '\\'-separated, not empty): such a directory may not be renamed ([MS-FSA] 2.1.5.14.11).
+     */
+    synchronized boolean hasOpenBelow(Share share, String dirPath) {
+        String prefix = dirPath + "\\";
+        for (Node n : nodes.values()) {
+            for (Open o : n.opens) {
+                if (o.tree.share().equals(share) && o.path.startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     synchronized boolean isDeletePending(long fileId) {
@@ -31,13 +49,19 @@ final class FileNodes {
         }
     }
 
+    /** Whether the file has an SMB open. */
+    synchronized boolean isOpen(long fileId) {
+        return nodes.containsKey(fileId);
+    }
+
     /** Records a close; true when it was the last open of a delete-pending file (the caller removes it). */
-    synchronized boolean closed(long fileId) {
+    synchronized boolean closed(long fileId, Open o) {
         Node n = nodes.get(fileId);
         if (n == null) {
             return false;
         }
-        if (--n.opens > 0) {
+        n.opens.remove(o);
+        if (!n.opens.isEmpty()) {
             return false;
         }
         nodes.remove(fileId);

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * queue and the request is answered with an interim STATUS_PENDING response carrying an AsyncId
  * ([MS-SMB2] 3.3.4.2); the worker moves on. The final response follows when the lock is granted (SUCCESS),
  * when CANCEL names the request (STATUS_CANCELLED), or when the open goes (closed, logged off,
- * disconnected: STATUS_CANCELLED; nothing stays locked). Inside a compound that continues after the LOCK the
- * request is not made async: it waits on the worker for at most {@link #BLOCKING_WAIT_MILLIS} and then
- * answers STATUS_LOCK_NOT_GRANTED. LockSequenceNumber/Index (resilient and durable handles) is not modelled.
+ * disconnected: STATUS_RANGE_NOT_LOCKED, as Windows answers; nothing stays locked). Inside a compound that
+ * continues after the LOCK the request is not made async: it waits on the worker for at most
+ * {@link #BLOCKING_WAIT_MILLIS} and then answers STATUS_LOCK_NOT_GRANTED. LockSequenceNumber/Index (resilient
+ * and durable handles) is not modelled.
  */
 final class LockCommands {
     private static final Logger LOG = LoggerFactory.getLogger(LockCommands.class);
@@ -72,16 +73,18 @@ final class LockCommands {
         if (o.directory) {
             return NtStatus.INVALID_DEVICE_REQUEST;
         }
-        if ((elements.get(0).flags() & UNLOCK) != 0) {
-            return unlock(locks, o, elements);
+        int status = (elements.get(0).flags() & UNLOCK) != 0 ? unlock(locks, o, elements)
+                : lock(x, locks, o, elements);
+        if (status == NtStatus.SUCCESS) {
+            x.out.writeBytes(LOCK_RESPONSE);
         }
-        return lock(x, locks, o, elements);
+        return status;
     }
 
     /** 3.3.5.14.1: every element must be an UNLOCK; stops at the first failure, earlier unlocks stay done. */
     private static int unlock(LockManager locks, Open o, List<Element> elements) {
         for (Element e : elements) {
-            if ((e.flags() & (SHARED | EXCLUSIVE)) != 0 || (e.flags() & UNLOCK) == 0) {
+            if (e.flags() != UNLOCK) {
                 return NtStatus.INVALID_PARAMETER;
             }
             LockResult res = locks.unlock(o.handle.fileId(), o.owner, LockFlavor.SMB, e.offset(), e.length());
@@ -143,7 +146,6 @@ final class LockCommands {
             locks.releaseOwner(o.owner);
             return NtStatus.FILE_CLOSED;
         }
-        x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
     }
 
@@ -162,12 +164,16 @@ final class LockCommands {
                 () -> f.cancel(false)));
         x.afterSend = () -> f.whenComplete((res, err) -> {
             LockStatus st = err != null ? LockStatus.CANCELLED : res.status();
-            if (st == LockStatus.GRANTED && !s.opens.containsKey(o.id)) {
+            boolean closed = !s.opens.containsKey(o.id);
+            if (st == LockStatus.GRANTED && closed) {
                 locks.releaseOwner(o.owner);
                 st = LockStatus.CANCELLED;
             }
+            // withdrawn because its open went (CLOSE, TREE_DISCONNECT, LOGOFF) rather than by CANCEL: as
+            // Windows, STATUS_RANGE_NOT_LOCKED
+            int status = st == LockStatus.CANCELLED && closed ? NtStatus.RANGE_NOT_LOCKED : SmbStatus.of(st);
             LOG.debug("SMB blocking lock of {} (async {}): {}", o.path, asyncId, st);
-            conn.sendFinal(request, asyncId, s, encryptedBy, SmbStatus.of(st), LOCK_RESPONSE);
+            conn.sendFinal(request, asyncId, s, encryptedBy, status, LOCK_RESPONSE);
         });
         LOG.debug("SMB blocking lock of {} pending (async {})", o.path, asyncId);
         return NtStatus.PENDING;

@@ -25,9 +25,12 @@ final class Negotiate {
     static final int CTX_ENCRYPTION = 2;
     static final int CTX_SIGNING = 8;
     static final int HASH_SHA512 = 1;
-    /** Server cipher preference. */
+    /** The ciphers spoken; the client's order of preference decides among them. */
     static final int[] CIPHERS = {Smb2Crypto.CIPHER_AES_128_GCM, Smb2Crypto.CIPHER_AES_128_CCM,
         Smb2Crypto.CIPHER_AES_256_GCM, Smb2Crypto.CIPHER_AES_256_CCM};
+    /** The signing algorithms spoken on 3.1.1; the client's order of preference decides among them. */
+    static final int[] SIGNING = {Smb2Crypto.SIGNING_AES_GMAC, Smb2Crypto.SIGNING_AES_CMAC,
+        Smb2Crypto.SIGNING_HMAC_SHA256};
 
     /** A negotiate context of the response: type and data. */
     record Context(int type, byte[] data) {
@@ -67,14 +70,12 @@ final class Negotiate {
         c.clientGuid = r.bytes(Smb2Header.SIZE + 12, 16);
         c.clientDialects = offered;
         List<Context> contexts = new ArrayList<>();
+        c.signingAlgorithm = Dialect.isSmb3(dialect) ? Smb2Crypto.SIGNING_AES_CMAC : Smb2Crypto.SIGNING_HMAC_SHA256;
         if (dialect == Dialect.SMB_3_1_1) {
             contexts = contexts(server, c, r);
             c.preauthHash = Commands.sha512Of(Commands.zeros64(), r.message());
         } else if (Dialect.isSmb3(dialect) && (c.clientCapabilities & CAP_ENCRYPTION) != 0) {
             c.cipher = Smb2Crypto.CIPHER_AES_128_CCM;
-        }
-        if (Dialect.isSmb3(dialect) && dialect != Dialect.SMB_3_1_1) {
-            c.signingCmac = true;
         }
         int caps = dialect == Dialect.SMB_2_0_2 ? 0 : CAP_LARGE_MTU;
         if (c.cipher != 0 && dialect != Dialect.SMB_3_1_1) {
@@ -116,42 +117,40 @@ final class Negotiate {
                 p.putShort((short) 1).putShort((short) 32).putShort((short) HASH_SHA512).put(salt);
                 out.add(new Context(CTX_PREAUTH, p.array()));
             } else if (type == CTX_ENCRYPTION) {
-                c.cipher = choose(d, len, CIPHERS);
+                int cipher = choose(d, len, CIPHERS);
+                c.cipher = cipher < 0 ? 0 : cipher; // 0: no common cipher, answered as such
                 out.add(new Context(CTX_ENCRYPTION, new byte[] {1, 0, (byte) c.cipher, (byte) (c.cipher >> 8)}));
             } else if (type == CTX_SIGNING) {
-                int alg = choose(d, len, new int[] {Smb2Crypto.SIGNING_AES_CMAC, Smb2Crypto.SIGNING_HMAC_SHA256});
-                if (alg < 0) {
-                    alg = Smb2Crypto.SIGNING_AES_CMAC;
-                }
-                out.add(new Context(CTX_SIGNING, new byte[] {1, 0, (byte) alg, 0}));
-                c.signingCmac = alg == Smb2Crypto.SIGNING_AES_CMAC;
+                int alg = choose(d, len, SIGNING);
+                c.signingAlgorithm = alg < 0 ? Smb2Crypto.SIGNING_AES_CMAC : alg;
+                out.add(new Context(CTX_SIGNING, new byte[] {1, 0, (byte) c.signingAlgorithm, 0}));
             }
             at += 8 + len;
         }
         if (!preauth) {
             throw SmbProtocolException.invalid("3.1.1 NEGOTIATE without SHA-512 preauth integrity");
         }
-        boolean signingContext = out.stream().anyMatch(ctx -> ctx.type() == CTX_SIGNING);
-        if (!signingContext) {
-            c.signingCmac = true;
-        }
         return out;
     }
 
-    /** The first of {@code preference} the client lists in a count + array context; 0 (cipher) or -1. */
-    private static int choose(java.nio.ByteBuffer d, int len, int[] preference) throws SmbProtocolException {
+    /**
+     * The first id of a count + array context (the client's most preferred first) that is in {@code spoken};
+     * -1 when none is.
+     */
+    private static int choose(java.nio.ByteBuffer d, int len, int[] spoken) throws SmbProtocolException {
         if (len < 2 || len < 2 + 2 * (d.getShort(0) & 0xFFFF)) {
             throw SmbProtocolException.invalid("bad negotiate context");
         }
         int n = d.getShort(0) & 0xFFFF;
-        for (int want : preference) {
-            for (int k = 0; k < n; k++) {
-                if ((d.getShort(2 + 2 * k) & 0xFFFF) == want) {
-                    return want;
+        for (int k = 0; k < n; k++) {
+            int offered = d.getShort(2 + 2 * k) & 0xFFFF;
+            for (int s : spoken) {
+                if (s == offered) {
+                    return offered;
                 }
             }
         }
-        return preference[0] == Smb2Crypto.SIGNING_AES_CMAC ? -1 : 0;
+        return -1;
     }
 
     /** Writes the 2.2.4 response body (after the 64-byte header) with its security buffer and contexts. */

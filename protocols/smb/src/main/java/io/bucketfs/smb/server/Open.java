@@ -29,6 +29,17 @@ final class Open {
     volatile FileHandle parent;
     volatile String name;
     volatile boolean deleteOnClose;
+    /** [MS-FSCC] 2.4.35 FilePositionInformation: set by SET_INFO, moved past the bytes of each READ. */
+    volatile long position;
+    /** [MS-FSCC] 2.4.26 FileModeInformation: from CreateOptions, WRITE_THROUGH makes every WRITE durable. */
+    volatile int mode;
+    /**
+     * [MS-FSA] 2.1.5.14.2 UserSetModificationTime: after an explicit LastWriteTime (or -1), this open's writes
+     * leave the last write time as it is, until -2.
+     */
+    volatile boolean frozenWriteTime;
+    /** The same for the change time (UserSetChangeTime). */
+    volatile boolean frozenChangeTime;
     // directory enumeration ([MS-SMB2] 3.3.5.18), used by one QUERY_DIRECTORY at a time
     String searchPattern;
     long cookie;

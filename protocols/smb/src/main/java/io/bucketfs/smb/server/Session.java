@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * serial processing orders (volatile for visibility across worker threads).
  */
 final class Session {
-    enum State { IN_PROGRESS, VALID }
+    /** IN_PROGRESS until authenticated; CLOSED once logged off (or replaced, or its connection lost). */
+    enum State { IN_PROGRESS, VALID, CLOSED }
 
     final long id;
+    /** The connection the session was set up on (no multichannel: its only one). */
+    final SmbConnection connection;
     volatile State state = State.IN_PROGRESS;
     volatile NtlmServer ntlm;
     /** The SPNEGO mechTypes were offered (the client wrapped NTLM in SPNEGO): answer in kind. */
@@ -25,7 +28,8 @@ final class Session {
     volatile SmbUser user;
     volatile byte[] sessionKey;
     volatile byte[] signingKey;
-    volatile boolean cmac;
+    /** The Smb2Crypto.SIGNING_* algorithm of the signatures. */
+    volatile int signingAlgorithm;
     /** The server's decryption key (client to server) and encryption key (server to client). */
     volatile byte[] decryptionKey;
     volatile byte[] encryptionKey;
@@ -37,9 +41,12 @@ final class Session {
     final AtomicInteger nextTreeId = new AtomicInteger(1);
     final Map<Integer, TreeConnect> trees = new ConcurrentHashMap<>();
     final Map<Long, Open> opens = new ConcurrentHashMap<>();
+    /** Named-pipe opens on IPC$ trees (see {@link PipeCommands}). */
+    final Map<Long, PipeOpen> pipes = new ConcurrentHashMap<>();
 
-    Session(long id) {
+    Session(long id, SmbConnection connection) {
         this.id = id;
+        this.connection = connection;
     }
 
     boolean isValid() {

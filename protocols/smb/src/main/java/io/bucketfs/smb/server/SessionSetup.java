@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * [MS-SMB2] 3.3.5.5 SESSION_SETUP (request 2.2.5, response 2.2.6): SPNEGO-wrapped or raw NTLMSSP, two round
  * trips; on success the keys of 3.3.5.5.3 (signing, and for 3.x the cipher keys; 3.1.1 from the preauth
- * integrity hash). No guest, no anonymous, no re-authentication or channel binding yet.
+ * integrity hash). A SESSION_SETUP on a valid session re-authenticates it (same user; the keys stay; a failure
+ * ends the session). A PreviousSessionId of the same user is logged off (a client reconnecting after losing
+ * its connection). No guest, no anonymous; no multichannel: binding requests get what a server without
+ * multichannel answers (3.3.5.5 and Samba's order of checks).
  */
 final class SessionSetup {
     private static final Logger LOG = LoggerFactory.getLogger(SessionSetup.class);
@@ -30,22 +33,17 @@ final class SessionSetup {
         Request r = x.req;
         r.expectStructure(25);
         if ((r.u8(2) & FLAG_BINDING) != 0) {
-            return NtStatus.REQUEST_NOT_ACCEPTED;
+            return bind(x);
         }
         Session s = x.session;
         if (x.header().sessionId == 0) {
-            s = new Session(server.newSessionId());
-            c.sessions.put(s.id, s);
+            s = c.newSession();
             x.session = s;
             x.header().sessionId = s.id;
-            if (c.dialect == Dialect.SMB_3_1_1) {
-                s.preauthHash = c.preauthHash.clone();
-            }
-        } else if (s == null) {
+        } else if (s == null || x.foreignSession) {
             return NtStatus.USER_SESSION_DELETED;
-        } else if (s.isValid()) {
-            return NtStatus.REQUEST_NOT_ACCEPTED;
         }
+        boolean reauth = s.isValid();
         if (s.preauthHash != null) {
             s.preauthHash = Commands.sha512Of(s.preauthHash, r.message());
         }
@@ -54,45 +52,98 @@ final class SessionSetup {
         try {
             token = Spnego.mechToken(blob);
         } catch (SmbProtocolException e) {
-            c.sessions.remove(s.id);
+            c.dropSession(s);
             throw e;
         }
         boolean spnego = !NtlmServer.isNtlm(blob);
         if (NtlmServer.isNtlm(token) && token[8] == 1) {
-            s.ntlm = new NtlmServer(server.users(), server.settings().serverName(), server.random());
-            s.spnego = spnego;
-            s.mechTypes = spnego ? Spnego.mechTypesDer(blob) : null;
+            NtlmServer ntlm = new NtlmServer(server.users(), server.settings().serverName(), server.random());
             byte[] challenge;
             try {
-                challenge = s.ntlm.challenge(token, Instant.now());
+                challenge = ntlm.challenge(token, Instant.now());
             } catch (IllegalArgumentException e) {
-                c.sessions.remove(s.id);
+                c.dropSession(s);
                 return NtStatus.LOGON_FAILURE;
             }
+            s.ntlm = ntlm;
+            s.spnego = spnego;
+            s.mechTypes = spnego ? Spnego.mechTypesDer(blob) : null;
             writeResponse(x, 0, spnego ? Spnego.negTokenResp(Spnego.ACCEPT_INCOMPLETE, challenge) : challenge);
             return NtStatus.MORE_PROCESSING_REQUIRED;
         }
         NtlmServer ntlm = s.ntlm;
+        s.ntlm = null;
+        if (ntlm != null && NtlmServer.isNtlm(token) && NtlmServer.malformedNtlmv2Response(token)) {
+            c.dropSession(s); // [MS-NLMP] 2.2.2.7: an NTLMv2_CLIENT_CHALLENGE that does not parse
+            return NtStatus.INVALID_PARAMETER;
+        }
         Optional<NtlmServer.Result> result = ntlm == null || !NtlmServer.isNtlm(token)
                 ? Optional.empty() : ntlm.authenticate(token);
-        s.ntlm = null;
         if (result.isEmpty()) {
-            c.sessions.remove(s.id);
+            c.dropSession(s);
             LOG.info("SMB logon failure from {}", c.channel().remoteAddress());
             return NtStatus.LOGON_FAILURE;
         }
-        if (server.settings().encryptData() && c.cipher == 0) {
-            c.sessions.remove(s.id);
-            return NtStatus.ACCESS_DENIED;
+        if (reauth) {
+            if (!result.get().user().name().equals(s.user.name())) {
+                c.dropSession(s);
+                LOG.info("SMB re-authentication of session {} as another user from {}", Long.toHexString(s.id),
+                        c.channel().remoteAddress());
+                return NtStatus.ACCESS_DENIED;
+            }
+        } else {
+            if (server.settings().encryptData() && c.cipher == 0) {
+                c.dropSession(s);
+                return NtStatus.ACCESS_DENIED;
+            }
+            establish(server, c, s, r, result.get());
+            logoffPrevious(server, s, r.body64(16));
         }
-        establish(server, c, s, r, result.get());
         writeResponse(x, s.encryptData ? SESSION_FLAG_ENCRYPT_DATA : 0,
                 s.spnego ? Spnego.negTokenResp(Spnego.ACCEPT_COMPLETED, null,
                         s.mechTypes == null ? null : ntlm.serverMac(s.mechTypes)) : new byte[0]);
         x.forceSign = true;
-        LOG.debug("SMB session {} for {} (dialect {})", Long.toHexString(s.id), s.user.name(),
-                Dialect.name(c.dialect));
+        LOG.debug("SMB session {} for {} (dialect {}){}", Long.toHexString(s.id), s.user.name(),
+                Dialect.name(c.dialect), reauth ? " re-authenticated" : "");
         return NtStatus.SUCCESS;
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.5.3: a new session naming a PreviousSessionId of the same user replaces it; the previous
+     * one (on a connection the client lost, typically) is logged off, its opens closed.
+     */
+    private static void logoffPrevious(SmbServer server, Session s, long previousId) {
+        if (previousId == 0 || previousId == s.id) {
+            return;
+        }
+        Session previous = server.session(previousId);
+        if (previous != null && previous.isValid() && previous.user.name().equals(s.user.name())) {
+            LOG.debug("SMB session {} replaces session {}", Long.toHexString(s.id), Long.toHexString(previousId));
+            previous.connection.dropSession(previous);
+        }
+    }
+
+    /**
+     * A request to bind a session to this connection (multichannel, [MS-SMB2] 3.3.5.5.2). Multichannel is not
+     * offered (no SMB2_GLOBAL_CAP_MULTI_CHANNEL), so every well-formed binding is REQUEST_NOT_ACCEPTED, after the
+     * checks that come first: a zero or unknown SessionId, and SMB 3.1.1 signing algorithms that differ.
+     */
+    private static int bind(Exchange x) {
+        if (x.header().sessionId == 0) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        Session s = x.session;
+        if (s == null || !s.isValid()) {
+            return NtStatus.USER_SESSION_DELETED;
+        }
+        int connectionAlgorithm = x.conn.signingAlgorithm;
+        if (s.signingAlgorithm >= Smb2Crypto.SIGNING_AES_GMAC && connectionAlgorithm != s.signingAlgorithm) {
+            return NtStatus.REQUEST_OUT_OF_SEQUENCE;
+        }
+        if (connectionAlgorithm >= Smb2Crypto.SIGNING_AES_GMAC && s.signingAlgorithm != connectionAlgorithm) {
+            return NtStatus.NOT_SUPPORTED;
+        }
+        return NtStatus.REQUEST_NOT_ACCEPTED;
     }
 
     private static void establish(SmbServer server, SmbConnection c, Session s, Request r, NtlmServer.Result ok)
@@ -104,14 +155,14 @@ final class SessionSetup {
         if (c.dialect == Dialect.SMB_3_1_1) {
             byte[] ctx = s.preauthHash;
             s.signingKey = Smb2Crypto.kdf(key, Smb2Crypto.label("SMBSigningKey"), ctx, 128);
-            s.cmac = c.signingCmac;
+            s.signingAlgorithm = c.signingAlgorithm;
             if (c.cipher != 0) {
                 s.decryptionKey = Smb2Crypto.kdf(key, Smb2Crypto.label("SMBC2SCipherKey"), ctx, bits);
                 s.encryptionKey = Smb2Crypto.kdf(key, Smb2Crypto.label("SMBS2CCipherKey"), ctx, bits);
             }
         } else if (Dialect.isSmb3(c.dialect)) {
             s.signingKey = Smb2Crypto.kdf(key, Smb2Crypto.label("SMB2AESCMAC"), Smb2Crypto.label("SmbSign"), 128);
-            s.cmac = true;
+            s.signingAlgorithm = Smb2Crypto.SIGNING_AES_CMAC;
             if (c.cipher != 0) {
                 s.decryptionKey = Smb2Crypto.kdf(key, Smb2Crypto.label("SMB2AESCCM"),
                         Smb2Crypto.label("ServerIn "), 128);
@@ -120,7 +171,7 @@ final class SessionSetup {
             }
         } else {
             s.signingKey = key;
-            s.cmac = false;
+            s.signingAlgorithm = Smb2Crypto.SIGNING_HMAC_SHA256;
         }
         int clientMode = r.u8(3);
         s.signingRequired = server.settings().requireSigning()

@@ -50,7 +50,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     volatile int serverCapabilities;
     volatile int serverSecurityMode;
     volatile int cipher;
-    volatile boolean signingCmac;
+    /** Connection.SigningAlgorithmId: the Smb2Crypto.SIGNING_* algorithm of 3.x sessions. */
+    volatile int signingAlgorithm = Smb2Crypto.SIGNING_AES_CMAC;
     /** 3.1.1 Connection.PreauthIntegrityHashValue. */
     volatile byte[] preauthHash;
     final CreditWindow credits;
@@ -149,9 +150,28 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
 
     private void closeAll() {
         for (Session s : sessions.values()) {
+            dropSession(s);
+        }
+    }
+
+    /** A new session of this connection, in the connection's and the server's tables. */
+    Session newSession() {
+        Session s = new Session(server.newSessionId(), this);
+        if (dialect == Dialect.SMB_3_1_1) {
+            s.preauthHash = preauthHash.clone();
+        }
+        sessions.put(s.id, s);
+        server.register(s);
+        return s;
+    }
+
+    /** Ends a session (LOGOFF, failed authentication, replaced, lost connection): closes its opens and trees. */
+    void dropSession(Session s) {
+        if (sessions.remove(s.id, s)) {
+            s.state = Session.State.CLOSED; // requests racing with this one find no session
+            server.unregister(s);
             server.commands().logoff(s);
         }
-        sessions.clear();
     }
 
     @Override
@@ -179,12 +199,24 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         processMessages(frame, null);
     }
 
+    /**
+     * What a related request of a compound inherits ([MS-SMB2] 3.3.5.2.7.2): the SessionId, TreeId and FileId
+     * the previous request used or generated (0 / null when it failed to find or make one), and the error of
+     * a failed CREATE earlier in the chain, which requests naming the inherited FileId then fail with.
+     */
+    private static final class Chain {
+        long sessionId;
+        int treeId;
+        Long fileId;
+        int createError;
+    }
+
     /** Runs every request of a (compound) frame and writes the response frame. */
     private void processMessages(ByteBuf frame, Session encryptedBy) throws SmbProtocolException {
         List<ByteBuf> responses = new ArrayList<>();
         List<Runnable> afterSend = new ArrayList<>();
-        Exchange prev = null;
-        int prevStatus = NtStatus.SUCCESS;
+        Chain chain = new Chain();
+        boolean first = true;
         int at = frame.readerIndex();
         int end = frame.writerIndex();
         boolean encryptResponse = encryptedBy != null;
@@ -202,7 +234,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             ByteBuf out = Unpooled.buffer(Smb2Header.SIZE + 256);
             out.writerIndex(Smb2Header.SIZE);
             Exchange x = new Exchange(this, req, out);
-            int status = run(x, prev, prevStatus, encryptedBy);
+            int status = run(x, chain, first, encryptedBy);
             if (x.afterSend != null) {
                 afterSend.add(x.afterSend);
             }
@@ -215,12 +247,14 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
                         && h.command != Smb2Command.SESSION_SETUP) {
                     encryptResponse = true;
                 }
+                if (x.tree != null && x.tree.share().encrypt() && x.session.encryptionKey != null) {
+                    encryptResponse = true;
+                }
                 if (encryptResponse && encryptedBy == null && x.session != null && x.session.encryptionKey != null) {
                     encryptedBy = x.session;
                 }
             }
-            prev = x;
-            prevStatus = status;
+            first = false;
             if (h.nextCommand == 0) {
                 break;
             }
@@ -241,38 +275,67 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(Unpooled.wrappedBuffer(lengthPrefix, all));
     }
 
-    /** Runs one request; returns its NTSTATUS. Exceptions never escape: they become statuses. */
-    private int run(Exchange x, Exchange prev, int prevStatus, Session encryptedBy) throws SmbProtocolException {
+    /**
+     * Runs one request; returns its NTSTATUS. Exceptions never escape: they become statuses. A related request
+     * takes its ids from {@code chain} (the header's are ignored), which it then updates for the next one.
+     */
+    private int run(Exchange x, Chain chain, boolean first, Session encryptedBy) throws SmbProtocolException {
         Smb2Header h = x.header();
-        boolean related = h.isRelated() && prev != null;
-        long sessionId = related ? prev.header().sessionId == 0 && prev.session != null ? prev.session.id
-                : prev.header().sessionId : h.sessionId;
-        if (related && h.sessionId != -1L && h.sessionId != 0) {
-            sessionId = h.sessionId;
-        }
-        x.session = sessions.get(sessionId);
-        x.encryptedBy = encryptedBy;
-        int treeId = related && (h.treeId == -1 || h.treeId == 0) ? prev.header().treeId : h.treeId;
+        boolean related = h.isRelated();
         if (related) {
-            x.compoundFileId = prev.resultFileId != null ? prev.resultFileId : prev.compoundFileId;
-            h.sessionId = sessionId;
-            h.treeId = treeId;
+            // [MS-SMB2] 3.3.5.2.7.2: the first request of a chain cannot be related; its ids are then unusable
+            h.sessionId = first ? 0 : chain.sessionId;
+            h.treeId = first ? 0 : chain.treeId;
+            x.compoundFileId = first ? null : chain.fileId;
+            x.compoundCreateError = first ? NtStatus.SUCCESS : chain.createError;
+        } else {
+            chain.fileId = null;
+            chain.createError = NtStatus.SUCCESS;
         }
-        if (x.session != null) {
-            x.tree = x.session.trees.get(treeId);
+        x.session = sessions.get(h.sessionId);
+        if (x.session == null && h.command == Smb2Command.SESSION_SETUP && h.sessionId != 0) {
+            // [MS-SMB2] 3.3.5.2.4: a binding request names a session of another connection; it and the refusal
+            // of any other are signed with that session's key
+            x.session = server.session(h.sessionId);
+            x.foreignSession = x.session != null;
         }
+        x.encryptedBy = encryptedBy;
+        if (x.session != null && !x.foreignSession) {
+            x.tree = x.session.trees.get(h.treeId);
+        }
+        chain.sessionId = x.session != null && !x.foreignSession ? h.sessionId : 0;
+        chain.treeId = x.tree != null ? h.treeId : 0;
+        int status = execute(x, related, encryptedBy);
+        if (x.responseSessionId != 0) {
+            chain.sessionId = x.responseSessionId;
+        }
+        if (h.command == Smb2Command.TREE_CONNECT && status == NtStatus.SUCCESS) {
+            chain.treeId = h.treeId;
+        }
+        if (x.resultFileId != null) {
+            chain.fileId = x.resultFileId;
+        }
+        if (h.command == Smb2Command.CREATE && NtStatus.isError(status)) {
+            chain.fileId = null;
+            chain.createError = status;
+        }
+        return status;
+    }
+
+    private int execute(Exchange x, boolean related, Session encryptedBy) throws SmbProtocolException {
+        Smb2Header h = x.header();
         try {
             if (h.command != Smb2Command.CANCEL) {
-                int charge = Math.max(1, h.creditCharge);
-                if (!credits.consume(h.messageId, charge)) {
-                    throw new SmbProtocolException(NtStatus.INVALID_PARAMETER,
-                            "MessageId " + h.messageId + " outside the credit window", true);
-                }
+                checkCreditCharge(x);
             }
-            if (related && NtStatus.isError(prevStatus)) {
-                return prevStatus;
+            if (related && x.session == null && h.command != Smb2Command.NEGOTIATE) {
+                return NtStatus.INVALID_PARAMETER;
             }
             checkSignature(x, encryptedBy);
+            if (x.tree != null && x.tree.share().encrypt() && encryptedBy == null) {
+                // [MS-SMB2] 3.3.5.2.11; the error response goes out encrypted
+                throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unencrypted request on an encrypted share");
+            }
             return server.commands().dispatch(x);
         } catch (SmbProtocolException e) {
             if (e.disconnect()) {
@@ -297,6 +360,25 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * [MS-SMB2] 3.3.5.2.3 and 3.3.5.2.5: the request's MessageIds must be granted and unused (else the
+     * connection is dropped); with multi-credit (2.1 and later) a CreditCharge of 0 counts as 1, and the charge
+     * must pay for the payload ({@link CreditCharge}), else INVALID_PARAMETER.
+     */
+    private void checkCreditCharge(Exchange x) throws SmbProtocolException {
+        Smb2Header h = x.header();
+        boolean multiCredit = dialect != Dialect.SMB_2_0_2 && dialect >= 0;
+        int charge = multiCredit ? Math.max(1, h.creditCharge) : 1;
+        if (!credits.consume(h.messageId, charge)) {
+            throw new SmbProtocolException(NtStatus.INVALID_PARAMETER,
+                    "MessageId " + h.messageId + " (charge " + charge + ") outside the credit window", true);
+        }
+        if (multiCredit && charge < CreditCharge.required(x.req)) {
+            throw SmbProtocolException.invalid("CreditCharge " + charge + " does not pay for the payload of "
+                    + Smb2Command.name(h.command));
+        }
+    }
+
     /** [MS-SMB2] 3.3.5.2.4: verify a signed request; refuse an unsigned one where signing is required. */
     private void checkSignature(Exchange x, Session encryptedBy) throws SmbProtocolException {
         Session s = x.session;
@@ -309,7 +391,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unencrypted request on an encrypted session");
         }
         if (!h.isSigned()) {
-            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO) {
+            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO && !x.foreignSession) {
                 throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unsigned request on a signed session");
             }
             return;
@@ -322,10 +404,11 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         m.getBytes(m.readerIndex(), bytes);
         byte[] got = Arrays.copyOfRange(bytes, Smb2Header.SIGNATURE_OFFSET, Smb2Header.SIGNATURE_OFFSET + 16);
         Arrays.fill(bytes, Smb2Header.SIGNATURE_OFFSET, Smb2Header.SIGNATURE_OFFSET + 16, (byte) 0);
-        byte[] want = Smb2Crypto.sign(s.cmac, s.signingKey, bytes, 0, bytes.length);
+        byte[] want = Smb2Crypto.sign(s.signingAlgorithm, s.signingKey, bytes, 0, bytes.length);
         if (!MessageDigest.isEqual(got, want)) {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "bad signature");
         }
+        x.signatureVerified = true;
     }
 
     /** Writes the response header, error body, compound padding, credits; signs. */
@@ -351,8 +434,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             r.asyncId = x.asyncId;
         }
         Session s = x.session;
-        boolean sign = s != null && s.signingKey != null && s.isValid()
-                && (x.forceSign || h.isSigned() || s.signingRequired)
+        boolean sign = s != null && s.signingKey != null && s.state != Session.State.IN_PROGRESS
+                && (x.foreignSession ? x.signatureVerified : x.forceSign || h.isSigned() || s.signingRequired)
                 && status != NtStatus.PENDING;
         if (sign) {
             r.flags |= Smb2Header.FLAGS_SIGNED;
@@ -362,7 +445,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         r.encode(out);
         out.writerIndex(end);
         if (sign) {
-            byte[] sig = Smb2Crypto.sign(s.cmac, s.signingKey, out.array(), out.arrayOffset(), end);
+            byte[] sig = Smb2Crypto.sign(s.signingAlgorithm, s.signingKey, out.array(), out.arrayOffset(), end);
             out.setBytes(Smb2Header.SIGNATURE_OFFSET, sig);
         }
         if (h.command == Smb2Command.NEGOTIATE && dialect == Dialect.SMB_3_1_1) {
@@ -395,7 +478,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         r.asyncId = asyncId;
         r.nextCommand = 0;
         r.credits = 0;
-        boolean sign = s.signingKey != null && s.isValid() && (request.isSigned() || s.signingRequired);
+        boolean sign = s.signingKey != null && s.state != Session.State.IN_PROGRESS
+                && (request.isSigned() || s.signingRequired);
         if (sign) {
             r.flags |= Smb2Header.FLAGS_SIGNED;
         }
@@ -405,7 +489,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         out.writerIndex(end);
         if (sign) {
             out.setBytes(Smb2Header.SIGNATURE_OFFSET,
-                    Smb2Crypto.sign(s.cmac, s.signingKey, out.array(), out.arrayOffset(), end));
+                    Smb2Crypto.sign(s.signingAlgorithm, s.signingKey, out.array(), out.arrayOffset(), end));
         }
         Session sealWith = encryptedBy != null ? encryptedBy : s.encryptData && s.encryptionKey != null ? s : null;
         synchronized (queue) {

@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +44,8 @@ public final class SmbServer implements AutoCloseable {
     private final byte[] serverGuid;
     private final long startTime = System.currentTimeMillis();
     private final AtomicLong nextSessionId = new AtomicLong(0x1000);
+    /** [MS-SMB2] 3.3.1.5 GlobalSessionTable: the sessions of every connection, by SessionId. */
+    private final Map<Long, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong nextOpenId = new AtomicLong(1);
     private final FileNodes nodes = new FileNodes();
     private final ExecutorService workers;
@@ -51,11 +54,11 @@ public final class SmbServer implements AutoCloseable {
     private final EventLoopGroup io;
     private final Channel channel;
 
-    private SmbServer(String host, int port, SmbSettings settings, Map<String, Vfs> mounts, SmbUsers users)
+    private SmbServer(String host, int port, SmbSettings settings, Collection<Share> disks, SmbUsers users)
             throws InterruptedException {
         this.settings = settings;
         this.users = users;
-        mounts.forEach((name, vfs) -> shares.put(name.toLowerCase(Locale.ROOT), new Share(name, vfs)));
+        disks.forEach(share -> shares.put(share.name().toLowerCase(Locale.ROOT), share));
         shares.put("ipc$", new Share("IPC$", null));
         UUID g = UUID.randomUUID();
         serverGuid = java.nio.ByteBuffer.allocate(16).putLong(g.getMostSignificantBits())
@@ -102,7 +105,14 @@ public final class SmbServer implements AutoCloseable {
      */
     public static SmbServer start(String host, int port, SmbSettings settings, Map<String, Vfs> mounts,
                                   SmbUsers users) throws InterruptedException {
-        return new SmbServer(host, port, settings, mounts, users);
+        return start(host, port, settings, mounts.entrySet().stream()
+                .map(e -> new Share(e.getKey(), e.getValue())).toList(), users);
+    }
+
+    /** {@link #start(String, int, SmbSettings, Map, SmbUsers)} for disk shares with their own settings. */
+    public static SmbServer start(String host, int port, SmbSettings settings, Collection<Share> shares,
+                                  SmbUsers users) throws InterruptedException {
+        return new SmbServer(host, port, settings, shares, users);
     }
 
     public int port() {
@@ -141,12 +151,30 @@ public final class SmbServer implements AutoCloseable {
         return nextSessionId.getAndIncrement();
     }
 
+    /** Any connection's session, or null. */
+    Session session(long id) {
+        return sessions.get(id);
+    }
+
+    void register(Session s) {
+        sessions.put(s.id, s);
+    }
+
+    void unregister(Session s) {
+        sessions.remove(s.id, s);
+    }
+
     long newOpenId() {
         return nextOpenId.getAndIncrement();
     }
 
     FileNodes nodes() {
         return nodes;
+    }
+
+    /** Every share, mounts first (in their order) then IPC$. */
+    java.util.List<Share> shares() {
+        return java.util.List.copyOf(shares.values());
     }
 
     Share share(String name) {

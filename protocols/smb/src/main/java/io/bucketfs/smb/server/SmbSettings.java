@@ -8,7 +8,8 @@ package io.bucketfs.smb.server;
  * @param maxFrameBytes the largest Direct TCP frame accepted; a longer length prefix closes the connection.
  *     Must exceed {@code maxIoBytes} by the headers of a compound and a transform header
  * @param workerThreads the worker pool running commands (the event loop never calls the VFS)
- * @param maxCredits the most credits a connection holds (outstanding sequence numbers)
+ * @param maxCredits the most credits (granted, unused MessageIds) a client holds on a connection: each response
+ *     grants what its request asks for up to this; {@value #DEFAULT_MAX_CREDITS} by default, as Windows and Samba
  * @param requireSigning SIGNING_REQUIRED in NEGOTIATE: every session signs
  * @param encryptData every session encrypts (SMB 3.x); older dialects are refused when set
  * @param serverName the NetBIOS name in NTLM's target info
@@ -18,7 +19,7 @@ public record SmbSettings(int maxIoBytes, int maxFrameBytes, int workerThreads, 
     public static final int DEFAULT_MAX_IO_BYTES = 1 << 20;
     public static final int DEFAULT_MAX_FRAME_BYTES = DEFAULT_MAX_IO_BYTES + (64 << 10);
     public static final int DEFAULT_WORKER_THREADS = 8;
-    public static final int DEFAULT_MAX_CREDITS = 512;
+    public static final int DEFAULT_MAX_CREDITS = 8192;
     public static final SmbSettings DEFAULTS = new SmbSettings(DEFAULT_MAX_IO_BYTES, DEFAULT_MAX_FRAME_BYTES,
             DEFAULT_WORKER_THREADS, DEFAULT_MAX_CREDITS, false, false, "BUCKETFS");
 

@@ -2,6 +2,7 @@ package io.bucketfs.smb.ntlm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bucketfs.vfs.Caller;
@@ -51,7 +52,10 @@ class NtlmServerTest {
 
     /** An AUTHENTICATE_MESSAGE with the example's response and encrypted session key (no MIC). */
     private static byte[] authenticate(String user, byte[] proof) {
-        byte[] ntResponse = ByteBuffer.allocate(16 + temp().length).put(proof).put(temp()).array();
+        return authenticateWith(user, ByteBuffer.allocate(16 + temp().length).put(proof).put(temp()).array());
+    }
+
+    private static byte[] authenticateWith(String user, byte[] ntResponse) {
         byte[] domain = utf16("Domain");
         byte[] u = utf16(user);
         byte[] key = HEX.parseHex("c5dad2544fc9799094ce1ce90bc9d03e");
@@ -101,6 +105,26 @@ class NtlmServerTest {
         assertTrue(server().authenticate(new byte[] {1, 2, 3}).isEmpty());
         byte[] truncated = authenticate("User", HEX.parseHex("68cd0ab851e51c96aabc927bebef6a1c"));
         assertTrue(server().authenticate(java.util.Arrays.copyOf(truncated, 100)).isEmpty());
+    }
+
+    @Test
+    void malformedNtlmv2ClientChallengesAreTold() {
+        assertFalse(NtlmServer.malformedNtlmv2Response(
+                authenticate("User", HEX.parseHex("68cd0ab851e51c96aabc927bebef6a1c"))));
+        assertFalse(NtlmServer.malformedNtlmv2Response(authenticateWith("User", new byte[24])), "NTLMv1 length");
+        // Samba bug 14932: a netapp "net diag" response, its AV pairs running past the end
+        byte[] netapp = HEX.parseHex("abababababababababababababababab" + "0101000000000000"
+                + "3f3f3f3f3f3f3f3f" + "b8823af1b3dd0815" + "0000000011a20881" + "503822782b9447fe"
+                + "54947bff17275ab4" + "f418badc2c38fd5b" + "fb0ec1851ecc92bb" + "9bb1c4d55314ff8c"
+                + "7649f5459019a2");
+        assertTrue(NtlmServer.malformedNtlmv2Response(authenticateWith("User", netapp)));
+        byte[] temp = temp();
+        byte[] cut = ByteBuffer.allocate(16 + temp.length - 8).put(new byte[16]).put(temp, 0, temp.length - 8)
+                .array();
+        assertTrue(NtlmServer.malformedNtlmv2Response(authenticateWith("User", cut)), "no MsvAvEOL");
+        byte[] badType = ByteBuffer.allocate(16 + temp.length).put(new byte[16]).put(temp).array();
+        badType[16] = 2;
+        assertTrue(NtlmServer.malformedNtlmv2Response(authenticateWith("User", badType)), "RespType 2");
     }
 
     @Test

@@ -12,7 +12,6 @@ import io.bucketfs.vfs.journal.JournalSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** A VFS runtime with one mount "default" served by an SMB server on 127.0.0.1 for user bucketfs. */
 final class SmbFixture implements AutoCloseable {
@@ -25,6 +24,11 @@ final class SmbFixture implements AutoCloseable {
     final SmbServer server;
 
     SmbFixture(Path dir, ObjectStore store, SmbSettings settings) throws Exception {
+        this(dir, store, settings, null);
+    }
+
+    /** Also serves the mount as {@code encryptedShare}, a share requiring encryption, when not null. */
+    SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare) throws Exception {
         this.store = store;
         MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO);
         runtime = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
@@ -33,7 +37,9 @@ final class SmbFixture implements AutoCloseable {
                 List.of(new VfsRuntime.MountSpec(m, store)));
         vfs = runtime.mount("default");
         InMemorySmbUsers users = new InMemorySmbUsers().add(USER, PASSWORD.toCharArray(), new Caller(0, 0, null));
-        server = SmbServer.start("127.0.0.1", 0, settings, Map.of("default", vfs), users);
+        List<Share> shares = encryptedShare == null ? List.of(new Share("default", vfs))
+                : List.of(new Share("default", vfs), new Share(encryptedShare, vfs, true));
+        server = SmbServer.start("127.0.0.1", 0, settings, shares, users);
     }
 
     int port() {

@@ -218,7 +218,8 @@ class SmbjLockTest {
             settle();
             b.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
-            assertEquals(NtStatus.STATUS_CANCELLED, ((SMBApiException) e.getCause()).getStatus());
+            // withdrawn by the close, not by CANCEL: Windows (and Samba) answer RANGE_NOT_LOCKED
+            assertEquals(NtStatus.STATUS_RANGE_NOT_LOCKED, ((SMBApiException) e.getCause()).getStatus());
             a.requestLock().unlock(0, 10).send();
             assertEquals(List.of(), locks().locks(fileId()));
         }
@@ -331,5 +332,130 @@ class SmbjLockTest {
         assertEquals(LockStatus.GRANTED,
                 locks().test(fileId, new LockOwner("nfs-client-2", "x"), LockFlavor.POSIX, LockType.WRITE, 50, 1)
                         .status());
+    }
+
+    /** One raw SMB2 LOCK element: SMBJ refuses flag combinations and offsets the server must reject itself. */
+    private record Element(long offset, long length, int flags) {
+    }
+
+    /** A LOCK request written byte by byte ([MS-SMB2] 2.2.26), bypassing SMBJ's validation. */
+    private static final class RawLockRequest extends com.hierynomus.mssmb2.SMB2Packet {
+        private final byte[] fileId;
+        private final List<Element> elements;
+
+        RawLockRequest(long sessionId, long treeId, byte[] fileId, List<Element> elements) {
+            super(48, SMB2Dialect.SMB_3_1_1, com.hierynomus.mssmb2.SMB2MessageCommandCode.SMB2_LOCK, sessionId,
+                    treeId);
+            this.fileId = fileId;
+            this.elements = elements;
+        }
+
+        @Override
+        protected void writeTo(com.hierynomus.smb.SMBBuffer buffer) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 24 * elements.size())
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.putShort((short) 48).putShort((short) elements.size()).putInt(0).put(fileId);
+            for (Element e : elements) {
+                b.putLong(e.offset()).putLong(e.length()).putInt(e.flags()).putInt(0);
+            }
+            buffer.putRawBytes(b.array());
+        }
+    }
+
+    private static byte[] fileIdBytes(File file) {
+        com.hierynomus.smb.SMBBuffer buf = new com.hierynomus.smb.SMBBuffer();
+        file.getFileId().write(buf);
+        return buf.getCompactData();
+    }
+
+    /** Sends one raw LOCK request naming {@code fileId} and returns its status. */
+    private long rawLock(byte[] fileId, Element... elements) throws Exception {
+        com.hierynomus.smbj.session.Session session = share.getTreeConnect().getSession();
+        com.hierynomus.mssmb2.SMB2Packet r = session.send(new RawLockRequest(session.getSessionId(),
+                share.getTreeConnect().getTreeId(), fileId, List.of(elements))).get(10, TimeUnit.SECONDS);
+        return r.getHeader().getStatusCode();
+    }
+
+    private long rawLock(File file, Element... elements) throws Exception {
+        return rawLock(fileIdBytes(file), elements);
+    }
+
+    private static Element element(long offset, long length, int flags) {
+        return new Element(offset, length, flags);
+    }
+
+    private static final int SHARED = 1;
+    private static final int EXCLUSIVE = 2;
+    private static final int UNLOCK = 4;
+    private static final int FAIL_IMMEDIATELY = 0x10;
+
+    /** STATUS_INVALID_LOCK_RANGE, which SMBJ's NtStatus lacks. */
+    private static final long INVALID_LOCK_RANGE = 0xC00001A1L;
+
+
+    @Test
+    void unlockElementsMustCarryOnlyTheUnlockFlag() throws Exception {
+        try (File a = open(share)) {
+            a.requestLock().exclusiveLock(0, 10, true).send();
+            assertEquals(NtStatus.STATUS_INVALID_PARAMETER.getValue(), rawLock(a,
+                    element(0, 10, UNLOCK | FAIL_IMMEDIATELY)));
+            assertEquals(NtStatus.STATUS_INVALID_PARAMETER.getValue(), rawLock(a,
+                    element(0, 10, UNLOCK | SHARED)));
+            assertEquals(NtStatus.STATUS_INVALID_PARAMETER.getValue(), rawLock(a, element(0, 10, 0)));
+            // an unlock list stops at its first failure, before it looks at a later element's flags
+            assertEquals(NtStatus.STATUS_RANGE_NOT_LOCKED.getValue(), rawLock(a,
+                    element(50, 1, UNLOCK), element(50, 1, 0)));
+            assertEquals(NtStatus.STATUS_SUCCESS.getValue(), rawLock(a, element(0, 10, UNLOCK)));
+        }
+    }
+
+    @Test
+    void stackedLocksOfOneOpenUnlockOneAtATime() throws Exception {
+        try (File a = open(share); File b = open(share)) {
+            a.requestLock().exclusiveLock(100, 10, true).send();
+            a.requestLock().sharedLock(100, 10, true).send();
+            a.requestLock().sharedLock(100, 10, true).send();
+            // a multi-element unlock of the same range removes two of the three
+            a.requestLock().unlock(100, 10).unlock(100, 10).send();
+            assertStatus(NtStatus.STATUS_LOCK_NOT_GRANTED, () -> b.requestLock().exclusiveLock(100, 1, true).send());
+            a.requestLock().unlock(100, 10).send();
+            assertStatus(NtStatus.STATUS_RANGE_NOT_LOCKED, () -> a.requestLock().unlock(100, 10).send());
+            b.requestLock().exclusiveLock(100, 1, true).send();
+        }
+    }
+
+    @Test
+    void rangesUpToTheLast64BitByte() throws Exception {
+        try (File a = open(share); File b = open(share)) {
+            // offset + length - 1 beyond 2^64 - 1 is an invalid range
+            assertEquals(INVALID_LOCK_RANGE, rawLock(a, element(-1L, -1L, EXCLUSIVE | FAIL_IMMEDIATELY)));
+            // the very last byte, and the range ending there, are lockable (SMBJ refuses such offsets)
+            long top = 0xFFFFFFFFFFFFFFF0L;
+            assertEquals(0L, rawLock(a, element(top, 16, EXCLUSIVE | FAIL_IMMEDIATELY)));
+            assertEquals(NtStatus.STATUS_LOCK_NOT_GRANTED.getValue(),
+                    rawLock(b, element(-1L, 1, EXCLUSIVE | FAIL_IMMEDIATELY)));
+            assertEquals(0L, rawLock(a, element(top, 16, UNLOCK)));
+            assertEquals(0L, rawLock(b, element(-1L, 1, EXCLUSIVE | FAIL_IMMEDIATELY)));
+        }
+    }
+
+    @Test
+    void zeroByteReadInsideAnotherOpensLockSucceeds() throws Exception {
+        try (File a = open(share); File b = open(share)) {
+            a.requestLock().exclusiveLock(0, 10, true).send();
+            // no FILE_LOCK_CONFLICT: a read of no bytes touches no locked byte
+            assertTrue(b.read(new byte[0], 5, 0, 0) <= 0);
+            assertStatus(NtStatus.STATUS_FILE_LOCK_CONFLICT, () -> b.read(new byte[1], 5, 0, 1));
+        }
+    }
+
+    @Test
+    void aFileIdWithAWrongPersistentHalfIsClosed() throws Exception {
+        try (File a = open(share)) {
+            byte[] wrong = fileIdBytes(a);
+            wrong[0]++; // the persistent half; the volatile half still names the open
+            assertEquals(NtStatus.STATUS_FILE_CLOSED.getValue(), rawLock(wrong, element(0, 1, EXCLUSIVE)));
+            assertEquals(NtStatus.STATUS_SUCCESS.getValue(), rawLock(a, element(0, 1, EXCLUSIVE)));
+        }
     }
 }

@@ -22,7 +22,7 @@ public record Sattr3(Integer mode, Integer uid, Integer gid, Long size, Instant 
 
     /** The VFS change; a size of 2^63 or more (negative here) cannot be stored. */
     public SetAttr toSetAttr() {
-        return new SetAttr(mode == null ? null : mode & 07777, uid, gid, size, atime, mtime, null, null);
+        return new SetAttr(mode == null ? null : mode & 07777, uid, gid, size, atime, mtime, null, null, null);
     }
 
     public void encode(XdrEncodingStream x) {
