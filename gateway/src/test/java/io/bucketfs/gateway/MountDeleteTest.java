@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MountDeleteTest {
 
-    private static final int S3 = 4621;
+    private static final int S3 = TestPorts.free();
 
     @TempDir
     Path dir;
