@@ -33,8 +33,15 @@ public final class Gateway implements AutoCloseable {
     private ObjectStore defaultBucket;
     private io.bucketfs.vfs.core.VfsRuntime vfs;
     private io.bucketfs.nfs.NfsServer nfs;
-    private io.bucketfs.nfs.export.ExportTable exports;
-    private io.bucketfs.smb.server.SmbServer smb;
+    private volatile io.bucketfs.nfs.export.ExportTable exports;
+    private volatile io.bucketfs.smb.server.SmbServer smb;
+    /** The SMB shares of created mounts, each detachable for when its mount is deleted. */
+    private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
+    private io.bucketfs.gateway.admin.AdminServer admin;
+    private io.bucketfs.gateway.state.StateStore state;
+    private io.bucketfs.gateway.vault.Vault vault;
+    /** The stores of the created mounts (not the default's), closed when the mount goes. */
+    private final java.util.Map<String, ObjectStore> mountStores = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -55,18 +62,33 @@ public final class Gateway implements AutoCloseable {
         try {
             g.lockDataDir();
             Files.createDirectories(config.cacheDir());
+            g.vault = io.bucketfs.gateway.vault.Vault.open(config.dataDir());
+            try {
+                g.state = io.bucketfs.gateway.state.StateStore.open(config.dataDir());
+            } catch (io.bucketfs.gateway.state.FieldException e) {
+                throw new CliException(io.bucketfs.gateway.state.StateStore.FILE + ": " + e.line(), e);
+            }
             g.defaultBucket = ObjectStores.open(defaultBucket.validate(), BackendSettings.DEFAULT);
             long objects = g.defaultBucket.list(ListRequest.flat("")).objects().size();
             LOG.info("default bucket {} ({}{} objects)", g.defaultBucket.describe(), objects >= ListRequest.MAX_KEYS
                     ? "at least " : "", objects);
             long t0 = System.nanoTime();
+            java.util.List<io.bucketfs.vfs.core.VfsRuntime.MountSpec> specs = new java.util.ArrayList<>();
+            specs.add(new io.bucketfs.vfs.core.VfsRuntime.MountSpec(
+                    io.bucketfs.vfs.MountSettings.defaults(GatewayConfig.DEFAULT_BUCKET), g.defaultBucket));
+            for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
+                try {
+                    specs.add(g.mountSpec(m));
+                } catch (IOException | RuntimeException e) {
+                    throw new CliException("mount " + m.name() + ": cannot be opened: " + e.getMessage(), e);
+                }
+            }
             g.vfs = io.bucketfs.vfs.core.VfsRuntime.open(config.stateDir(), config.cacheDir(),
                     io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
                     io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
-                    io.bucketfs.vfs.journal.JournalSettings.defaults(),
-                    java.util.List.of(new io.bucketfs.vfs.core.VfsRuntime.MountSpec(
-                            io.bucketfs.vfs.MountSettings.defaults(GatewayConfig.DEFAULT_BUCKET), g.defaultBucket)));
-            LOG.info("mount {} ready in {} ms; cache {} of {} in {}", GatewayConfig.DEFAULT_BUCKET,
+                    io.bucketfs.vfs.journal.JournalSettings.defaults(), specs);
+            g.nfsExports(); // the table of the mounts opened now; later ones are added by attachMount
+            LOG.info("mounts {} ready in {} ms; cache {} of {} in {}", g.vfs.mounts().keySet(),
                     (System.nanoTime() - t0) / 1_000_000, Sizes.format(g.vfs.cache().stats().usedBytes()),
                     Sizes.format(config.cacheSize()), config.cacheDir());
             return g;
@@ -78,6 +100,149 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * Starts the admin API on 127.0.0.1:{@code port} (0: a free one; the port is written to the data directory for
+     * the CLI). A port that cannot be bound is an IOException naming it.
+     */
+    public synchronized io.bucketfs.gateway.admin.AdminServer startAdmin(int port) throws IOException {
+        if (admin != null) {
+            throw new IllegalStateException("the admin API is already started");
+        }
+        admin = io.bucketfs.gateway.admin.AdminServer.start(config.dataDir(), port,
+                new io.bucketfs.gateway.control.ControlPlane(this, java.time.Clock.systemUTC()));
+        return admin;
+    }
+
+    /** Whether the running SMB server serves the mount {@code name} as a share. */
+    public boolean smbServes(String name) {
+        return smb != null && (smbShares.containsKey(name) || name.equals(GatewayConfig.DEFAULT_BUCKET));
+    }
+
+    /** Whether the NFS server exports the mount {@code name}. */
+    public boolean nfsExports(String name) {
+        io.bucketfs.nfs.export.ExportTable t = exports; // made at start; never waits for a change in progress
+        return t != null && t.byName(name).isPresent();
+    }
+
+    /** The control plane's durable state (connections, buckets, mounts, users). */
+    public io.bucketfs.gateway.state.StateStore state() {
+        return state;
+    }
+
+    public io.bucketfs.gateway.vault.Vault vault() {
+        return vault;
+    }
+
+    /** Opens the bucket of a connection, its secrets opened from the vault; no request is made. */
+    public ObjectStore openConnection(io.bucketfs.gateway.state.ConnectionRecord c) throws IOException {
+        return ObjectStores.open(Connections.spec(c, vault), BackendSettings.DEFAULT);
+    }
+
+    /** Opens a managed bucket (a directory under {@link GatewayConfig#bucketsDir()}), creating it if needed. */
+    public ObjectStore openManagedBucket(String name) throws IOException {
+        return ObjectStores.open(ConnectionSpec.of(Provider.LOCAL, name).withEndpoint(config.bucketsDir().toString()),
+                BackendSettings.DEFAULT);
+    }
+
+    /** The VFS side of a created mount: its settings and its (newly opened) store, remembered for closing. */
+    private io.bucketfs.vfs.core.VfsRuntime.MountSpec mountSpec(io.bucketfs.gateway.state.MountRecord m)
+            throws IOException {
+        boolean readOnly = m.readOnly();
+        ObjectStore store;
+        if (m.connection() != null) {
+            io.bucketfs.gateway.state.ConnectionRecord c = state.get().connection(m.connection()).orElseThrow();
+            readOnly |= !c.readWrite();
+            store = openConnection(c);
+        } else {
+            store = openManagedBucket(m.bucket());
+        }
+        if (readOnly) {
+            store = new ReadOnlyObjectStore(store);
+        }
+        mountStores.put(m.name(), store);
+        io.bucketfs.vfs.MountSettings settings = io.bucketfs.vfs.MountSettings.defaults(m.name())
+                .withPrefix(m.prefix() == null ? "" : m.prefix()).withReadOnly(readOnly)
+                .withDurability(io.bucketfs.gateway.state.MountRecord.durability("durability", m.durability()));
+        return new io.bucketfs.vfs.core.VfsRuntime.MountSpec(settings, store);
+    }
+
+    /** The NFS export of a created mount: its persistent id, its client networks, read-only if the mount is. */
+    private io.bucketfs.nfs.export.Export export(io.bucketfs.gateway.state.MountRecord m, io.bucketfs.vfs.Vfs v) {
+        boolean readOnly = m.readOnly() || (m.connection() != null
+                && !state.get().connection(m.connection()).map(c -> c.readWrite()).orElse(false));
+        java.util.List<io.bucketfs.nfs.export.Cidr> clients = m.nfsClients().stream()
+                .map(io.bucketfs.nfs.export.Cidr::parse).toList();
+        return new io.bucketfs.nfs.export.Export(m.exportId(), m.name(), v, new io.bucketfs.nfs.export.ExportRules(
+                clients, readOnly, false, io.bucketfs.nfs.export.ExportRules.NOBODY,
+                io.bucketfs.nfs.export.ExportRules.NOBODY));
+    }
+
+    /**
+     * Brings a mount that is in the state (just added) into the running gateway: opens its bucket, replays (or
+     * starts) its journal and adds its NFS export and SMB share at once. On failure nothing of it is left running.
+     */
+    public synchronized void attachMount(io.bucketfs.gateway.state.MountRecord m) throws IOException {
+        if (nfsExports().byName(m.name()).isPresent() || nfsExports().byId(m.exportId()).isPresent()
+                || vfs.mount(m.name()) != null) {
+            throw new IllegalStateException("mount " + m.name() + " (export id " + m.exportId() + ") is running");
+        }
+        io.bucketfs.vfs.core.VfsRuntime.MountSpec spec = mountSpec(m);
+        io.bucketfs.vfs.Vfs v;
+        try {
+            v = vfs.addMount(spec);
+        } catch (IOException | RuntimeException e) {
+            closeStore(m.name());
+            throw e;
+        }
+        if (m.protocolEnum().nfs()) {
+            nfsExports().add(export(m, v));
+        }
+        if (m.protocolEnum().smb() && smb != null) {
+            DetachableVfs d = new DetachableVfs(v);
+            smb.addShare(m.name(), d.vfs());
+            smbShares.put(m.name(), d);
+        }
+        LOG.info("mount {} added ({}{}; NFS export {}; SMB share {})", m.name(), spec.store().describe(),
+                m.prefix() == null || m.prefix().isEmpty() ? "" : " prefix " + m.prefix(),
+                m.protocolEnum().nfs() ? "/" + m.name() : "none", m.protocolEnum().smb() ? m.name() : "none");
+    }
+
+    /**
+     * Takes a mount out of the running gateway: its NFS export and SMB share go first (NFS handles and SMB trees
+     * of it turn stale), then
+     * everything written to it is flushed to its bucket within {@code timeout}, then its journal and store are
+     * closed. If the flush does not finish, the export and share come back and the mount keeps serving: the
+     * {@link io.bucketfs.vfs.VfsException} says why.
+     */
+    public synchronized void detachMount(io.bucketfs.gateway.state.MountRecord m, java.time.Duration timeout)
+            throws io.bucketfs.vfs.VfsException {
+        java.util.Optional<io.bucketfs.nfs.export.Export> removed = nfsExports().remove(m.name());
+        DetachableVfs share = smbShares.get(m.name());
+        boolean unshared = share != null && smb != null && smb.removeShare(m.name());
+        try {
+            vfs.removeMount(m.name(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (io.bucketfs.vfs.VfsException e) {
+            removed.ifPresent(x -> nfsExports().add(x));
+            if (unshared) {
+                smb.addShare(m.name(), share.vfs());
+            }
+            throw e;
+        }
+        if (share != null) {
+            share.detach(); // trees connected before the delete now get STALE
+            smbShares.remove(m.name());
+        }
+        closeStore(m.name());
+        LOG.info("mount {} deleted", m.name());
+    }
+
+    private void closeStore(String mount) {
+        ObjectStore s = mountStores.remove(mount);
+        if (s != null) {
+            s.close();
+        }
     }
 
     public ObjectStore defaultBucket() {
@@ -101,6 +266,11 @@ public final class Gateway implements AutoCloseable {
             exports = new io.bucketfs.nfs.export.ExportTable();
             exports.add(new io.bucketfs.nfs.export.Export(DEFAULT_EXPORT_ID, GatewayConfig.DEFAULT_BUCKET,
                     vfs.mount(GatewayConfig.DEFAULT_BUCKET), io.bucketfs.nfs.export.ExportRules.OPEN));
+            for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
+                if (m.protocolEnum().nfs()) {
+                    exports.add(export(m, vfs.mount(m.name())));
+                }
+            }
         }
         return exports;
     }
@@ -124,16 +294,17 @@ public final class Gateway implements AutoCloseable {
     public static final String DEFAULT_SMB_USER = "bucketfs";
 
     /**
-     * The SMB users when none is configured: {@value #DEFAULT_SMB_USER}, with the password in
-     * {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after). Only its NT hash is
-     * kept. The account acts as root in the VFS, as NFS clients do on the open default export.
+     * The SMB users: those created with {@code bucketfs users add} (looked up in the state at each logon, so a
+     * user added, deleted or given a new password counts at once) and always {@value #DEFAULT_SMB_USER}, with the
+     * password in {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after). Only NT
+     * hashes are kept. Every account acts as root in the VFS, as NFS clients do on the open default export.
      */
     public io.bucketfs.smb.ntlm.SmbUsers defaultSmbUsers() {
         Path file = config.smbPasswordFile();
         SmbPasswordFile.Loaded pw = SmbPasswordFile.loadOrCreate(file, new java.security.SecureRandom());
         LOG.info("SMB user {}: password {} {}", DEFAULT_SMB_USER, pw.created() ? "generated in" : "in", file);
-        return new io.bucketfs.smb.ntlm.InMemorySmbUsers().add(new io.bucketfs.smb.ntlm.SmbUser(DEFAULT_SMB_USER,
-                pw.ntHash(), io.bucketfs.vfs.Caller.ROOT));
+        return new SmbAccounts(new io.bucketfs.smb.ntlm.SmbUser(DEFAULT_SMB_USER, pw.ntHash(),
+                io.bucketfs.vfs.Caller.ROOT), state, vault);
     }
 
     /**
@@ -164,7 +335,16 @@ public final class Gateway implements AutoCloseable {
         if (smb != null) {
             throw new IllegalStateException("SMB is already started");
         }
-        java.util.Map<String, io.bucketfs.vfs.Vfs> mounts = vfs.mounts();
+        java.util.Map<String, io.bucketfs.vfs.Vfs> mounts = new java.util.LinkedHashMap<>(vfs.mounts());
+        for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
+            if (!m.protocolEnum().smb()) {
+                mounts.remove(m.name());
+            } else {
+                DetachableVfs d = new DetachableVfs(vfs.mount(m.name()));
+                smbShares.put(m.name(), d);
+                mounts.put(m.name(), d.vfs());
+            }
+        }
         for (String name : encryptedShares) {
             if (!mounts.containsKey(name)) {
                 throw new IllegalArgumentException("no mount " + name + " to encrypt (mounts: " + mounts.keySet() + ")");
@@ -239,6 +419,10 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            if (admin != null) {
+                admin.close();
+                admin = null;
+            }
             if (smb != null) {
                 smb.close();
                 smb = null;
@@ -255,6 +439,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (defaultBucket != null) {
             defaultBucket.close();
+        }
+        for (String m : java.util.List.copyOf(mountStores.keySet())) {
+            closeStore(m);
         }
         try {
             if (lock != null) {

@@ -133,5 +133,16 @@ class GatewayTest {
         out.reset();
         assertEquals(0, BucketfsCommand.run(new String[] {"--help"}, new PrintStream(out), System.err));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("serve"));
+        for (String cmd : new String[] {"connections", "connections create", "connections list", "connections show",
+            "connections delete", "connections test", "buckets", "buckets create", "buckets list", "buckets delete",
+            "users", "users add", "users list", "users delete", "users passwd", "mount", "mount create", "mount list",
+            "mount show", "mount delete", "sync"}) {
+            out.reset();
+            String[] args = (cmd + " --help").split(" ");
+            assertEquals(0, BucketfsCommand.run(args, new PrintStream(out), System.err), cmd);
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("Usage: bucketfs " + cmd), text);
+            assertTrue(cmd.indexOf(' ') < 0 || text.contains("--data-dir") && text.contains("--output"), text);
+        }
     }
 }

@@ -54,8 +54,17 @@ public final class ServeCommand implements Callable<Integer> {
                     + "clients are refused.")
     java.util.Set<String> smbEncryptShares = new java.util.LinkedHashSet<>();
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "The admin API's port on 127.0.0.1, used by the bucketfs CLI (default: "
+                    + io.bucketfs.gateway.admin.AdminServer.DEFAULT_PORT + "; 0 picks a free one, written to "
+                    + "DATA_DIR/" + io.bucketfs.gateway.admin.AdminServer.ENDPOINT_FILE + ").")
+    int adminPort = io.bucketfs.gateway.admin.AdminServer.DEFAULT_PORT;
+
     @Override
     public Integer call() throws Exception {
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new CliException("admin-port: must be 0-65535, not " + adminPort);
+        }
         if (nfsPort < 0 || nfsPort > 65535) {
             throw new CliException("nfs-port: must be 0-65535, not " + nfsPort);
         }
@@ -89,6 +98,15 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             gateway.close();
             throw new CliException("smb-port: " + e.getMessage(), e);
+        } catch (CliException e) {
+            gateway.close();
+            throw e;
+        }
+        try {
+            gateway.startAdmin(adminPort);
+        } catch (java.io.IOException e) {
+            gateway.close();
+            throw new CliException("admin-port: " + e.getMessage(), e);
         } catch (CliException e) {
             gateway.close();
             throw e;

@@ -60,7 +60,8 @@ public final class VfsRuntime implements Closeable {
     private final ChunkCache cache;
     private final JournalSettings journalSettings;
     private final AtomicReference<WriteBack> writeBack = new AtomicReference<>();
-    private final Map<String, BucketVfs> mounts = new LinkedHashMap<>();
+    /** Copy-on-write under {@code this}: background threads (uploads, snapshots) read it without a lock. */
+    private volatile Map<String, BucketVfs> mounts = Map.of();
     private final ScheduledExecutorService timer;
     private final Clock clock;
 
@@ -84,7 +85,7 @@ public final class VfsRuntime implements Closeable {
         VfsRuntime rt = new VfsRuntime(stateDir, cache, journalSettings, Clock.systemUTC());
         try {
             for (MountSpec m : specs) {
-                rt.mounts.put(m.settings().storeId(), rt.replay(m));
+                rt.put(m.settings().storeId(), rt.replay(m));
             }
             rt.writeBack.set(WriteBack.open(cacheDir.resolve("staging"), writeSettings, rt::storeOf, rt::readBase,
                     rt.listener()));
@@ -106,18 +107,97 @@ public final class VfsRuntime implements Closeable {
             throw new IllegalArgumentException("mount: '" + spec.settings().storeId() + "' exists");
         }
         BucketVfs v = replay(spec);
-        mounts.put(spec.settings().storeId(), v);
+        put(spec.settings().storeId(), v);
         v.start();
         return v;
     }
 
+    private synchronized void put(String storeId, BucketVfs v) {
+        Map<String, BucketVfs> next = new LinkedHashMap<>(mounts);
+        next.put(storeId, v);
+        mounts = next;
+    }
+
+    /**
+     * Removes a mount from a running gateway once everything written to it is in its bucket: open staged files
+     * are committed, every acknowledged write uploaded and every pending namespace change applied, within
+     * {@code timeout}. Then the mount's background work stops, its journal is closed and deleted (a mount created
+     * later under the same name starts afresh), and the caller may close its store.
+     *
+     * <p>The caller must have stopped every protocol from reaching the mount first. If the flush does not finish
+     * in time (an unreachable bucket), the mount is left exactly as it was, still serving, and the
+     * {@link VfsException} says why.
+     */
+    public void removeMount(String storeId, long timeout, TimeUnit unit) throws VfsException {
+        BucketVfs v = mounts.get(storeId);
+        if (v == null) {
+            throw new VfsException(VfsStatus.NOT_FOUND, "no mount " + storeId);
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        try {
+            v.data().commitAllLocal();
+            writeBack.get().barrier().get(timeout, unit);
+            if (!v.mover().awaitIdle(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new VfsException(VfsStatus.IO_ERROR, "changes of mount " + storeId + " are still being "
+                        + "applied to its bucket");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VfsException(VfsStatus.IO_ERROR, "interrupted while flushing mount " + storeId);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new VfsException(VfsStatus.IO_ERROR, "writes to mount " + storeId + " did not reach its bucket "
+                    + "in time" + (e instanceof java.util.concurrent.TimeoutException ? "" : ": " + e.getCause()), e);
+        }
+        v.stop(); // commits what a request still in flight staged
+        boolean clean = true;
+        try {
+            writeBack.get().barrier().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            clean = false;
+        }
+        if (!clean) {
+            // only writes racing the removal can be here (the flush above succeeded): they stay staged, and the
+            // journal is kept, for an operator to recover
+            LOG.error("mount {}: writes that raced its removal did not reach the bucket; they stay staged in the "
+                    + "cache and its journal stays in {}", storeId, stateDir.resolve("journal").resolve(storeId));
+        }
+        synchronized (this) {
+            Map<String, BucketVfs> next = new LinkedHashMap<>(mounts);
+            next.remove(storeId);
+            mounts = next;
+        }
+        try {
+            v.closeJournal();
+            if (clean) {
+                deleteTree(stateDir.resolve("journal").resolve(storeId));
+            }
+        } catch (IOException e) {
+            LOG.warn("mount {} removed, but its journal could not be closed or deleted: {}", storeId, e.toString());
+        }
+        LOG.info("mount {} removed; its data is in the bucket", storeId);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** The VFS of a mount, or null. */
-    public synchronized Vfs mount(String storeId) {
+    public Vfs mount(String storeId) {
         return mounts.get(storeId);
     }
 
     /** Every mount by name, in the order they were opened or added (a snapshot). */
-    public synchronized Map<String, Vfs> mounts() {
+    public Map<String, Vfs> mounts() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mounts));
     }
 

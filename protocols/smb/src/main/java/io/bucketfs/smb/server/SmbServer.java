@@ -15,7 +15,6 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +37,8 @@ public final class SmbServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmbServer.class);
 
     private final SmbSettings settings;
-    private final Map<String, Share> shares = new LinkedHashMap<>();
+    /** By lower-case name; changed at run time ({@link #addShare}, {@link #removeShare}), read by every tree connect. */
+    private final Map<String, Share> shares = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final SmbUsers users;
     private final SecureRandom random = new SecureRandom();
     private final byte[] serverGuid;
@@ -179,6 +179,21 @@ public final class SmbServer implements AutoCloseable {
 
     Share share(String name) {
         return shares.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Serves {@code vfs} as the share {@code name} to every later TREE_CONNECT; a name taken is refused. */
+    public void addShare(String name, Vfs vfs) {
+        if (shares.putIfAbsent(name.toLowerCase(Locale.ROOT), new Share(name, vfs)) != null) {
+            throw new IllegalArgumentException("share " + name + " exists");
+        }
+    }
+
+    /**
+     * Stops offering the share {@code name} to later TREE_CONNECTs (trees already connected keep their
+     * {@link Vfs}: the caller makes it fail if it goes away). Returns whether there was such a share.
+     */
+    public boolean removeShare(String name) {
+        return !name.equalsIgnoreCase("IPC$") && shares.remove(name.toLowerCase(Locale.ROOT)) != null;
     }
 
     @Override

@@ -1,0 +1,69 @@
+package io.bucketfs.gateway.cli;
+
+import io.bucketfs.gateway.control.Requests;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bucketfs buckets …}: managed buckets on the gateway's embedded local store. */
+@Command(name = "buckets", mixinStandardHelpOptions = true,
+        description = "Create, list and delete managed buckets (on the gateway's embedded local store).",
+        subcommands = {BucketsCommand.Create.class, BucketsCommand.List.class, BucketsCommand.Delete.class})
+public final class BucketsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a managed bucket.")
+    static final class Create implements Callable<Integer> {
+        @Mixin AdminOptions opts;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "3-63 of a-z 0-9 . - (S3's rules).")
+        String name;
+
+        @Override
+        public Integer call() {
+            Printer.object(spec.commandLine().getOut(), opts.output,
+                    opts.client().post("/v1/buckets", new Requests.Bucket(name)));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the managed buckets.")
+    static final class List implements Callable<Integer> {
+        @Mixin AdminOptions opts;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Printer.list(spec.commandLine().getOut(), opts.output, opts.client().get("/v1/buckets"),
+                    "name", "store", "path", "mounts");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete an empty managed bucket that no mount uses.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin AdminOptions opts;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "NAME", description = "The bucket.")
+        String name;
+
+        @Override
+        public Integer call() {
+            Printer.object(spec.commandLine().getOut(), opts.output,
+                    opts.client().delete("/v1/buckets/" + AdminClient.seg(name)));
+            return 0;
+        }
+    }
+}
