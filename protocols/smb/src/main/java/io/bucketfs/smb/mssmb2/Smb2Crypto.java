@@ -8,10 +8,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.macs.CMac;
 import org.bouncycastle.crypto.modes.AEADBlockCipher;
 import org.bouncycastle.crypto.modes.CCMBlockCipher;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
@@ -70,12 +68,7 @@ public final class Smb2Crypto {
     public static byte[] sign(int algorithm, byte[] key, byte[] msg, int off, int len) {
         switch (algorithm) {
             case SIGNING_AES_CMAC -> {
-                CMac m = new CMac(AESEngine.newInstance());
-                m.init(new KeyParameter(key));
-                m.update(msg, off, len);
-                byte[] out = new byte[16];
-                m.doFinal(out, 0);
-                return out;
+                return JceAes.cmac(key, msg, off, len);
             }
             case SIGNING_AES_GMAC -> {
                 return gmac(key, msg, off, len);
@@ -100,16 +93,7 @@ public final class Smb2Crypto {
         boolean response = (msg[off + 16] & Smb2Header.FLAGS_SERVER_TO_REDIR) != 0;
         int command = (msg[off + 12] & 0xFF) | (msg[off + 13] & 0xFF) << 8;
         nonce[8] = (byte) ((response ? 1 : 0) | (!response && command == Smb2Command.CANCEL ? 2 : 0));
-        AEADBlockCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
-        gcm.init(true, new AEADParameters(new KeyParameter(key), 128, nonce, null));
-        gcm.processAADBytes(msg, off, len);
-        byte[] tag = new byte[16];
-        try {
-            gcm.doFinal(tag, 0);
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException(e);
-        }
-        return tag;
+        return JceAes.gmac(key, nonce, msg, off, len);
     }
 
     public static boolean isGcm(int cipher) {
@@ -125,14 +109,17 @@ public final class Smb2Crypto {
         return isGcm(cipher) ? 12 : 11;
     }
 
-    private static AEADBlockCipher aead(int cipher) {
-        return isGcm(cipher) ? GCMBlockCipher.newInstance(AESEngine.newInstance())
-                : CCMBlockCipher.newInstance(AESEngine.newInstance());
+    /** CCM on Bouncy Castle (the JDK has none); GCM goes to {@link JceAes}. */
+    private static AEADBlockCipher ccm() {
+        return CCMBlockCipher.newInstance(AESEngine.newInstance());
     }
 
     /** Encrypts in place semantics: returns ciphertext (same length) and writes the 16-byte tag to {@code tag}. */
     public static byte[] encrypt(int cipher, byte[] key, byte[] nonce, byte[] aad, byte[] plain, byte[] tag) {
-        AEADBlockCipher c = aead(cipher);
+        if (isGcm(cipher)) {
+            return JceAes.gcmEncrypt(key, Arrays.copyOf(nonce, 12), aad, plain, tag);
+        }
+        AEADBlockCipher c = ccm();
         c.init(true, new AEADParameters(new KeyParameter(key), 128,
                 Arrays.copyOf(nonce, nonceLength(cipher)), aad));
         byte[] out = new byte[c.getOutputSize(plain.length)];
@@ -148,7 +135,10 @@ public final class Smb2Crypto {
 
     /** Decrypts and authenticates; null when the tag does not verify. */
     public static byte[] decrypt(int cipher, byte[] key, byte[] nonce, byte[] aad, byte[] cipherText, byte[] tag) {
-        AEADBlockCipher c = aead(cipher);
+        if (isGcm(cipher)) {
+            return JceAes.gcmDecrypt(key, Arrays.copyOf(nonce, 12), aad, cipherText, tag);
+        }
+        AEADBlockCipher c = ccm();
         c.init(false, new AEADParameters(new KeyParameter(key), 128,
                 Arrays.copyOf(nonce, nonceLength(cipher)), aad));
         byte[] in = Arrays.copyOf(cipherText, cipherText.length + 16);
