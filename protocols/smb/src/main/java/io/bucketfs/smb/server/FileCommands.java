@@ -466,7 +466,11 @@ final class FileCommands {
         if (conflict != NtStatus.SUCCESS) {
             return conflict;
         }
-        ByteBuffer dst = ByteBuffer.allocate((int) length);
+        // the data goes straight into the response after its 16-byte READ header: one copy, no staging buffer
+        ByteBuf out = x.out;
+        int header = out.writerIndex();
+        out.ensureWritable(16 + (int) length);
+        ByteBuffer dst = out.nioBuffer(header + 16, (int) length);
         while (dst.hasRemaining()) {
             int before = dst.position();
             var res = vfs.read(caller(x), o.handle, offset + before, dst);
@@ -482,9 +486,8 @@ final class FileCommands {
             return NtStatus.END_OF_FILE;
         }
         o.position = offset + n;
-        ByteBuf out = x.out;
         out.writeShortLE(17).writeByte(80).writeByte(0).writeIntLE(n).writeIntLE(0).writeIntLE(0);
-        out.writeBytes(dst.array(), 0, n);
+        out.writerIndex(header + 16 + n);
         return NtStatus.SUCCESS;
     }
 
