@@ -33,6 +33,8 @@ import java.util.Set;
  * <ol>
  *   <li>{@code warm-read}: a file read whole by {@link Config#clients()} parallel {@code smbclient get}, after a
  *       first read that also checks its bytes;</li>
+ *   <li>{@code warm-read-signed}, {@code warm-read-encrypted}: the same with smbclient requiring signing, then
+ *       encryption (what Windows 11 24H2 does by default, and what a share requiring encryption gets);</li>
  *   <li>{@code write}: the same number of parallel {@code smbclient put} of a local file of that size, each to a
  *       new file.</li>
  * </ol>
@@ -44,7 +46,7 @@ import java.util.Set;
 public final class SmbBench {
 
     /** The measurement names, in the order they run. */
-    static final List<String> NAMES = List.of("warm-read", "write");
+    static final List<String> NAMES = List.of("warm-read", "warm-read-signed", "warm-read-encrypted", "write");
     private static final double MIB = 1024.0 * 1024.0;
     private static final String BIG = "big";
     private static final long SETTLE_TIMEOUT_SECONDS = 900;
@@ -120,10 +122,26 @@ public final class SmbBench {
      * One server under test: its label, its launcher's server, its SMB port (the gateway's NFS port is the
      * launcher's SERVER_PORT) and the smbclient credentials file for it.
      */
-    private record Server(String label, ServerLauncher.Running server, int port, Path auth) {
+    private record Server(String label, ServerLauncher.Running server, int port, Path auth, List<String> options) {
+        Server(String label, ServerLauncher.Running server, int port, Path auth) {
+            this(label, server, port, auth, List.of());
+        }
+
         List<String> smbclient(String command) {
-            return List.of("smbclient", "//127.0.0.1/default", "-p", Integer.toString(port), "-A",
-                    auth.toString(), "-m", "SMB3", "-c", command);
+            List<String> c = new ArrayList<>(List.of("smbclient", "//127.0.0.1/default", "-p", Integer.toString(port),
+                    "-A", auth.toString(), "-m", "SMB3"));
+            for (String o : options) {
+                c.add("--option=" + o);
+            }
+            c.addAll(List.of("-c", command));
+            return c;
+        }
+
+        /** The same server, smbclient run with this smb.conf option too (e.g. "client signing=required"). */
+        Server with(String option) {
+            List<String> o = new ArrayList<>(options);
+            o.add(option);
+            return new Server(label, server, port, auth, List.copyOf(o));
         }
     }
 
@@ -174,8 +192,20 @@ public final class SmbBench {
                 Server peer = new Server("samba", samba, samba.port(), authFile(samba, "samba.auth"));
                 Path source = work.resolve("source.bin");
                 String sha = NfsBenchCases.randomFile(source, bytes());
+                if (config.wants("warm-read") || config.wants("warm-read-signed")
+                        || config.wants("warm-read-encrypted")) {
+                    prepareRead(ours, peer, source, sha);
+                }
                 if (config.wants("warm-read")) {
-                    record(warmRead(ours, peer, source, sha));
+                    record(timedRead("warm-read", ours, peer, "smbclient's defaults: unsigned"));
+                }
+                if (config.wants("warm-read-signed")) { // Windows 11 24H2 and Server 2025 sign by default
+                    record(timedRead("warm-read-signed", ours.with("client signing=required"),
+                            peer.with("client signing=required"), "signing required"));
+                }
+                if (config.wants("warm-read-encrypted")) {
+                    record(timedRead("warm-read-encrypted", ours.with("client smb encrypt=required"),
+                            peer.with("client smb encrypt=required"), "encryption required"));
                 }
                 if (config.wants("write")) {
                     record(write(ours, peer, source));
@@ -210,7 +240,7 @@ public final class SmbBench {
      * run starts {@link Config#clients()} {@code smbclient get big /dev/null} and times them until the last ends:
      * MiB/s = clients x size / that time.
      */
-    private VfsBench.Result warmRead(Server ours, Server peer, Path source, String sha) throws Exception {
+    private void prepareRead(Server ours, Server peer, Path source, String sha) throws Exception {
         Files.copy(source, peer.server().dataDir().resolve(BIG));
         long t0 = System.nanoTime();
         smbclient(ours, "put " + source + " " + BIG);
@@ -229,8 +259,15 @@ public final class SmbBench {
                         + got + ", expected " + sha + ")");
             }
         }
+    }
+
+    /**
+     * Timed parallel reads of the prepared file (after one untimed parallel run per server: the gateway's JIT
+     * warms up too), smbclient run with the servers' options ({@link Server#with}).
+     */
+    private VfsBench.Result timedRead(String name, Server ours, Server peer, String how) throws Exception {
         for (Server s : List.of(ours, peer)) {
-            parallel(s, k -> "get " + BIG + " /dev/null"); // untimed: the gateway's JIT warms up too
+            parallel(s, k -> "get " + BIG + " /dev/null");
         }
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -238,11 +275,11 @@ public final class SmbBench {
             a.add(parallel(ours, k -> "get " + BIG + " /dev/null"));
             b.add(parallel(peer, k -> "get " + BIG + " /dev/null"));
         }
-        emit("warm-read    runs MiB/s: bucketfs [" + formatRuns(a) + "] samba [" + formatRuns(b) + "]; gateway RSS "
-                + ours.server().rssMiB() + " MiB");
-        return new VfsBench.Result("warm-read", "bucketfs", median(a), "samba", median(b), "MiB/s",
+        emit(String.format(Locale.ROOT, "%-12s runs MiB/s: bucketfs [%s] samba [%s]; gateway RSS %d MiB", name,
+                formatRuns(a), formatRuns(b), ours.server().rssMiB()));
+        return new VfsBench.Result(name, "bucketfs", median(a), "samba", median(b), "MiB/s",
                 String.format(Locale.ROOT, "%d MiB file read whole by %d parallel smbclient get, after a first "
-                        + "read (page cache and gateway cache warm)", config.fileMiB(), config.clients()));
+                        + "read (page cache and gateway cache warm); %s", config.fileMiB(), config.clients(), how));
     }
 
     /**
