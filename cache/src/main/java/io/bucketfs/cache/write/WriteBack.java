@@ -256,9 +256,22 @@ public final class WriteBack implements Closeable {
 
     /** Current counters. */
     public WriteBackStats stats() {
+        return stats(null);
+    }
+
+    /**
+     * Current counters of the files of one store ({@code null}: of all). {@code stagingBytes},
+     * {@code bytesUploaded} and {@code conflicts} are always those of the whole write-back.
+     */
+    public WriteBackStats stats(String storeId) {
         long dirty = 0;
         int queue = 0;
+        int files = 0;
         for (Staged s : all) {
+            if (storeId != null && !storeId.equals(s.storeId)) {
+                continue;
+            }
+            files++;
             s.lock.lock();
             try {
                 if (s.committedGen > s.uploadedGen || s.modCount != s.committedMod) {
@@ -271,7 +284,7 @@ public final class WriteBack implements Closeable {
                 s.lock.unlock();
             }
         }
-        return new WriteBackStats(dirty, budget.used(), all.size(), queue, bytesUploaded.get(), conflicts.get());
+        return new WriteBackStats(dirty, budget.used(), files, queue, bytesUploaded.get(), conflicts.get());
     }
 
     /**

@@ -48,4 +48,8 @@ public final class Requests {
     /** {@code POST /v1/sync}: the write-back barrier; {@code mount} (optional) must exist. */
     public record Sync(String mount, Integer timeoutSeconds) {
     }
+
+    /** {@code POST /v1/preload}: warm the cache with these paths of the mount (files or directories; none: all). */
+    public record Preload(String mount, List<String> paths) {
+    }
 }

@@ -81,7 +81,16 @@ public final class VfsRuntime implements Closeable {
     public static VfsRuntime open(Path stateDir, Path cacheDir, CacheSettings cacheSettings,
                                   WriteBackSettings writeSettings, JournalSettings journalSettings,
                                   Iterable<MountSpec> specs) throws IOException {
-        ChunkCache cache = ChunkCache.open(cacheDir.resolve("chunks"), cacheSettings);
+        return open(stateDir, cacheDir, cacheSettings, writeSettings, journalSettings, specs,
+                io.bucketfs.cache.CacheListener.NONE);
+    }
+
+    /** {@link #open(Path, Path, CacheSettings, WriteBackSettings, JournalSettings, Iterable)} with a cache hook. */
+    public static VfsRuntime open(Path stateDir, Path cacheDir, CacheSettings cacheSettings,
+                                  WriteBackSettings writeSettings, JournalSettings journalSettings,
+                                  Iterable<MountSpec> specs, io.bucketfs.cache.CacheListener cacheListener)
+            throws IOException {
+        ChunkCache cache = ChunkCache.open(cacheDir.resolve("chunks"), cacheSettings, cacheListener);
         VfsRuntime rt = new VfsRuntime(stateDir, cache, journalSettings, Clock.systemUTC());
         try {
             for (MountSpec m : specs) {
@@ -199,6 +208,12 @@ public final class VfsRuntime implements Closeable {
     /** Every mount by name, in the order they were opened or added (a snapshot). */
     public Map<String, Vfs> mounts() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mounts));
+    }
+
+    /** The counters of a mount's metadata journal, or null if there is no such mount. */
+    public io.bucketfs.vfs.journal.JournalStats journalStats(String storeId) {
+        BucketVfs v = mounts.get(storeId);
+        return v == null ? null : v.log().journal().stats();
     }
 
     public ChunkCache cache() {

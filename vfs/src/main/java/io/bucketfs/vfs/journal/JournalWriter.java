@@ -69,6 +69,7 @@ final class JournalWriter implements Runnable {
     private volatile long appended;
     private volatile long batches;
     private volatile long fsyncs;
+    private volatile long fsyncNanos;
     private volatile long logBytes;
 
     JournalWriter(Path dir, JournalSettings settings, ChannelFactory io, BlockingQueue<Entry> queue) {
@@ -110,7 +111,7 @@ final class JournalWriter implements Runnable {
 
     JournalStats stats(long snapshotLsn) {
         long last = durableLsn;
-        return new JournalStats(last, appended, batches, fsyncs, logBytes, snapshotLsn,
+        return new JournalStats(last, appended, batches, fsyncs, fsyncNanos, logBytes, snapshotLsn,
                 Math.max(0, last - snapshotLsn));
     }
 
@@ -239,7 +240,9 @@ final class JournalWriter implements Runnable {
     }
 
     private void force(FileChannel ch) throws IOException {
+        long t0 = System.nanoTime();
         ch.force(false);
+        fsyncNanos += System.nanoTime() - t0; // the writer thread is the only one writing these
         fsyncs++;
     }
 

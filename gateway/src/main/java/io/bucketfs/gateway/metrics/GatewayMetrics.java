@@ -1,0 +1,256 @@
+package io.bucketfs.gateway.metrics;
+
+import io.bucketfs.backends.ObjectStoreException;
+import io.bucketfs.cache.CacheListener;
+import io.bucketfs.cache.ObjectVersion;
+import io.bucketfs.cache.write.WriteBackStats;
+import io.bucketfs.vfs.OpListener;
+import io.bucketfs.vfs.core.VfsRuntime;
+import io.bucketfs.vfs.journal.JournalStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+/**
+ * The gateway's meters, in one Prometheus registry scraped at {@code /metrics} on the admin port. The frontends,
+ * the cache and the stores report through their hooks ({@link OpListener}, {@link CacheListener},
+ * {@link MeteredObjectStore.BackendMeters}), so only the gateway depends on Micrometer; the rest is read from the
+ * runtime's own counters at scrape time.
+ *
+ * <pre>
+ *   bucketfs_protocol_ops_seconds{protocol,op,outcome}   histogram per NFSv4 op, NFSv3 proc, SMB2 command
+ *   bucketfs_cache_hits_total{mount} / _misses_total{mount}   chunk lookups of reads
+ *   bucketfs_cache_fetched_bytes_total{mount,kind=demand|readahead}   bytes the cache fetched from the backend
+ *   bucketfs_cache_saved_bytes_total{mount}   chunk bytes served from the cache (a backend GET avoided)
+ *   bucketfs_cache_evictions_total, _evicted_bytes_total, bucketfs_cache_used_bytes, _capacity_bytes, _served_bytes_total
+ *   bucketfs_backend_requests_total{mount,op}, bucketfs_backend_errors_total{mount,op,kind},
+ *   bucketfs_backend_bytes_total{mount,direction=in|out}
+ *   bucketfs_journal_appends_total{mount}, _fsyncs_total{mount}, _fsync_seconds_total{mount} (mean = ratio)
+ *   bucketfs_writeback_dirty_bytes{mount}, bucketfs_writeback_upload_queue{mount}, bucketfs_writeback_staging_bytes
+ * </pre>
+ */
+public final class GatewayMetrics implements OpListener, CacheListener {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final int chunkSize;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Mount> mounts = new ConcurrentHashMap<>();
+    private final Counter evictions;
+    private final Counter evictedBytes;
+    private volatile VfsRuntime runtime;
+
+    public GatewayMetrics(int chunkSize) {
+        this.chunkSize = chunkSize;
+        this.evictions = Counter.builder("bucketfs.cache.evictions").description("chunks evicted to make room")
+                .register(registry);
+        this.evictedBytes = Counter.builder("bucketfs.cache.evicted").baseUnit("bytes").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The meters of one mount (made at first use). */
+    public Mount mount(String name) {
+        return mounts.computeIfAbsent(name, Mount::new);
+    }
+
+    /** Registers the gauges read from the runtime (cache, write-back, and the journal of each mount known). */
+    public void bind(VfsRuntime rt) {
+        this.runtime = rt;
+        Gauge.builder("bucketfs.cache.used", rt, r -> r.cache().stats().usedBytes()).baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("bucketfs.cache.capacity", rt, r -> r.cache().stats().capacityBytes()).baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("bucketfs.cache.served", rt, r -> r.cache().stats().bytesServed()).baseUnit("bytes")
+                .description("bytes copied to readers").register(registry);
+        Gauge.builder("bucketfs.writeback.staging", rt, r -> r.writeBack() == null ? 0
+                : r.writeBack().stats().stagingBytes()).baseUnit("bytes").register(registry);
+        FunctionCounter.builder("bucketfs.writeback.uploaded", rt, r -> r.writeBack() == null ? 0
+                : r.writeBack().stats().bytesUploaded()).baseUnit("bytes").register(registry);
+        for (String m : rt.mounts().keySet()) {
+            mount(m);
+        }
+    }
+
+    /** Forgets the meters of a deleted mount. */
+    public void removeMount(String name) {
+        mounts.remove(name);
+        for (Meter m : registry.getMeters()) {
+            if (name.equals(m.getId().getTag("mount"))) {
+                registry.remove(m);
+            }
+        }
+    }
+
+    @Override
+    public void onOp(String protocol, String op, long nanos, boolean failed) {
+        String key = protocol + '/' + op + '/' + failed;
+        Timer t = timers.get(key);
+        if (t == null) {
+            t = timers.computeIfAbsent(key, k -> Timer.builder("bucketfs.protocol.ops")
+                    .description("protocol operations by name and outcome")
+                    .tags("protocol", protocol, "op", op, "outcome", failed ? "error" : "ok")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry));
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onHit(ObjectVersion version, int chunkIndex) {
+        Mount m = mount(version.storeId());
+        m.hits.increment();
+        long start = (long) chunkIndex * chunkSize;
+        m.saved.increment(Math.max(0, Math.min(chunkSize, version.size() - start)));
+    }
+
+    @Override
+    public void onMiss(ObjectVersion version, int chunkIndex) {
+        mount(version.storeId()).misses.increment();
+    }
+
+    @Override
+    public void onFetch(ObjectVersion version, int chunkIndex, long bytes, long nanos, boolean readAhead) {
+        Mount m = mount(version.storeId());
+        (readAhead ? m.fetchedReadAhead : m.fetchedDemand).increment(bytes);
+    }
+
+    @Override
+    public void onEviction(int count, long bytes) {
+        evictions.increment(count);
+        evictedBytes.increment(bytes);
+    }
+
+    /** The meters of one mount; also what {@code bucketfs status} reports. */
+    public final class Mount implements MeteredObjectStore.BackendMeters {
+        private final String name;
+        private final Tags tags;
+        final Counter hits;
+        final Counter misses;
+        final Counter saved;
+        final Counter fetchedDemand;
+        final Counter fetchedReadAhead;
+        private final Counter bytesIn;
+        private final Counter bytesOut;
+        private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+        private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+        Mount(String name) {
+            this.name = name;
+            this.tags = Tags.of("mount", name);
+            hits = Counter.builder("bucketfs.cache.hits").tags(tags).register(registry);
+            misses = Counter.builder("bucketfs.cache.misses").tags(tags).register(registry);
+            saved = Counter.builder("bucketfs.cache.saved").baseUnit("bytes").tags(tags)
+                    .description("chunk bytes served from the cache instead of the backend").register(registry);
+            fetchedDemand = Counter.builder("bucketfs.cache.fetched").baseUnit("bytes").tags(tags)
+                    .tag("kind", "demand").register(registry);
+            fetchedReadAhead = Counter.builder("bucketfs.cache.fetched").baseUnit("bytes").tags(tags)
+                    .tag("kind", "readahead").register(registry);
+            bytesIn = Counter.builder("bucketfs.backend").baseUnit("bytes").tags(tags).tag("direction", "in")
+                    .register(registry);
+            bytesOut = Counter.builder("bucketfs.backend").baseUnit("bytes").tags(tags).tag("direction", "out")
+                    .register(registry);
+            journal("bucketfs.journal.appends", null, JournalStats::appendedRecords);
+            journal("bucketfs.journal.fsyncs", null, JournalStats::fsyncs);
+            FunctionCounter.builder("bucketfs.journal.fsync", GatewayMetrics.this,
+                    g -> journalValue(JournalStats::fsyncNanos) / 1e9).baseUnit("seconds").tags(tags)
+                    .description("time in journal fsyncs (divide by bucketfs_journal_fsyncs_total: mean latency)")
+                    .register(registry);
+            Gauge.builder("bucketfs.writeback.dirty", GatewayMetrics.this, g -> writeBack().dirtyBytes())
+                    .baseUnit("bytes").tags(tags).register(registry);
+            Gauge.builder("bucketfs.writeback.upload.queue", GatewayMetrics.this, g -> writeBack().uploadQueue())
+                    .description("files committed and not yet in the bucket").tags(tags).register(registry);
+        }
+
+        private void journal(String meter, String unit, ToLongFunction<JournalStats> f) {
+            FunctionCounter.builder(meter, GatewayMetrics.this, g -> journalValue(f)).baseUnit(unit).tags(tags)
+                    .register(registry);
+        }
+
+        private double journalValue(ToLongFunction<JournalStats> f) {
+            VfsRuntime rt = runtime;
+            JournalStats s = rt == null ? null : rt.journalStats(name);
+            return s == null ? Double.NaN : f.applyAsLong(s);
+        }
+
+        /** The write-back counters of this mount's files (zeros before the runtime is bound). */
+        public WriteBackStats writeBack() {
+            VfsRuntime rt = runtime;
+            return rt == null || rt.writeBack() == null ? new WriteBackStats(0, 0, 0, 0, 0, 0)
+                    : rt.writeBack().stats(name);
+        }
+
+        @Override
+        public void request(String op) {
+            Counter c = requests.get(op);
+            if (c == null) {
+                c = requests.computeIfAbsent(op, o -> Counter.builder("bucketfs.backend.requests").tags(tags)
+                        .tag("op", o).register(registry));
+            }
+            c.increment();
+        }
+
+        @Override
+        public void error(String op, ObjectStoreException.Kind kind) {
+            errors.computeIfAbsent(op + '/' + kind, k -> Counter.builder("bucketfs.backend.errors").tags(tags)
+                    .tag("op", op).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).register(registry))
+                    .increment();
+        }
+
+        @Override
+        public void bytesIn(long n) {
+            bytesIn.increment(n);
+        }
+
+        @Override
+        public void bytesOut(long n) {
+            bytesOut.increment(n);
+        }
+
+        public long hits() {
+            return (long) hits.count();
+        }
+
+        public long misses() {
+            return (long) misses.count();
+        }
+
+        public long savedBytes() {
+            return (long) saved.count();
+        }
+
+        public long backendRequests() {
+            return (long) requests.values().stream().mapToDouble(Counter::count).sum();
+        }
+
+        public long backendErrors() {
+            return (long) errors.values().stream().mapToDouble(Counter::count).sum();
+        }
+
+        public long backendBytesIn() {
+            return (long) bytesIn.count();
+        }
+
+        public long backendBytesOut() {
+            return (long) bytesOut.count();
+        }
+    }
+}
