@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *   GET    /v1/mounts/NAME              DELETE /v1/mounts/NAME
  *   POST   /v1/sync                     (Requests.Sync: the write-back barrier)
  *   GET    /v1/status                   per mount: cache, hit ratio, dirty bytes, upload queue, backend traffic
- *   POST   /v1/preload                  (Requests.Preload: starts a cache warm-up)   GET /v1/preload/ID (progress)
+ *   POST   /v1/preload                  (Requests.Preload: starts a cache warm-up, 202)   GET /v1/preload/ID (progress)
  *   GET    /metrics                     Prometheus text format, <b>without</b> the token (see below)
  * </pre>
  * {@code /metrics} needs no token because Prometheus scrapers carry none: it is as reachable as the API itself
@@ -152,8 +152,8 @@ public final class AdminServer implements AutoCloseable {
                         + TOKEN_FILE + " in the data directory)"));
             } else {
                 Object body = route(method, path, x);
-                status = send(x, method.equals("POST") && !path.endsWith("/test") && !path.endsWith("/sync") ? 201
-                        : 200, body);
+                status = send(x, !method.equals("POST") || path.endsWith("/test") || path.endsWith("/sync") ? 200
+                        : path.endsWith("/preload") ? 202 : 201, body);
             }
         } catch (FieldException e) {
             status = send(x, e.kind().status(), error(e.field(), e.getMessage()));
