@@ -1,0 +1,63 @@
+package io.bucketfs.gateway.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bucketfs.backends.GetOptions;
+import io.bucketfs.backends.ObjectContent;
+import io.bucketfs.backends.ObjectStoreException;
+import io.bucketfs.backends.Payload;
+import io.bucketfs.backends.PutOptions;
+import io.bucketfs.backends.local.LocalDirectoryStore;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MeteredObjectStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void countsRequestsErrorsByKindAndBodyBytes() throws Exception {
+        GatewayMetrics metrics = new GatewayMetrics(1 << 20);
+        GatewayMetrics.Mount m = metrics.mount("m1");
+        try (MeteredObjectStore s = new MeteredObjectStore(LocalDirectoryStore.create(dir), m)) {
+            s.put("a", Payload.ofBytes(new byte[1000]), PutOptions.NONE);
+            try (ObjectContent c = s.get("a", GetOptions.range(10, 500))) {
+                assertEquals(500, c.readAllBytes().length);
+            }
+            assertEquals(ObjectStoreException.Kind.NOT_FOUND,
+                    assertThrows(ObjectStoreException.class, () -> s.head("nope")).kind());
+        }
+        assertEquals(3, m.backendRequests());
+        assertEquals(1, m.backendErrors());
+        assertEquals(1000, m.backendBytesOut());
+        assertEquals(500, m.backendBytesIn());
+        String text = metrics.scrape();
+        assertTrue(text.contains("bucketfs_backend_errors_total{kind=\"not_found\",mount=\"m1\",op=\"head\"} 1.0"),
+                text);
+        assertTrue(text.contains("bucketfs_backend_requests_total{mount=\"m1\",op=\"put\"} 1.0"), text);
+
+        metrics.removeMount("m1");
+        assertTrue(!metrics.scrape().contains("mount=\"m1\""), "a deleted mount's meters go with it");
+    }
+
+    @Test
+    void cacheHitsCountTheChunkBytesTheyServed() {
+        GatewayMetrics metrics = new GatewayMetrics(1000);
+        io.bucketfs.cache.ObjectVersion v = new io.bucketfs.cache.ObjectVersion("m", "k", "e", 2500);
+        metrics.onHit(v, 0);
+        metrics.onHit(v, 2); // the last chunk: 500 bytes
+        metrics.onMiss(v, 1);
+        metrics.onEviction(3, 3000);
+        assertEquals(2, metrics.mount("m").hits());
+        assertEquals(1, metrics.mount("m").misses());
+        assertEquals(1500, metrics.mount("m").savedBytes());
+        assertTrue(metrics.scrape().contains("bucketfs_cache_evictions_total 3.0"), metrics.scrape());
+    }
+}
