@@ -242,9 +242,16 @@ public final class WriteBack implements Closeable {
      * barrier), starting uploads that were deferred. Fails only if the write-back is closed first.
      */
     public CompletableFuture<Void> barrier() {
+        return barrier(null);
+    }
+
+    /** {@link #barrier()} over the files of one store ({@code null}: of all). */
+    public CompletableFuture<Void> barrier(String storeId) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (Staged s : all) {
-            waits.add(s.awaitCommitted());
+            if (storeId == null || storeId.equals(s.storeId)) {
+                waits.add(s.awaitCommitted());
+            }
         }
         return CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]));
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code bucketfs sync}: the write-back barrier. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Wait until every write acknowledged so far is in its bucket (the write-back barrier).",
-            "The barrier covers every mount; --mount only checks that the mount exists. While it waits, what is "
+            "With --mount, the barrier covers that mount only; without, every mount. While it waits, what is "
                 + "left to upload (of --mount, else of all mounts) is shown: redrawn on a terminal, a plain line "
                 + "every few seconds otherwise."})
 public final class SyncCommand implements Callable<Integer> {

@@ -460,13 +460,13 @@ public final class ControlPlane {
         }
         long t0 = System.nanoTime();
         try {
-            gateway.vfs().sync(timeout, java.util.concurrent.TimeUnit.SECONDS);
+            gateway.vfs().sync(r.mount(), timeout, java.util.concurrent.TimeUnit.SECONDS);
         } catch (io.bucketfs.vfs.VfsException e) {
             throw new FieldException(FieldException.Kind.UNAVAILABLE, "timeout-seconds", "not everything reached "
                     + "the buckets in " + timeout + " s (" + e.getMessage() + "); it stays staged and is retried");
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("synced", r.mount() == null ? "all mounts" : r.mount() + " (and every other mount)");
+        out.put("synced", r.mount() == null ? "all mounts" : r.mount());
         out.put("millis", (System.nanoTime() - t0) / 1_000_000);
         return out;
     }

@@ -45,7 +45,7 @@ public final class Requests {
                         String region) {
     }
 
-    /** {@code POST /v1/sync}: the write-back barrier; {@code mount} (optional) must exist. */
+    /** {@code POST /v1/sync}: the write-back barrier of {@code mount} (optional: of all). */
     public record Sync(String mount, Integer timeoutSeconds) {
     }
 

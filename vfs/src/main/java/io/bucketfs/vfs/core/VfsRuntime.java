@@ -312,20 +312,35 @@ public final class VfsRuntime implements Closeable {
      * and every namespace change has been applied to it.
      */
     public void sync(long timeout, TimeUnit unit) throws VfsException {
+        sync(null, timeout, unit);
+    }
+
+    /** {@link #sync(long, TimeUnit)} of one mount ({@code null}: of every mount). */
+    public void sync(String storeId, long timeout, TimeUnit unit) throws VfsException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
+        java.util.Collection<BucketVfs> which;
+        if (storeId == null) {
+            which = mounts.values();
+        } else {
+            BucketVfs one = mounts.get(storeId);
+            if (one == null) {
+                throw new VfsException(VfsStatus.NOT_FOUND, "no mount " + storeId);
+            }
+            which = java.util.List.of(one);
+        }
         try {
-            for (BucketVfs v : mounts.values()) {
+            for (BucketVfs v : which) {
                 v.data().commitAllLocal();
             }
-            writeBack.get().barrier().get(timeout, unit);
-            for (BucketVfs v : mounts.values()) {
+            writeBack.get().barrier(storeId).get(timeout, unit);
+            for (BucketVfs v : which) {
                 long left = deadline - System.nanoTime();
                 if (!v.mover().awaitIdle(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                     throw new VfsException(VfsStatus.IO_ERROR, "bucket work of " + v.mount().storeId()
                             + " did not finish in time");
                 }
             }
-            writeBack.get().barrier().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            writeBack.get().barrier(storeId).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VfsException(VfsStatus.IO_ERROR, "interrupted during sync");
