@@ -42,8 +42,7 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.gateway.vault.Vault vault;
     /** The stores of the created mounts (not the default's), closed when the mount goes. */
     private final java.util.Map<String, ObjectStore> mountStores = new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.bucketfs.gateway.metrics.GatewayMetrics metrics = new io.bucketfs.gateway.metrics.GatewayMetrics(
-            io.bucketfs.cache.CacheSettings.DEFAULT.chunkSize());
+    private final io.bucketfs.gateway.metrics.GatewayMetrics metrics = new io.bucketfs.gateway.metrics.GatewayMetrics();
 
     private Gateway(GatewayConfig config) {
         this.config = config;

@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>The chunk cache is one pool shared by every mount, so {@code cache-used-bytes} and {@code cache-pool-bytes}
  * are the pool's; {@code cache-size-bytes} is what the mount was created with (recorded, not yet enforced).
- * {@code backend-bytes-saved} counts the chunk bytes read from the cache instead of fetched from the bucket.
+ * {@code backend-bytes-saved} is the bytes served to readers minus the bytes fetched for them; {@code backend-errors}
+ * leaves out the answers that are expected outcomes (not found, precondition failed, not modified).
  */
 final class Status {
 

@@ -31,8 +31,9 @@ import java.util.function.ToLongFunction;
  *   bucketfs_protocol_ops_seconds{protocol,op,outcome}   histogram per NFSv4 op, NFSv3 proc, SMB2 command
  *   bucketfs_cache_hits_total{mount} / _misses_total{mount}   chunk lookups of reads
  *   bucketfs_cache_fetched_bytes_total{mount,kind=demand|readahead}   bytes the cache fetched from the backend
- *   bucketfs_cache_saved_bytes_total{mount}   chunk bytes served from the cache (a backend GET avoided)
- *   bucketfs_cache_evictions_total, _evicted_bytes_total, bucketfs_cache_used_bytes, _capacity_bytes, _served_bytes_total
+ *   bucketfs_cache_served_bytes_total{mount}   bytes copied to readers
+ *   bucketfs_cache_saved_bytes_total{mount}   served minus fetched: the backend bytes the cache saved
+ *   bucketfs_cache_evictions_total, _evicted_bytes_total, bucketfs_cache_used_bytes, _capacity_bytes
  *   bucketfs_backend_requests_total{mount,op}, bucketfs_backend_errors_total{mount,op,kind},
  *   bucketfs_backend_bytes_total{mount,direction=in|out}
  *   bucketfs_journal_appends_total{mount}, _fsyncs_total{mount}, _fsync_seconds_total{mount} (mean = ratio)
@@ -42,15 +43,13 @@ import java.util.function.ToLongFunction;
 public final class GatewayMetrics implements OpListener, CacheListener {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final int chunkSize;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Mount> mounts = new ConcurrentHashMap<>();
     private final Counter evictions;
     private final Counter evictedBytes;
     private volatile VfsRuntime runtime;
 
-    public GatewayMetrics(int chunkSize) {
-        this.chunkSize = chunkSize;
+    public GatewayMetrics() {
         this.evictions = Counter.builder("bucketfs.cache.evictions").description("chunks evicted to make room")
                 .register(registry);
         this.evictedBytes = Counter.builder("bucketfs.cache.evicted").baseUnit("bytes").register(registry);
@@ -77,8 +76,6 @@ public final class GatewayMetrics implements OpListener, CacheListener {
                 .register(registry);
         Gauge.builder("bucketfs.cache.capacity", rt, r -> r.cache().stats().capacityBytes()).baseUnit("bytes")
                 .register(registry);
-        FunctionCounter.builder("bucketfs.cache.served", rt, r -> r.cache().stats().bytesServed()).baseUnit("bytes")
-                .description("bytes copied to readers").register(registry);
         Gauge.builder("bucketfs.writeback.staging", rt, r -> r.writeBack() == null ? 0
                 : r.writeBack().stats().stagingBytes()).baseUnit("bytes").register(registry);
         FunctionCounter.builder("bucketfs.writeback.uploaded", rt, r -> r.writeBack() == null ? 0
@@ -116,10 +113,12 @@ public final class GatewayMetrics implements OpListener, CacheListener {
 
     @Override
     public void onHit(ObjectVersion version, int chunkIndex) {
-        Mount m = mount(version.storeId());
-        m.hits.increment();
-        long start = (long) chunkIndex * chunkSize;
-        m.saved.increment(Math.max(0, Math.min(chunkSize, version.size() - start)));
+        mount(version.storeId()).hits.increment();
+    }
+
+    @Override
+    public void onServed(ObjectVersion version, long bytes) {
+        mount(version.storeId()).served.increment(bytes);
     }
 
     @Override
@@ -145,7 +144,7 @@ public final class GatewayMetrics implements OpListener, CacheListener {
         private final Tags tags;
         final Counter hits;
         final Counter misses;
-        final Counter saved;
+        final Counter served;
         final Counter fetchedDemand;
         final Counter fetchedReadAhead;
         private final Counter bytesIn;
@@ -158,8 +157,11 @@ public final class GatewayMetrics implements OpListener, CacheListener {
             this.tags = Tags.of("mount", name);
             hits = Counter.builder("bucketfs.cache.hits").tags(tags).register(registry);
             misses = Counter.builder("bucketfs.cache.misses").tags(tags).register(registry);
-            saved = Counter.builder("bucketfs.cache.saved").baseUnit("bytes").tags(tags)
-                    .description("chunk bytes served from the cache instead of the backend").register(registry);
+            served = Counter.builder("bucketfs.cache.served").baseUnit("bytes").tags(tags)
+                    .description("bytes copied to readers").register(registry);
+            FunctionCounter.builder("bucketfs.cache.saved", this, Mount::savedBytes).baseUnit("bytes").tags(tags)
+                    .description("bytes read that did not come from the backend (served minus fetched)")
+                    .register(registry);
             fetchedDemand = Counter.builder("bucketfs.cache.fetched").baseUnit("bytes").tags(tags)
                     .tag("kind", "demand").register(registry);
             fetchedReadAhead = Counter.builder("bucketfs.cache.fetched").baseUnit("bytes").tags(tags)
@@ -233,16 +235,27 @@ public final class GatewayMetrics implements OpListener, CacheListener {
             return (long) misses.count();
         }
 
+        /**
+         * The backend bytes the cache saved: bytes served to readers minus the bytes fetched for them (demand and
+         * read-ahead), never below 0. Without the cache every byte read would have been fetched.
+         */
         public long savedBytes() {
-            return (long) saved.count();
+            return Math.max(0, (long) (served.count() - fetchedDemand.count() - fetchedReadAhead.count()));
+        }
+
+        public long servedBytes() {
+            return (long) served.count();
         }
 
         public long backendRequests() {
             return (long) requests.values().stream().mapToDouble(Counter::count).sum();
         }
 
+        /** Failed requests, not counting the answers that are expected outcomes (not found, precondition failed, not modified). */
         public long backendErrors() {
-            return (long) errors.values().stream().mapToDouble(Counter::count).sum();
+            return (long) errors.entrySet().stream().filter(e -> !e.getKey().endsWith("/NOT_FOUND")
+                    && !e.getKey().endsWith("/PRECONDITION_FAILED") && !e.getKey().endsWith("/NOT_MODIFIED"))
+                    .mapToDouble(e -> e.getValue().count()).sum();
         }
 
         public long backendBytesIn() {
