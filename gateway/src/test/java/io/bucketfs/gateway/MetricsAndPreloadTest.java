@@ -114,6 +114,7 @@ class MetricsAndPreloadTest {
 
             // /metrics: no token needed, Prometheus text, the same counters
             g.metrics().onOp("nfs4", "READ", 1_000_000, false);
+            v.mkdir(Caller.ROOT, v.root(), "journaled", io.bucketfs.vfs.SetAttr.NONE); // a journal group commit
             r = call(a, null, "GET", "/metrics", null);
             assertEquals(200, r.statusCode());
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
@@ -121,7 +122,8 @@ class MetricsAndPreloadTest {
             for (String meter : new String[] {"bucketfs_cache_hits_total{mount=\"default\"}",
                 "bucketfs_cache_misses_total{mount=\"default\"}", "bucketfs_backend_requests_total{mount=\"default\",op=\"get\"}",
                 "bucketfs_backend_bytes_total{direction=\"in\",mount=\"default\"}",
-                "bucketfs_journal_appends_total{mount=\"default\"}", "bucketfs_journal_fsync_seconds_total{mount=\"default\"}",
+                "bucketfs_journal_appends_total{mount=\"default\"}",
+                "bucketfs_journal_fsync_latency_seconds_bucket{mount=\"default\",le=", "bucketfs_journal_fsync_seconds_total{mount=\"default\"}",
                 "bucketfs_writeback_dirty_bytes{mount=\"default\"}", "bucketfs_writeback_upload_queue{mount=\"default\"}",
                 "bucketfs_cache_used_bytes", "bucketfs_cache_evictions_total",
                 "bucketfs_protocol_ops_seconds_bucket{op=\"READ\",outcome=\"ok\",protocol=\"nfs4\""}) {
@@ -129,6 +131,8 @@ class MetricsAndPreloadTest {
             }
             assertEquals((double) after.path("cache-hits").asLong(),
                     MetricsText.value(text, "bucketfs_cache_hits_total{mount=\"default\"}"));
+            assertTrue(MetricsText.value(text, "bucketfs_journal_fsync_latency_seconds_count{mount=\"default\"}") > 0,
+                    text);
             assertEquals(405, call(a, null, "POST", "/metrics", "").statusCode());
         }
     }

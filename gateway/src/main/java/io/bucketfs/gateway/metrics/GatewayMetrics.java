@@ -36,7 +36,8 @@ import java.util.function.ToLongFunction;
  *   bucketfs_cache_evictions_total, _evicted_bytes_total, bucketfs_cache_used_bytes, _capacity_bytes
  *   bucketfs_backend_requests_total{mount,op}, bucketfs_backend_errors_total{mount,op,kind},
  *   bucketfs_backend_bytes_total{mount,direction=in|out}
- *   bucketfs_journal_appends_total{mount}, _fsyncs_total{mount}, _fsync_seconds_total{mount} (mean = ratio)
+ *   bucketfs_journal_appends_total{mount}, _fsyncs_total{mount}, _fsync_seconds_total{mount},
+ *   bucketfs_journal_fsync_latency_seconds{mount}   histogram of the group-commit fsyncs
  *   bucketfs_writeback_dirty_bytes{mount}, bucketfs_writeback_upload_queue{mount}, bucketfs_writeback_staging_bytes
  * </pre>
  */
@@ -83,6 +84,7 @@ public final class GatewayMetrics implements OpListener, CacheListener {
         for (String m : rt.mounts().keySet()) {
             mount(m);
         }
+        rt.journalFsyncObserver((m, nanos) -> mount(m).fsyncs.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     /** Forgets the meters of a deleted mount. */
@@ -147,6 +149,7 @@ public final class GatewayMetrics implements OpListener, CacheListener {
         final Counter served;
         final Counter fetchedDemand;
         final Counter fetchedReadAhead;
+        final Timer fsyncs;
         private final Counter bytesIn;
         private final Counter bytesOut;
         private final Map<String, Counter> requests = new ConcurrentHashMap<>();
@@ -169,6 +172,10 @@ public final class GatewayMetrics implements OpListener, CacheListener {
             bytesIn = Counter.builder("bucketfs.backend").baseUnit("bytes").tags(tags).tag("direction", "in")
                     .register(registry);
             bytesOut = Counter.builder("bucketfs.backend").baseUnit("bytes").tags(tags).tag("direction", "out")
+                    .register(registry);
+            fsyncs = Timer.builder("bucketfs.journal.fsync.latency").tags(tags)
+                    .description("journal group-commit fsyncs").publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
                     .register(registry);
             journal("bucketfs.journal.appends", null, JournalStats::appendedRecords);
             journal("bucketfs.journal.fsyncs", null, JournalStats::fsyncs);

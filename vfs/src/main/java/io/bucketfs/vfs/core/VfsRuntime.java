@@ -63,6 +63,8 @@ public final class VfsRuntime implements Closeable {
     /** Copy-on-write under {@code this}: background threads (uploads, snapshots) read it without a lock. */
     private volatile Map<String, BucketVfs> mounts = Map.of();
     private final ScheduledExecutorService timer;
+    /** Told each journal fsync: (mount, nanoseconds); for metrics. */
+    private volatile java.util.function.ObjLongConsumer<String> journalFsyncs = (m, nanos) -> { };
     private final Clock clock;
 
     private VfsRuntime(Path stateDir, ChunkCache cache, JournalSettings journalSettings, Clock clock) {
@@ -210,6 +212,11 @@ public final class VfsRuntime implements Closeable {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mounts));
     }
 
+    /** Sets the hook told the duration of every journal fsync of every mount (on the journal's writer thread). */
+    public void journalFsyncObserver(java.util.function.ObjLongConsumer<String> observer) {
+        this.journalFsyncs = Objects.requireNonNull(observer, "observer");
+    }
+
     /** The counters of a mount's metadata journal, or null if there is no such mount. */
     public io.bucketfs.vfs.journal.JournalStats journalStats(String storeId) {
         BucketVfs v = mounts.get(storeId);
@@ -246,6 +253,7 @@ public final class VfsRuntime implements Closeable {
         }
         LOG.info("mount {}: journal replayed ({}), {} inodes, {} pending bucket operations", m.storeId(),
                 journal.replayStats(), ns.size(), ns.pending().size());
+        journal.fsyncObserver(nanos -> journalFsyncs.accept(m.storeId(), nanos));
         MetaLog log = new MetaLog(journal);
         if (ns.generation() == 0) {
             long gen = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;

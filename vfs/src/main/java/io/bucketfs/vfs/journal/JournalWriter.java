@@ -70,6 +70,8 @@ final class JournalWriter implements Runnable {
     private volatile long batches;
     private volatile long fsyncs;
     private volatile long fsyncNanos;
+    /** Told the duration of each fsync of a segment, on this thread; see {@link Journal#fsyncObserver}. */
+    volatile java.util.function.LongConsumer fsyncObserver;
     private volatile long logBytes;
 
     JournalWriter(Path dir, JournalSettings settings, ChannelFactory io, BlockingQueue<Entry> queue) {
@@ -242,8 +244,17 @@ final class JournalWriter implements Runnable {
     private void force(FileChannel ch) throws IOException {
         long t0 = System.nanoTime();
         ch.force(false);
-        fsyncNanos += System.nanoTime() - t0; // the writer thread is the only one writing these
+        long took = System.nanoTime() - t0;
+        fsyncNanos += took; // the writer thread is the only one writing these
         fsyncs++;
+        java.util.function.LongConsumer o = fsyncObserver;
+        if (o != null) {
+            try {
+                o.accept(took);
+            } catch (RuntimeException e) {
+                LOG.warn("journal fsync observer failed: {}", e.toString());
+            }
+        }
     }
 
     /** Seals the active segment (durably) and starts {@code log-<nextLsn>.seg}. */
