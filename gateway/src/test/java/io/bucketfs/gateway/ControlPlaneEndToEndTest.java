@@ -185,7 +185,7 @@ class ControlPlaneEndToEndTest {
             refused("paths", "preload", "--mount", "rwm", "nosuch");
             refused("mount", "preload", "--mount", "nosuch", "/");
             String pre = ok("preload", "--mount", "rwm", "warm").out();
-            assertTrue(pre.contains("preload ") && pre.contains("% ") && pre.contains("preloaded 1 files, 3.0 MiB"),
+            assertTrue(pre.contains("preload ") && pre.contains("% ") && pre.contains("preloaded 1 file, 3.0 MiB in "),
                     "plain progress lines (no terminal here), then the total: " + pre);
             assertFalse(pre.contains("\r"), pre);
             JsonNode warmed = statusOf("rwm");

@@ -57,9 +57,12 @@ public final class PreloadCommand implements Callable<Integer> {
             throw new CliException("preload: " + job.path("error").asText("failed; see the gateway log"));
         }
         if (show) {
-            out.println("preloaded " + job.path("files-done").asLong() + " files, "
-                    + Sizes.format(job.path("bytes-done").asLong()) + " in "
-                    + Progress.duration(job.path("millis").asLong() / 1000) + " into the cache of " + mount);
+            long files = job.path("files-done").asLong();
+            long millis = job.path("millis").asLong();
+            out.println("preloaded " + files + (files == 1 ? " file, " : " files, ")
+                    + Sizes.format(job.path("bytes-done").asLong()) + " in " + (millis < 10_000
+                    ? String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0)
+                    : Progress.duration(millis / 1000)) + " into the cache of " + mount);
             out.flush();
         } else {
             Printer.object(out, opts.output, job);
