@@ -73,7 +73,8 @@ public final class SyncCommand implements Callable<Integer> {
             }
         }
         String line = "sync: " + files + " file" + (files == 1 ? "" : "s") + ", "
-                + io.bucketfs.gateway.Sizes.format(bytes) + " left to upload (" + Progress.duration(millis / 1000) + ")";
+                + io.bucketfs.gateway.Sizes.format(bytes) + " left to upload ("
+                + Progress.duration(millis / 1000) + ")";
         if (terminal) {
             out.print("\r" + line + "   ");
         } else if (!shown || millis % Progress.PLAIN_INTERVAL_MILLIS < QUIET_MILLIS / 2) {

@@ -97,20 +97,30 @@ public final class GatewayMetrics implements OpListener, CacheListener {
         }
     }
 
+    /** The most distinct (protocol, op, outcome) timers; past it, ops count as {@code OTHER}. */
+    static final int MAX_OP_TIMERS = 1024;
+
     @Override
     public void onOp(String protocol, String op, long nanos, boolean failed) {
         String key = protocol + '/' + op + '/' + failed;
         Timer t = timers.get(key);
         if (t == null) {
-            t = timers.computeIfAbsent(key, k -> Timer.builder("bucketfs.protocol.ops")
-                    .description("protocol operations by name and outcome")
-                    .tags("protocol", protocol, "op", op, "outcome", failed ? "error" : "ok")
+            // an unknown code a client sent (or too many distinct ones): one series for all, not one each
+            String name = named(op) && timers.size() < MAX_OP_TIMERS ? op : "OTHER";
+            t = timers.computeIfAbsent(protocol + '/' + name + '/' + failed, k -> Timer
+                    .builder("bucketfs.protocol.ops").description("protocol operations by name and outcome")
+                    .tags("protocol", protocol, "op", name, "outcome", failed ? "error" : "ok")
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofNanos(10_000))
                     .maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry));
         }
         t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether {@code op} is an operation's name rather than the frontends' form of an unknown code. */
+    private static boolean named(String op) {
+        return op.indexOf('(') < 0 && !(op.length() > 2 && op.startsWith("op") && Character.isDigit(op.charAt(2)));
     }
 
     @Override
@@ -258,7 +268,10 @@ public final class GatewayMetrics implements OpListener, CacheListener {
             return (long) requests.values().stream().mapToDouble(Counter::count).sum();
         }
 
-        /** Failed requests, not counting the answers that are expected outcomes (not found, precondition failed, not modified). */
+        /**
+         * Failed requests, not counting the answers that are expected outcomes (not found, precondition failed, not
+         * modified).
+         */
         public long backendErrors() {
             return (long) errors.entrySet().stream().filter(e -> !e.getKey().endsWith("/NOT_FOUND")
                     && !e.getKey().endsWith("/PRECONDITION_FAILED") && !e.getKey().endsWith("/NOT_MODIFIED"))

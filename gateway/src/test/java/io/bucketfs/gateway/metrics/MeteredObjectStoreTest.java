@@ -66,4 +66,19 @@ class MeteredObjectStoreTest {
         assertTrue(metrics.scrape().contains("bucketfs_cache_saved_bytes_total{mount=\"m\"} 500.0"), metrics.scrape());
         assertTrue(metrics.scrape().contains("bucketfs_cache_evictions_total 3.0"), metrics.scrape());
     }
+
+    @Test
+    void unknownOperationCodesShareOneSeries() {
+        GatewayMetrics metrics = new GatewayMetrics();
+        metrics.onOp("smb2", "UNKNOWN(77)", 1000, true);
+        metrics.onOp("smb2", "UNKNOWN(78)", 1000, true);
+        metrics.onOp("nfs4", "op999", 1000, true);
+        metrics.onOp("smb2", "READ", 1000, false);
+        String text = metrics.scrape();
+        assertTrue(text.contains("bucketfs_protocol_ops_seconds_count{op=\"OTHER\",outcome=\"error\",protocol=\"smb2\"} 2"),
+                text);
+        assertTrue(text.contains("bucketfs_protocol_ops_seconds_count{op=\"OTHER\",outcome=\"error\",protocol=\"nfs4\"} 1"),
+                text);
+        assertTrue(text.contains("op=\"READ\"") && !text.contains("UNKNOWN") && !text.contains("op999"), text);
+    }
 }

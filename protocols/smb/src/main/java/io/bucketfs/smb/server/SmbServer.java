@@ -1,7 +1,7 @@
 package io.bucketfs.smb.server;
 
-import io.bucketfs.vfs.OpListener;
 import io.bucketfs.smb.ntlm.SmbUsers;
+import io.bucketfs.vfs.OpListener;
 import io.bucketfs.vfs.Vfs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
