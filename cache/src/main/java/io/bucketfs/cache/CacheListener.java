@@ -14,6 +14,10 @@ public interface CacheListener {
     default void onHit(ObjectVersion version, int chunkIndex) {
     }
 
+    /** A read of {@code version} copied {@code bytes} into the caller's buffer (from cached or fetched chunks). */
+    default void onServed(ObjectVersion version, long bytes) {
+    }
+
     /** A chunk lookup had to wait for a backend GET. */
     default void onMiss(ObjectVersion version, int chunkIndex) {
     }

@@ -205,6 +205,8 @@ public final class ChunkCache implements Closeable {
             total += n;
         }
         bytesServed.add(total);
+        long served = total;
+        notify(l -> l.onServed(v, served));
         return total;
     }
 

@@ -42,6 +42,7 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.gateway.vault.Vault vault;
     /** The stores of the created mounts (not the default's), closed when the mount goes. */
     private final java.util.Map<String, ObjectStore> mountStores = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.bucketfs.gateway.metrics.GatewayMetrics metrics = new io.bucketfs.gateway.metrics.GatewayMetrics();
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -75,7 +76,9 @@ public final class Gateway implements AutoCloseable {
             long t0 = System.nanoTime();
             java.util.List<io.bucketfs.vfs.core.VfsRuntime.MountSpec> specs = new java.util.ArrayList<>();
             specs.add(new io.bucketfs.vfs.core.VfsRuntime.MountSpec(
-                    io.bucketfs.vfs.MountSettings.defaults(GatewayConfig.DEFAULT_BUCKET), g.defaultBucket));
+                    io.bucketfs.vfs.MountSettings.defaults(GatewayConfig.DEFAULT_BUCKET),
+                    new io.bucketfs.gateway.metrics.MeteredObjectStore(g.defaultBucket,
+                            g.metrics.mount(GatewayConfig.DEFAULT_BUCKET))));
             for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
                 try {
                     specs.add(g.mountSpec(m));
@@ -86,7 +89,8 @@ public final class Gateway implements AutoCloseable {
             g.vfs = io.bucketfs.vfs.core.VfsRuntime.open(config.stateDir(), config.cacheDir(),
                     io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
                     io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
-                    io.bucketfs.vfs.journal.JournalSettings.defaults(), specs);
+                    io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
+            g.metrics.bind(g.vfs);
             g.nfsExports(); // the table of the mounts opened now; later ones are added by attachMount
             LOG.info("mounts {} ready in {} ms; cache {} of {} in {}", g.vfs.mounts().keySet(),
                     (System.nanoTime() - t0) / 1_000_000, Sizes.format(g.vfs.cache().stats().usedBytes()),
@@ -158,6 +162,7 @@ public final class Gateway implements AutoCloseable {
         } else {
             store = openManagedBucket(m.bucket());
         }
+        store = new io.bucketfs.gateway.metrics.MeteredObjectStore(store, metrics.mount(m.name()));
         if (readOnly) {
             store = new ReadOnlyObjectStore(store);
         }
@@ -235,6 +240,7 @@ public final class Gateway implements AutoCloseable {
             smbShares.remove(m.name());
         }
         closeStore(m.name());
+        metrics.removeMount(m.name());
         LOG.info("mount {} deleted", m.name());
     }
 
@@ -243,6 +249,11 @@ public final class Gateway implements AutoCloseable {
         if (s != null) {
             s.close();
         }
+    }
+
+    /** The meters scraped at {@code /metrics}. */
+    public io.bucketfs.gateway.metrics.GatewayMetrics metrics() {
+        return metrics;
     }
 
     public ObjectStore defaultBucket() {
@@ -284,6 +295,7 @@ public final class Gateway implements AutoCloseable {
             throws IOException {
         io.bucketfs.nfs.export.ExportTable table = nfsExports();
         nfs = io.bucketfs.nfs.NfsServer.start(bind, port, settings, table);
+        nfs.opListener(metrics);
         LOG.info("NFS listening on {}:{} (NFSv4.0, 4.1, 4.2, NFSv3 + MOUNT v3; exports: {}; grace {} s)", bind,
                 nfs.address().getPort(), table.all().stream().map(io.bucketfs.nfs.export.Export::path).toList(),
                 settings.grace().toSeconds());
@@ -356,6 +368,7 @@ public final class Gateway implements AutoCloseable {
                 .toList();
         try {
             smb = io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);
+            smb.opListener(metrics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while starting SMB on " + bind + ":" + port);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bucketfs.backends.BackendSettings;
 import io.bucketfs.backends.GetOptions;
 import io.bucketfs.backends.ObjectContent;
@@ -75,6 +76,11 @@ class ControlPlaneEndToEndTest {
             try (ObjectStore st = ObjectStores.open(s3.spec(roBucket), BackendSettings.DEFAULT)) {
                 st.put("hello.txt", Payload.ofBytes("hello from s3\n".getBytes(StandardCharsets.UTF_8)),
                         PutOptions.NONE);
+            }
+            byte[] warm = new byte[3 * 1024 * 1024 + 77];
+            new java.util.Random(11).nextBytes(warm);
+            try (ObjectStore st = ObjectStores.open(s3.spec(rwBucket), BackendSettings.DEFAULT)) {
+                st.put("warm/a.bin", Payload.ofBytes(warm), PutOptions.NONE); // read by no one before the preload
             }
             start();
             String[] s3Args = {"--provider", "s3-compatible", "--endpoint", s3.endpoint().toString(), "--region",
@@ -160,6 +166,39 @@ class ControlPlaneEndToEndTest {
             assertEquals("written over nfs\n", nfsCat("datasets", "d.txt"));
             assertEquals("written over nfs\n", smbGet("rwm", "dir-less.txt", "alice", SMB_PASSWORD));
 
+            // metrics: the NFS and SMB traffic since the restart moved the meters, scraped without a token
+            String m = scrape();
+            assertTrue(MetricsText.sum(m, "bucketfs_protocol_ops_seconds_count", "protocol=\"nfs3\"",
+                    "op=\"READ\"") > 0, m);
+            assertTrue(MetricsText.sum(m, "bucketfs_protocol_ops_seconds_count", "protocol=\"smb2\"",
+                    "op=\"READ\"") > 0, m);
+            assertTrue(MetricsText.sum(m, "bucketfs_protocol_ops_seconds_bucket", "protocol=\"smb2\"",
+                    "op=\"CREATE\"") > 0, "a latency histogram: " + m);
+            assertTrue(MetricsText.sum(m, "bucketfs_backend_requests_total", "mount=\"rwm\"") > 0, m);
+            assertTrue(m.contains("bucketfs_journal_appends_total{mount=\"datasets\"}"), m);
+            assertTrue(m.contains("bucketfs_writeback_upload_queue{mount=\"rwm\"}"), m);
+
+            // status, then preload: a file no one has read is fetched once, then read from the cache only
+            String table = ok("status").out();
+            assertTrue(table.startsWith("MOUNT") && table.contains("HIT-RATIO") && table.contains("rwm"), table);
+            long missesBefore = statusOf("rwm").path("cache-misses").asLong();
+            refused("paths", "preload", "--mount", "rwm", "nosuch");
+            refused("mount", "preload", "--mount", "nosuch", "/");
+            String pre = ok("preload", "--mount", "rwm", "warm").out();
+            assertTrue(pre.contains("preload ") && pre.contains("% ") && pre.contains("preloaded 1 file, 3.0 MiB in "),
+                    "plain progress lines (no terminal here), then the total: " + pre);
+            assertFalse(pre.contains("\r"), pre);
+            JsonNode warmed = statusOf("rwm");
+            assertTrue(warmed.path("cache-misses").asLong() > missesBefore, warmed.toString());
+            assertEquals(0, nfsCatRc("rwm", "warm/a.bin"));
+            JsonNode read = statusOf("rwm");
+            assertEquals(warmed.path("cache-misses").asLong(), read.path("cache-misses").asLong(),
+                    "the read after the preload missed nothing: " + read);
+            assertTrue(read.path("cache-hits").asLong() > warmed.path("cache-hits").asLong(), read.toString());
+            assertTrue(read.path("backend-bytes-saved").asLong() >= warm.length, read.toString());
+            assertEquals(MetricsText.value(scrape(), "bucketfs_cache_hits_total{mount=\"rwm\"}"),
+                    (double) read.path("cache-hits").asLong());
+
             // deletes: a mount goes (after its data is flushed), then what it used can go
             assertEquals(0, nfsCp(local, "datasets", "synced.txt"));
             assertTrue(ok("sync", "--mount", "datasets", "--timeout", "60").out().contains("synced:"));
@@ -208,6 +247,24 @@ class ControlPlaneEndToEndTest {
                 assertFalse(all.contains(secret), "a secret leaked: " + secret);
             }
         }
+    }
+
+    private JsonNode statusOf(String mount) throws Exception {
+        for (JsonNode n : StateStore.JSON.readTree(ok("status", "--output", "json").out())) {
+            if (n.path("mount").asText().equals(mount)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no mount " + mount + " in status");
+    }
+
+    /** {@code GET /metrics} with no token. */
+    private static String scrape() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + ADMIN + "/metrics"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
     }
 
     private String stateText() throws java.io.IOException {

@@ -242,9 +242,16 @@ public final class WriteBack implements Closeable {
      * barrier), starting uploads that were deferred. Fails only if the write-back is closed first.
      */
     public CompletableFuture<Void> barrier() {
+        return barrier(null);
+    }
+
+    /** {@link #barrier()} over the files of one store ({@code null}: of all). */
+    public CompletableFuture<Void> barrier(String storeId) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (Staged s : all) {
-            waits.add(s.awaitCommitted());
+            if (storeId == null || storeId.equals(s.storeId)) {
+                waits.add(s.awaitCommitted());
+            }
         }
         return CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]));
     }
@@ -256,9 +263,22 @@ public final class WriteBack implements Closeable {
 
     /** Current counters. */
     public WriteBackStats stats() {
+        return stats(null);
+    }
+
+    /**
+     * Current counters of the files of one store ({@code null}: of all). {@code stagingBytes},
+     * {@code bytesUploaded} and {@code conflicts} are always those of the whole write-back.
+     */
+    public WriteBackStats stats(String storeId) {
         long dirty = 0;
         int queue = 0;
+        int files = 0;
         for (Staged s : all) {
+            if (storeId != null && !storeId.equals(s.storeId)) {
+                continue;
+            }
+            files++;
             s.lock.lock();
             try {
                 if (s.committedGen > s.uploadedGen || s.modCount != s.committedMod) {
@@ -271,7 +291,7 @@ public final class WriteBack implements Closeable {
                 s.lock.unlock();
             }
         }
-        return new WriteBackStats(dirty, budget.used(), all.size(), queue, bytesUploaded.get(), conflicts.get());
+        return new WriteBackStats(dirty, budget.used(), files, queue, bytesUploaded.get(), conflicts.get());
     }
 
     /**

@@ -45,7 +45,13 @@ import org.slf4j.LoggerFactory;
  *   GET    /v1/mounts                   POST /v1/mounts             (Requests.Mount)
  *   GET    /v1/mounts/NAME              DELETE /v1/mounts/NAME
  *   POST   /v1/sync                     (Requests.Sync: the write-back barrier)
+ *   GET    /v1/status                   per mount: cache, hit ratio, dirty bytes, upload queue, backend traffic
+ *   POST   /v1/preload                  (Requests.Preload: starts a cache warm-up, 202)   GET /v1/preload/ID (progress)
+ *   GET    /metrics                     Prometheus text format, <b>without</b> the token (see below)
  * </pre>
+ * {@code /metrics} needs no token because Prometheus scrapers carry none: it is as reachable as the API itself
+ * (127.0.0.1 only), and it tells counts and latencies, never a name of a file, a key or a secret (mount names
+ * are labels).
  * Answers are JSON. A refusal is {@code {"error": {"field": F, "message": M}}} with a 4xx status (400 malformed,
  * 401 no or wrong token, 404 unknown, 409 taken or in use, 422 the backend said no, 503 not now) and nothing
  * changed; a server fault is a 500 whose details are only in the gateway's log. Request bodies (which may carry
@@ -135,6 +141,10 @@ public final class AdminServer implements AutoCloseable {
         long t0 = System.nanoTime();
         String method = x.getRequestMethod();
         String path = x.getRequestURI().getRawPath();
+        if (path.equals("/metrics")) {
+            metrics(x, method);
+            return;
+        }
         int status;
         try {
             if (!authorized(x)) {
@@ -142,8 +152,8 @@ public final class AdminServer implements AutoCloseable {
                         + TOKEN_FILE + " in the data directory)"));
             } else {
                 Object body = route(method, path, x);
-                status = send(x, method.equals("POST") && !path.endsWith("/test") && !path.endsWith("/sync") ? 201
-                        : 200, body);
+                status = send(x, !method.equals("POST") || path.endsWith("/test") || path.endsWith("/sync") ? 200
+                        : path.endsWith("/preload") ? 202 : 201, body);
             }
         } catch (FieldException e) {
             status = send(x, e.kind().status(), error(e.field(), e.getMessage()));
@@ -162,7 +172,32 @@ public final class AdminServer implements AutoCloseable {
         } finally {
             x.close();
         }
-        LOG.info("admin {} {} -> {} in {} ms", method, path, status, (System.nanoTime() - t0) / 1_000_000);
+        if (method.equals("GET") && path.startsWith("/v1/preload/")) { // polled by the CLI's progress display
+            LOG.debug("admin {} {} -> {} in {} ms", method, path, status, (System.nanoTime() - t0) / 1_000_000);
+        } else {
+            LOG.info("admin {} {} -> {} in {} ms", method, path, status, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** {@code GET /metrics}: no token, no log line per scrape (a scraper calls every few seconds). */
+    private void metrics(HttpExchange x, String method) throws IOException {
+        try {
+            if (!method.equals("GET")) {
+                send(x, 405, error("method", "only GET"));
+                return;
+            }
+            byte[] out = control.metrics().getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            x.sendResponseHeaders(200, out.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(out);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("GET /metrics failed", e);
+            send(x, 500, error("(server)", "internal error; see the gateway log"));
+        } finally {
+            x.close();
+        }
     }
 
     private boolean authorized(HttpExchange x) {
@@ -199,6 +234,9 @@ public final class AdminServer implements AutoCloseable {
             case "DELETE users/*": control.deleteUser(name); return deleted(name);
             case "PUT users/*/password": return control.setPassword(name, body(x, Requests.User.class));
             case "POST sync": return control.sync(body(x, Requests.Sync.class));
+            case "GET status": return control.status();
+            case "POST preload": return control.startPreload(body(x, Requests.Preload.class));
+            case "GET preload/*": return control.preload(name);
             case "GET mounts": return control.listMounts();
             case "POST mounts": return control.createMount(body(x, Requests.Mount.class));
             case "GET mounts/*": return control.showMount(name);
@@ -257,6 +295,7 @@ public final class AdminServer implements AutoCloseable {
         }
         http.stop(1);
         pool.shutdownNow();
+        control.close();
         try {
             pool.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

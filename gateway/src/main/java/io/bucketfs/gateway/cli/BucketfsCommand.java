@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bucketfs", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A caching NFS/SMB gateway over object storage.",
         subcommands = {ServeCommand.class, ConnectionsCommand.class, BucketsCommand.class, MountCommand.class,
-            UsersCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
+            UsersCommand.class, SyncCommand.class, StatusCommand.class, PreloadCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BucketfsCommand implements Runnable {
 
     @CommandLine.Spec

@@ -52,6 +52,7 @@ public final class ControlPlane {
     private final Vault vault;
     private final Clock clock;
     private final Duration deleteFlushTimeout;
+    private final Preloads preloads;
 
     public ControlPlane(Gateway gateway, Clock clock) {
         this(gateway, clock, DELETE_FLUSH_TIMEOUT);
@@ -63,6 +64,32 @@ public final class ControlPlane {
         this.vault = gateway.vault();
         this.clock = clock;
         this.deleteFlushTimeout = deleteFlushTimeout;
+        this.preloads = new Preloads(gateway);
+    }
+
+    /** {@code GET /v1/status}: per mount, cache, write-back and backend figures; see {@link Status}. */
+    public List<Map<String, Object>> status() {
+        return Status.of(gateway);
+    }
+
+    /** {@code POST /v1/preload}: starts a cache warm-up job; see {@link Preloads}. */
+    public Map<String, Object> startPreload(Requests.Preload r) {
+        return preloads.start(r);
+    }
+
+    /** {@code GET /v1/preload/ID}: the progress of a warm-up job. */
+    public Map<String, Object> preload(String id) {
+        return preloads.get(id);
+    }
+
+    /** The Prometheus text exposition of the gateway's meters ({@code GET /metrics}). */
+    public String metrics() {
+        return gateway.metrics().scrape();
+    }
+
+    /** Stops background jobs (preloads); called when the admin API closes. */
+    public void close() {
+        preloads.close();
     }
 
     private GatewayState state() {
@@ -433,13 +460,13 @@ public final class ControlPlane {
         }
         long t0 = System.nanoTime();
         try {
-            gateway.vfs().sync(timeout, java.util.concurrent.TimeUnit.SECONDS);
+            gateway.vfs().sync(r.mount(), timeout, java.util.concurrent.TimeUnit.SECONDS);
         } catch (io.bucketfs.vfs.VfsException e) {
             throw new FieldException(FieldException.Kind.UNAVAILABLE, "timeout-seconds", "not everything reached "
                     + "the buckets in " + timeout + " s (" + e.getMessage() + "); it stays staged and is retried");
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("synced", r.mount() == null ? "all mounts" : r.mount() + " (and every other mount)");
+        out.put("synced", r.mount() == null ? "all mounts" : r.mount());
         out.put("millis", (System.nanoTime() - t0) / 1_000_000);
         return out;
     }

@@ -45,7 +45,11 @@ public final class Requests {
                         String region) {
     }
 
-    /** {@code POST /v1/sync}: the write-back barrier; {@code mount} (optional) must exist. */
+    /** {@code POST /v1/sync}: the write-back barrier of {@code mount} (optional: of all). */
     public record Sync(String mount, Integer timeoutSeconds) {
+    }
+
+    /** {@code POST /v1/preload}: warm the cache with these paths of the mount (files or directories; none: all). */
+    public record Preload(String mount, List<String> paths) {
     }
 }

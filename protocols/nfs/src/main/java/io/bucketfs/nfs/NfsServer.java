@@ -56,7 +56,19 @@ public final class NfsServer implements Closeable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService reaper;
     private final Nfs4Service nfs4;
+    /** The programs besides NFSv4 (for {@link #opListener}). */
+    private java.util.Collection<RpcDispatchable> programs = java.util.List.of();
     private final InetSocketAddress address;
+
+    /** Sets the hook told of every NFSv4 operation and NFSv3 procedure (name, latency, error status). */
+    public void opListener(io.bucketfs.vfs.OpListener listener) {
+        nfs4.opListener(listener);
+        for (RpcDispatchable p : programs) {
+            if (p instanceof io.bucketfs.nfs.v3.Nfs3Program v3) {
+                v3.opListener(listener);
+            }
+        }
+    }
 
     private NfsServer(TCPNIOTransport transport, ThreadPoolExecutor workers, ScheduledExecutorService reaper,
             Nfs4Service nfs4, InetSocketAddress address) {
@@ -125,7 +137,9 @@ public final class NfsServer implements Closeable {
         }
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(named("nfs-lease-reaper"));
         reaper.scheduleWithFixedDelay(nfs4.state()::expireIdle, 1, 1, TimeUnit.SECONDS);
-        return new NfsServer(t, workers, reaper, nfs4, bound);
+        NfsServer server = new NfsServer(t, workers, reaper, nfs4, bound);
+        server.programs = java.util.List.copyOf(programs.values());
+        return server;
     }
 
     private static ThreadPoolExecutor workerPool(NfsSettings settings) {

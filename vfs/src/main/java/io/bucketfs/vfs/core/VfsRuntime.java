@@ -63,6 +63,8 @@ public final class VfsRuntime implements Closeable {
     /** Copy-on-write under {@code this}: background threads (uploads, snapshots) read it without a lock. */
     private volatile Map<String, BucketVfs> mounts = Map.of();
     private final ScheduledExecutorService timer;
+    /** Told each journal fsync: (mount, nanoseconds); for metrics. */
+    private volatile java.util.function.ObjLongConsumer<String> journalFsyncs = (m, nanos) -> { };
     private final Clock clock;
 
     private VfsRuntime(Path stateDir, ChunkCache cache, JournalSettings journalSettings, Clock clock) {
@@ -81,7 +83,16 @@ public final class VfsRuntime implements Closeable {
     public static VfsRuntime open(Path stateDir, Path cacheDir, CacheSettings cacheSettings,
                                   WriteBackSettings writeSettings, JournalSettings journalSettings,
                                   Iterable<MountSpec> specs) throws IOException {
-        ChunkCache cache = ChunkCache.open(cacheDir.resolve("chunks"), cacheSettings);
+        return open(stateDir, cacheDir, cacheSettings, writeSettings, journalSettings, specs,
+                io.bucketfs.cache.CacheListener.NONE);
+    }
+
+    /** {@link #open(Path, Path, CacheSettings, WriteBackSettings, JournalSettings, Iterable)} with a cache hook. */
+    public static VfsRuntime open(Path stateDir, Path cacheDir, CacheSettings cacheSettings,
+                                  WriteBackSettings writeSettings, JournalSettings journalSettings,
+                                  Iterable<MountSpec> specs, io.bucketfs.cache.CacheListener cacheListener)
+            throws IOException {
+        ChunkCache cache = ChunkCache.open(cacheDir.resolve("chunks"), cacheSettings, cacheListener);
         VfsRuntime rt = new VfsRuntime(stateDir, cache, journalSettings, Clock.systemUTC());
         try {
             for (MountSpec m : specs) {
@@ -201,6 +212,17 @@ public final class VfsRuntime implements Closeable {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mounts));
     }
 
+    /** Sets the hook told the duration of every journal fsync of every mount (on the journal's writer thread). */
+    public void journalFsyncObserver(java.util.function.ObjLongConsumer<String> observer) {
+        this.journalFsyncs = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The counters of a mount's metadata journal, or null if there is no such mount. */
+    public io.bucketfs.vfs.journal.JournalStats journalStats(String storeId) {
+        BucketVfs v = mounts.get(storeId);
+        return v == null ? null : v.log().journal().stats();
+    }
+
     public ChunkCache cache() {
         return cache;
     }
@@ -231,6 +253,7 @@ public final class VfsRuntime implements Closeable {
         }
         LOG.info("mount {}: journal replayed ({}), {} inodes, {} pending bucket operations", m.storeId(),
                 journal.replayStats(), ns.size(), ns.pending().size());
+        journal.fsyncObserver(nanos -> journalFsyncs.accept(m.storeId(), nanos));
         MetaLog log = new MetaLog(journal);
         if (ns.generation() == 0) {
             long gen = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
@@ -297,20 +320,35 @@ public final class VfsRuntime implements Closeable {
      * and every namespace change has been applied to it.
      */
     public void sync(long timeout, TimeUnit unit) throws VfsException {
+        sync(null, timeout, unit);
+    }
+
+    /** {@link #sync(long, TimeUnit)} of one mount ({@code null}: of every mount). */
+    public void sync(String storeId, long timeout, TimeUnit unit) throws VfsException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
+        java.util.Collection<BucketVfs> which;
+        if (storeId == null) {
+            which = mounts.values();
+        } else {
+            BucketVfs one = mounts.get(storeId);
+            if (one == null) {
+                throw new VfsException(VfsStatus.NOT_FOUND, "no mount " + storeId);
+            }
+            which = java.util.List.of(one);
+        }
         try {
-            for (BucketVfs v : mounts.values()) {
+            for (BucketVfs v : which) {
                 v.data().commitAllLocal();
             }
-            writeBack.get().barrier().get(timeout, unit);
-            for (BucketVfs v : mounts.values()) {
+            writeBack.get().barrier(storeId).get(timeout, unit);
+            for (BucketVfs v : which) {
                 long left = deadline - System.nanoTime();
                 if (!v.mover().awaitIdle(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                     throw new VfsException(VfsStatus.IO_ERROR, "bucket work of " + v.mount().storeId()
                             + " did not finish in time");
                 }
             }
-            writeBack.get().barrier().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            writeBack.get().barrier(storeId).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VfsException(VfsStatus.IO_ERROR, "interrupted during sync");

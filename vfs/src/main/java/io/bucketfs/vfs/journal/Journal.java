@@ -387,6 +387,14 @@ public final class Journal implements Closeable {
     }
 
     /** Current counters. */
+    /**
+     * Sets the hook told the duration (nanoseconds) of each group-commit fsync, for metrics; it runs on the writer
+     * thread, so it must be cheap and must not block. {@code null} removes it.
+     */
+    public void fsyncObserver(java.util.function.LongConsumer observer) {
+        writer.fsyncObserver = observer;
+    }
+
     public JournalStats stats() {
         return writer.stats(snapshotLsn);
     }

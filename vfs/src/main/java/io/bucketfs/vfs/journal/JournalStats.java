@@ -8,6 +8,8 @@ package io.bucketfs.vfs.journal;
  * @param appendedRecords records made durable since open
  * @param batches group commits since open
  * @param fsyncs {@code FileChannel.force} calls on segment files since open: one per batch, plus one per segment created
+ * @param fsyncNanos time spent in those {@code force} calls since open (divided by {@code fsyncs}: the mean fsync
+ *        latency)
  * @param logBytes bytes of segment files on disk
  * @param snapshotLsn LSN of the newest snapshot, 0 if none
  * @param recordsSinceSnapshot records above {@code snapshotLsn}
@@ -17,6 +19,7 @@ public record JournalStats(
         long appendedRecords,
         long batches,
         long fsyncs,
+        long fsyncNanos,
         long logBytes,
         long snapshotLsn,
         long recordsSinceSnapshot) {

@@ -69,6 +69,9 @@ final class JournalWriter implements Runnable {
     private volatile long appended;
     private volatile long batches;
     private volatile long fsyncs;
+    private volatile long fsyncNanos;
+    /** Told the duration of each fsync of a segment, on this thread; see {@link Journal#fsyncObserver}. */
+    volatile java.util.function.LongConsumer fsyncObserver;
     private volatile long logBytes;
 
     JournalWriter(Path dir, JournalSettings settings, ChannelFactory io, BlockingQueue<Entry> queue) {
@@ -110,7 +113,7 @@ final class JournalWriter implements Runnable {
 
     JournalStats stats(long snapshotLsn) {
         long last = durableLsn;
-        return new JournalStats(last, appended, batches, fsyncs, logBytes, snapshotLsn,
+        return new JournalStats(last, appended, batches, fsyncs, fsyncNanos, logBytes, snapshotLsn,
                 Math.max(0, last - snapshotLsn));
     }
 
@@ -239,8 +242,19 @@ final class JournalWriter implements Runnable {
     }
 
     private void force(FileChannel ch) throws IOException {
+        long t0 = System.nanoTime();
         ch.force(false);
+        long took = System.nanoTime() - t0;
+        fsyncNanos += took; // the writer thread is the only one writing these
         fsyncs++;
+        java.util.function.LongConsumer o = fsyncObserver;
+        if (o != null) {
+            try {
+                o.accept(took);
+            } catch (RuntimeException e) {
+                LOG.warn("journal fsync observer failed: {}", e.toString());
+            }
+        }
     }
 
     /** Seals the active segment (durably) and starts {@code log-<nextLsn>.seg}. */

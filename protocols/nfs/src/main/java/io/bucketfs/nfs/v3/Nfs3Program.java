@@ -74,6 +74,13 @@ public final class Nfs3Program implements RpcDispatchable {
         };
     }
 
+    /** Per-procedure metrics (latency only: the status is inside each reply); set by the embedding gateway. */
+    private volatile io.bucketfs.vfs.OpListener opListener = io.bucketfs.vfs.OpListener.NONE;
+
+    public void opListener(io.bucketfs.vfs.OpListener listener) {
+        this.opListener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     @Override
     public void dispatchOncRpcCall(RpcCall call) throws IOException {
         int p = call.getProcedure();
@@ -103,7 +110,10 @@ public final class Nfs3Program implements RpcDispatchable {
             garbage(call, proc.name(), e);
             return;
         }
-        call.reply(execute(call, proc, args));
+        long t0 = System.nanoTime();
+        XdrAble res = execute(call, proc, args);
+        opListener.onOp("nfs3", proc.name(), System.nanoTime() - t0, false);
+        call.reply(res);
     }
 
     private <A extends Nfs3Args> XdrAble execute(RpcCall call, Nfs3Proc<A> proc, A args) {

@@ -90,6 +90,17 @@ public final class CompoundProcessor {
     }
 
     private static OpRes run(OpArgs op, int index, CompoundArgs args, CompoundContext ctx) {
+        long t0 = System.nanoTime();
+        OpRes r = runTimed(op, index, args, ctx);
+        ctx.service().opListener().onOp("nfs4", OP_NAMES.computeIfAbsent(op.opcode(), CompoundProcessor::opName),
+                System.nanoTime() - t0, r.status() != NfsStat4.NFS4_OK);
+        return r;
+    }
+
+    /** Operation names by code, for metrics (opName reflects). */
+    private static final java.util.Map<Integer, String> OP_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static OpRes runTimed(OpArgs op, int index, CompoundArgs args, CompoundContext ctx) {
         int code = op.opcode();
         try {
             checkPosition(op, index, args, ctx);

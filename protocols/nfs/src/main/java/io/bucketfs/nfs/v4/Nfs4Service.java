@@ -21,6 +21,8 @@ public final class Nfs4Service {
     public static final long PSEUDO_MOUNT_FILEID_BASE = 1L << 48;
 
     private final NfsSettings settings;
+    /** Per-operation metrics; set by the embedding gateway. */
+    private volatile io.bucketfs.vfs.OpListener opListener = io.bucketfs.vfs.OpListener.NONE;
     private final ExportTable exports;
     private final StateManager state;
     private final Instant started = Instant.now();
@@ -54,5 +56,14 @@ public final class Nfs4Service {
         long change = started.toEpochMilli() + exports.all().size();
         return new Attr(PSEUDO_ROOT_FILEID, FileType.DIRECTORY, 0755, 2, 0, 0, 0, 0, started, started, started,
                 started, change, 0);
+    }
+
+    /** The hook told of every COMPOUND operation. */
+    public io.bucketfs.vfs.OpListener opListener() {
+        return opListener;
+    }
+
+    public void opListener(io.bucketfs.vfs.OpListener listener) {
+        this.opListener = java.util.Objects.requireNonNull(listener, "listener");
     }
 }

@@ -306,7 +306,9 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         }
         chain.sessionId = x.session != null && !x.foreignSession ? h.sessionId : 0;
         chain.treeId = x.tree != null ? h.treeId : 0;
+        long t0 = System.nanoTime();
         int status = execute(x, related, encryptedBy);
+        server.opListener().onOp("smb2", Smb2Command.name(h.command), System.nanoTime() - t0, (status >>> 30) == 3);
         if (x.responseSessionId != 0) {
             chain.sessionId = x.responseSessionId;
         }

@@ -1,6 +1,7 @@
 package io.bucketfs.smb.server;
 
 import io.bucketfs.smb.ntlm.SmbUsers;
+import io.bucketfs.vfs.OpListener;
 import io.bucketfs.vfs.Vfs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -37,6 +38,8 @@ public final class SmbServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmbServer.class);
 
     private final SmbSettings settings;
+    /** Per-command metrics; set by the embedding gateway. */
+    private volatile OpListener opListener = OpListener.NONE;
     /** By lower-case name; changed at run time ({@link #addShare}, {@link #removeShare}), read by every tree connect. */
     private final Map<String, Share> shares = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final SmbUsers users;
@@ -125,6 +128,15 @@ public final class SmbServer implements AutoCloseable {
 
     ExecutorService workers() {
         return workers;
+    }
+
+    /** Sets the hook told of every command (name, latency, error status). */
+    public void opListener(OpListener listener) {
+        this.opListener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    OpListener opListener() {
+        return opListener;
     }
 
     Commands commands() {
