@@ -125,15 +125,21 @@ final class DirNotify {
         return body == null ? NtStatus.NOTIFY_ENUM_DIR : NtStatus.SUCCESS;
     }
 
-    private synchronized void arm(Pending p) {
-        if (closed) {
-            finish(p, NtStatus.NOTIFY_CLEANUP);
-            return;
+    /** Makes {@code p} the pending request, unless the open closed or the directory became delete-pending meanwhile. */
+    private void arm(Pending p) {
+        int status;
+        synchronized (this) {
+            if (!closed && !deletePending) {
+                pending = p;
+                if (!buffered.isEmpty() || overflowed) {
+                    scheduleFlush(p);
+                }
+                return;
+            }
+            status = closed ? NtStatus.NOTIFY_CLEANUP : NtStatus.DELETE_PENDING;
         }
-        pending = p;
-        if (!buffered.isEmpty() || overflowed) {
-            scheduleFlush(p);
-        }
+        p.conn().sendFinal(p.request(), p.asyncId(), p.session(), p.encryptedBy(), status,
+                status == NtStatus.DELETE_PENDING ? null : emptyBody());
     }
 
     /** Called by the VFS under its namespace lock: records and returns. */

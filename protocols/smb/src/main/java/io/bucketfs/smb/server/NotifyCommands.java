@@ -34,6 +34,9 @@ final class NotifyCommands {
         if (!o.directory || outputLength > server.settings().maxIoBytes()) {
             return NtStatus.INVALID_PARAMETER;
         }
+        if ((o.access & AccessRights.FILE_READ_DATA) == 0) {
+            return NtStatus.ACCESS_DENIED; // FILE_LIST_DIRECTORY, the same bit on a directory
+        }
         DirNotify n = DirNotify.of(o, x.session, (flags & WATCH_TREE) != 0);
         if (n == null) {
             return NtStatus.NOTIFY_CLEANUP; // the open is being closed

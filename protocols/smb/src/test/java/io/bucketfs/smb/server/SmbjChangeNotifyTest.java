@@ -212,6 +212,15 @@ class SmbjChangeNotifyTest {
     }
 
     @Test
+    void openWithoutListDirectoryIsRefused() throws Exception {
+        try (Directory d = share.openDirectory("w", EnumSet.of(AccessMask.FILE_READ_ATTRIBUTES), null,
+                SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OPEN, null)) {
+            assertEquals(NtStatus.STATUS_ACCESS_DENIED.getValue(),
+                    get(d.watchAsync(NAMES, false)).getHeader().getStatusCode());
+        }
+    }
+
+    @Test
     void changeThroughTheVfsIsSeenBySmb() throws Exception {
         Caller nfs = new Caller(0, 0, null);
         FileHandle w = fixture.vfs.lookup(nfs, fixture.vfs.root(), "w").handle();
