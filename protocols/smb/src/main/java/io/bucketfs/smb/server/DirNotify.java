@@ -241,7 +241,10 @@ final class DirNotify {
         p.conn().sendFinal(p.request(), p.asyncId(), p.session(), p.encryptedBy(), status, emptyBody());
     }
 
-    /** The open goes (CLOSE, TREE_DISCONNECT, LOGOFF, lost connection): the watch ends, a pending request answers NOTIFY_CLEANUP. */
+    /**
+     * The open goes (CLOSE, TREE_DISCONNECT, LOGOFF, lost connection): the watch ends, a pending request answers
+     * NOTIFY_CLEANUP.
+     */
     void close() {
         Pending p;
         synchronized (this) {

@@ -151,8 +151,8 @@ class SmbjChangeNotifyTest {
     @Test
     void filterExcludesOtherChanges() throws Exception {
         try (Directory d = openDir("w")) {
-            Future<SMB2ChangeNotifyResponse> f = d.watchAsync(EnumSet.of(SMB2CompletionFilter.FILE_NOTIFY_CHANGE_DIR_NAME),
-                    false);
+            Future<SMB2ChangeNotifyResponse> f =
+                    d.watchAsync(EnumSet.of(SMB2CompletionFilter.FILE_NOTIFY_CHANGE_DIR_NAME), false);
             settle();
             create("w\\file.txt").close(); // a file name change: not asked for
             share.mkdir("w\\sub");
@@ -206,7 +206,8 @@ class SmbjChangeNotifyTest {
                     .getDialect(), share.getTreeConnect().getSession().getSessionId(),
                     share.getTreeConnect().getTreeId(), file.getFileId(), NAMES, EnumSet.noneOf(
                     com.hierynomus.mssmb2.SMB2ChangeNotifyFlags.class), 4096);
-            com.hierynomus.mssmb2.SMB2Packet r = share.getTreeConnect().getSession().send(req).get(20, TimeUnit.SECONDS);
+            com.hierynomus.mssmb2.SMB2Packet r =
+                    share.getTreeConnect().getSession().send(req).get(20, TimeUnit.SECONDS);
             assertEquals(NtStatus.STATUS_INVALID_PARAMETER.getValue(), r.getHeader().getStatusCode());
         }
     }
@@ -231,8 +232,8 @@ class SmbjChangeNotifyTest {
             assertEquals(List.of("FILE_ACTION_ADDED from-nfs.txt"), changes(get(f)));
             fixture.vfs.rename(nfs, w, "from-nfs.txt", w, "renamed.txt");
             List<String> got = changes(get(d.watchAsync(NAMES, false)));
-            assertEquals(List.of("FILE_ACTION_RENAMED_OLD_NAME from-nfs.txt", "FILE_ACTION_RENAMED_NEW_NAME renamed.txt"),
-                    got);
+            assertEquals(List.of("FILE_ACTION_RENAMED_OLD_NAME from-nfs.txt",
+                    "FILE_ACTION_RENAMED_NEW_NAME renamed.txt"), got);
         }
     }
 
