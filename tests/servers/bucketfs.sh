@@ -36,7 +36,7 @@ start() {
   fi
   echo "== start $(date '+%F %T')" >>"$log"
   BUCKETFS_NO_BUILD=1 setsid "${gateway[@]}" serve --data-dir "$SERVER_DATA" --nfs-port "$port" --bind "$bind" \
-    --nfs-grace 0 --smb-port "${SERVER_SMB_PORT:-0}" </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
+    --nfs-grace 0 --smb-port "${SERVER_SMB_PORT:-0}" --admin-port 0 </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
   echo $! >"$pidfile"
   local i
   for i in $(seq 600); do

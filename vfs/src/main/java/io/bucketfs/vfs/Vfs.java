@@ -148,4 +148,11 @@ public interface Vfs {
      * {@link VfsStatus#SHARE_VIOLATION} a file that an open denies DELETE on.
      */
     io.bucketfs.vfs.lock.LockManager locks();
+
+    /**
+     * The directory watches of this mount: a frontend registers a watcher for a directory (or its subtree) and is
+     * told of every namespace change made through this VFS (create, remove, rename, setattr, write), whichever
+     * protocol made it. Changes found in the bucket by revalidation are not reported.
+     */
+    io.bucketfs.vfs.watch.DirWatches watches();
 }

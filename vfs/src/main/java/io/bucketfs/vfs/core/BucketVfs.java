@@ -52,6 +52,7 @@ public final class BucketVfs implements Vfs {
     private final Clock clock;
     private final long writeVerifier;
     private final io.bucketfs.vfs.lock.LockManager locks;
+    private final ChangeReports reports;
 
     BucketVfs(ObjectStore store, MountSettings mount, Namespace ns, MetaLog log, FileData data, Clock clock) {
         this.mount = mount;
@@ -63,6 +64,7 @@ public final class BucketVfs implements Vfs {
         this.mover = new Mover(store, ns, log);
         this.lister = new DirLister(store, mount, ns, log, probe, clock, data);
         this.writeVerifier = clock.millis() ^ System.nanoTime();
+        this.reports = new ChangeReports(ns);
         this.locks = new io.bucketfs.vfs.lock.LockManager(new io.bucketfs.vfs.lock.InMemoryLockStore(),
                 data.lockTimer(), java.time.Duration.ofMillis(io.bucketfs.vfs.lock.LockManager.DEFAULT_BREAK_TIMEOUT_MILLIS));
         data.onOldKey(this::deleteOldKey);
@@ -132,6 +134,11 @@ public final class BucketVfs implements Vfs {
         return locks;
     }
 
+    @Override
+    public io.bucketfs.vfs.watch.DirWatches watches() {
+        return reports.watches;
+    }
+
     /** SHARE_VIOLATION if an open denies DELETE on {@code i} (remove, rename away, rename over). */
     private void requireDeletable(Inode i) throws VfsException {
         requireDeletable(i, -1);
@@ -189,6 +196,7 @@ public final class BucketVfs implements Vfs {
             if (changes.ctime() != null) {
                 i.ctime = changes.ctime();
             }
+            reports.modified(i, ChangeReports.bitsOf(changes));
             List<NsRecord> recs = new ArrayList<>();
             recs.add(NsRecord.InodeState.of(i));
             recs.addAll(metadataWork(i));
@@ -396,6 +404,7 @@ public final class BucketVfs implements Vfs {
             ns.add(i);
             d.mtime = now;
             d.touchChange(now);
+            reports.added(d, i, name);
             List<NsRecord> recs = new ArrayList<>(List.of(NsRecord.InodeState.of(i), NsRecord.InodeState.of(d)));
             if (type == FileType.DIRECTORY) {
                 i.marker = true;
@@ -505,6 +514,7 @@ public final class BucketVfs implements Vfs {
             }
             ns.forget(victim);
             recs.add(new NsRecord.Forget(victim.id));
+            reports.removed(d, victim, name);
             Instant now = clock.instant();
             d.mtime = now;
             d.touchChange(now);
@@ -561,7 +571,7 @@ public final class BucketVfs implements Vfs {
         } else {
             mover.awaitTargetKeyFree(to, toName, dst);
         }
-        Renamer renamer = new Renamer(ns, log, data, clock, this::keyOp);
+        Renamer renamer = new Renamer(ns, log, data, clock, this::keyOp, reports);
         CompletableFuture<Long> durable = renamer.rename(caller, from, fromName, src, to, toName, dst);
         MetaLog.await(durable);
         renamer.retargetStaged();
@@ -602,6 +612,9 @@ public final class BucketVfs implements Vfs {
         }
         int n = src.remaining();
         data.write(i, offset, src, clock.instant());
+        if (reports.watches.active()) {
+            reportModified(i, io.bucketfs.vfs.watch.ChangeFilter.SIZE | io.bucketfs.vfs.watch.ChangeFilter.LAST_WRITE);
+        }
         Stability done = stability;
         if (stability != Stability.UNSTABLE) {
             commit(caller, file);
@@ -657,6 +670,16 @@ public final class BucketVfs implements Vfs {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    private void reportModified(Inode i, int what) {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            reports.modified(i, what);
+        } finally {
+            l.unlock();
+        }
+    }
 
     private void writable() throws VfsException {
         if (mount.readOnly()) {

@@ -32,12 +32,14 @@ final class Renamer {
     private final FileData data;
     private final Clock clock;
     private final KeyOps ops;
+    private final ChangeReports changes;
     /** Staged files moved by this rename and their new keys: retargeted once the rename is durable. */
     private final List<Inode> retargeted = new ArrayList<>();
     private final List<String> newKeys = new ArrayList<>();
 
-    Renamer(Namespace ns, MetaLog log, FileData data, Clock clock, KeyOps ops) {
+    Renamer(Namespace ns, MetaLog log, FileData data, Clock clock, KeyOps ops, ChangeReports changes) {
         this.ns = ns;
+        this.changes = changes;
         this.log = log;
         this.data = data;
         this.clock = clock;
@@ -70,6 +72,10 @@ final class Renamer {
             recs.add(NsRecord.InodeState.of(from));
             if (to != from) {
                 recs.add(NsRecord.InodeState.of(to));
+                changes.removed(from, src, fromName);
+                changes.added(to, src, toName);
+            } else {
+                changes.renamed(from, src, fromName, toName);
             }
             return log.append(recs);
         } finally {

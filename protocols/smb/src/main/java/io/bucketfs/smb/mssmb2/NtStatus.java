@@ -6,6 +6,8 @@ package io.bucketfs.smb.mssmb2;
  */
 public final class NtStatus {
     public static final int SUCCESS = 0x00000000;
+    public static final int NOTIFY_CLEANUP = 0x0000010B;
+    public static final int NOTIFY_ENUM_DIR = 0x0000010C;
     public static final int PENDING = 0x00000103;
     public static final int BUFFER_OVERFLOW = 0x80000005;
     public static final int NO_MORE_FILES = 0x80000006;

@@ -33,12 +33,14 @@ final class Commands {
     private final LockCommands locks = new LockCommands();
     private final FsctlCommands fsctls = new FsctlCommands();
     private final PipeCommands pipes;
+    private final NotifyCommands notify;
 
     Commands(SmbServer server) {
         this.server = server;
         this.files = new FileCommands(server);
         this.info = new InfoCommands(server);
         this.pipes = new PipeCommands(server);
+        this.notify = new NotifyCommands(server);
     }
 
     int dispatch(Exchange x) throws SmbProtocolException, VfsException {
@@ -70,11 +72,7 @@ final class Commands {
             case Smb2Command.QUERY_INFO -> info.queryInfo(x);
             case Smb2Command.SET_INFO -> info.setInfo(x);
             case Smb2Command.LOCK -> locks.lock(x);
-            case Smb2Command.CHANGE_NOTIFY -> {
-                x.req.expectStructure(32);
-                x.open(8);
-                yield NtStatus.NOT_SUPPORTED;
-            }
+            case Smb2Command.CHANGE_NOTIFY -> notify.changeNotify(x);
             case Smb2Command.OPLOCK_BREAK -> {
                 x.requireTree();
                 yield NtStatus.NOT_SUPPORTED;

@@ -398,6 +398,13 @@ final class FileCommands {
         if (s.opens.remove(o.id) == null) {
             return;
         }
+        DirNotify notify;
+        synchronized (o) {
+            notify = o.notify;
+        }
+        if (notify != null) {
+            notify.close();
+        }
         Vfs vfs = o.tree.share().vfs();
         long fileId = o.handle.fileId();
         if (o.shareId >= 0) {
@@ -408,6 +415,10 @@ final class FileCommands {
         }
         if (o.deleteOnClose) {
             server.nodes().setDeletePending(fileId, true);
+        }
+        if (o.directory && server.nodes().isDeletePending(fileId)) {
+            // [MS-FSA] 2.1.5.4: closing an open of a delete-pending directory completes its pending notifies
+            DirNotify.deletePending(server.nodes().opens(fileId));
         }
         if (server.nodes().closed(fileId, o)) {
             try {

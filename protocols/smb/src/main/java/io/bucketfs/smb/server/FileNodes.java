@@ -49,6 +49,12 @@ final class FileNodes {
         }
     }
 
+    /** The SMB opens of a file (a copy). */
+    synchronized java.util.List<Open> opens(long fileId) {
+        Node n = nodes.get(fileId);
+        return n == null ? java.util.List.of() : java.util.List.copyOf(n.opens);
+    }
+
     /** Whether the file has an SMB open. */
     synchronized boolean isOpen(long fileId) {
         return nodes.containsKey(fileId);

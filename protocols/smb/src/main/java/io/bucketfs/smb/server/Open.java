@@ -22,6 +22,8 @@ final class Open {
      * to the open, not to a process ([MS-SMB2] 3.3.5.14).
      */
     final LockOwner owner;
+    /** CHANGE_NOTIFY state of a directory open, made by its first request; guarded by this open's monitor. */
+    DirNotify notify;
     /** Set before the first byte-range lock request, so closing releases the open's locks only when it may have some. */
     volatile boolean mayHoldLocks;
     /** Path from the share root, components separated by '\' (empty for the root). */
