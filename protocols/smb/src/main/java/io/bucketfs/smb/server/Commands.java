@@ -75,10 +75,7 @@ final class Commands {
                 x.open(8);
                 yield NtStatus.NOT_SUPPORTED;
             }
-            case Smb2Command.OPLOCK_BREAK -> {
-                x.requireTree();
-                yield NtStatus.NOT_SUPPORTED;
-            }
+            case Smb2Command.OPLOCK_BREAK -> Oplocks.acknowledge(x);
             default -> NtStatus.INVALID_PARAMETER;
         };
     }

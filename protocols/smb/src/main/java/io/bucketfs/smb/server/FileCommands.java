@@ -229,13 +229,86 @@ final class FileCommands {
         }
         long openId = server.newOpenId();
         LockOwner owner = owner(x.session, openId);
-        long shareId = reserve(x, entry.attr().fileId(), owner, access, shareAccess);
+        Opening op = new Opening(t, c, entry, parent, name, String.join("\\", parts), openId, owner, action,
+                access, fileAttributes, options, r.u8(3), contexts);
+        java.util.concurrent.CompletableFuture<ShareResult> share =
+                reserveAsync(vfs, entry.attr().fileId(), owner, access, shareAccess);
+        if (share != null && !share.isDone()) {
+            return createPending(x, op, share);
+        }
+        long shareId = share == null ? -1 : shareId(share.join());
+        int status = finishCreate(x.conn, x.session, op, shareId, x.out);
+        if (status == NtStatus.SUCCESS) {
+            x.resultFileId = openId;
+        }
+        return status;
+    }
+
+    /** What a CREATE decided before it takes its share reservation, which may wait for oplock breaks. */
+    private record Opening(TreeConnect tree, Caller caller, Entry entry, FileHandle parent, String name,
+                           String path, long openId, LockOwner owner, int action, int access, int fileAttributes,
+                           int options, int requestedOplock, java.util.Map<String, byte[]> contexts) {
+    }
+
+    /**
+     * A CREATE whose share reservation waits for oplock or lease breaks of other opens ([MS-SMB2] 3.3.5.9:
+     * the server may answer STATUS_PENDING, 3.3.4.2): the final response follows once the breaks are
+     * acknowledged or timed out, so the worker and the connection go on (the acknowledgment may come on it).
+     */
+    private int createPending(Exchange x, Opening op, java.util.concurrent.CompletableFuture<ShareResult> share) {
+        SmbConnection conn = x.conn;
+        long asyncId = conn.newAsyncId();
+        x.asyncId = asyncId;
+        Smb2Header request = x.header();
+        Session s = x.session;
+        Session encryptedBy = x.encryptedBy;
+        conn.asyncRequests.put(asyncId, new SmbConnection.AsyncRequest(request.messageId, s.id,
+                () -> share.cancel(false)));
+        x.afterSend = () -> share.whenCompleteAsync((res, err) -> {
+            int status;
+            ByteBuf body = Unpooled.buffer(128);
+            try {
+                if (err != null) {
+                    status = NtStatus.CANCELLED;
+                } else {
+                    status = finishCreate(conn, s, op, shareId(res), body);
+                }
+            } catch (SmbProtocolException e) {
+                status = e.status();
+            } catch (VfsException e) {
+                status = SmbStatus.of(e.status());
+            } catch (RuntimeException e) {
+                LOG.warn("SMB CREATE of {} failed after its wait", op.path(), e);
+                status = NtStatus.INTERNAL_ERROR;
+            }
+            byte[] bytes = new byte[body.readableBytes()];
+            body.readBytes(bytes);
+            LOG.debug("SMB CREATE of {} (async {}): {}", op.path(), asyncId, Integer.toHexString(status));
+            conn.sendFinal(request, asyncId, s, encryptedBy, status, bytes);
+        }, server.workers());
+        LOG.debug("SMB CREATE of {} pending on oplock breaks (async {})", op.path(), asyncId);
+        return NtStatus.PENDING;
+    }
+
+    private static long shareId(ShareResult res) throws SmbProtocolException {
+        if (res.status() != LockStatus.GRANTED) {
+            throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
+        }
+        return res.reservation().orElseThrow().id();
+    }
+
+    /** The rest of a CREATE once its reservation is taken: overwrite, the open, its oplock, the response. */
+    private int finishCreate(SmbConnection conn, Session session, Opening op, long shareId, ByteBuf out)
+            throws SmbProtocolException, VfsException {
+        Vfs vfs = op.tree().share().vfs();
+        Entry entry = op.entry();
+        int action = op.action();
         Attr attr = entry.attr();
         if (action == 0 || action == 3) {
             try {
                 // [MS-FSA] 2.1.5.1.2.1: an overwritten file takes the requested attributes plus ARCHIVE
-                attr = vfs.setattr(c, entry.handle(), SetAttr.NONE.withSize(0L)
-                        .withDosAttributes(newAttributes(false, fileAttributes)), null);
+                attr = vfs.setattr(op.caller(), entry.handle(), SetAttr.NONE.withSize(0L)
+                        .withDosAttributes(newAttributes(false, op.fileAttributes())), null);
             } catch (VfsException e) {
                 if (shareId >= 0) {
                     vfs.locks().close(entry.attr().fileId(), shareId);
@@ -243,21 +316,23 @@ final class FileCommands {
                 throw e;
             }
         }
-        Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, owner, parent, name, String.join("\\", parts));
-        o.deleteOnClose = (options & DELETE_ON_CLOSE) != 0;
-        o.mode = options & FileInfo.MODE_FROM_CREATE;
+        boolean isDir = attr.type() == FileType.DIRECTORY;
+        long openId = op.openId();
+        Open o = new Open(openId, op.tree(), entry.handle(), isDir, op.access(), shareId, op.owner(), op.parent(),
+                op.name(), op.path());
+        o.deleteOnClose = (op.options() & DELETE_ON_CLOSE) != 0;
+        o.mode = op.options() & FileInfo.MODE_FROM_CREATE;
         server.nodes().opened(attr.fileId(), o);
-        x.session.opens.put(openId, o);
-        x.resultFileId = openId;
-        ByteBuf out = x.out;
-        out.writeShortLE(89).writeByte(0).writeByte(0).writeIntLE(action);
+        session.opens.put(openId, o);
+        int oplock = Oplocks.grant(conn, session, o, op.requestedOplock());
+        out.writeShortLE(89).writeByte(oplock).writeByte(0).writeIntLE(action);
         FileInfo.times(out, attr);
         out.writeLongLE(FileInfo.allocation(attr));
         out.writeLongLE(isDir ? 0 : attr.size());
         out.writeIntLE(FileInfo.attributes(attr));
         out.writeIntLE(0);
         out.writeLongLE(openId).writeLongLE(openId);
-        ByteBuf answers = answerContexts(contexts, attr, t.share());
+        ByteBuf answers = answerContexts(op.contexts(), attr, op.tree().share());
         out.writeIntLE(answers.isReadable() ? Smb2Header.SIZE + 88 : 0).writeIntLE(answers.readableBytes());
         out.writeBytes(answers);
         return NtStatus.SUCCESS;
@@ -312,15 +387,11 @@ final class FileCommands {
 
     /** The lock-manager owner of an open: its session and open id. */
     static LockOwner owner(Session s, long openId) {
-        return new LockOwner("smb", Long.toHexString(s.id) + "/" + openId);
+        // one namespace per open: an oplock is the open's own, any other open breaks it
+        return new LockOwner("smb/" + Long.toHexString(s.id) + "/" + openId, "open");
     }
 
     /** Takes a share reservation for an open with data access; -1 when it takes none. */
-    private long reserve(Exchange x, long fileId, LockOwner owner, int access, int shareAccess)
-            throws SmbProtocolException {
-        return reserve(x.tree.share().vfs(), fileId, owner, access, shareAccess);
-    }
-
     /**
      * A share reservation in the VFS lock manager for {@code access} rights with the CREATE ShareAccess bits
      * {@code shareAccess} (1 read, 2 write, 4 delete); -1 when the access takes none (attribute-only opens do
@@ -328,6 +399,23 @@ final class FileCommands {
      */
     static long reserve(Vfs vfs, long fileId, LockOwner owner, int access, int shareAccess)
             throws SmbProtocolException {
+        java.util.concurrent.CompletableFuture<ShareResult> f = reserveAsync(vfs, fileId, owner, access, shareAccess);
+        if (f == null) {
+            return -1;
+        }
+        try {
+            return shareId(f.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmbProtocolException(NtStatus.CANCELLED, "interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** {@link #reserve} that may still wait for lease breaks: null when the access takes no reservation. */
+    static java.util.concurrent.CompletableFuture<ShareResult> reserveAsync(Vfs vfs, long fileId, LockOwner owner,
+            int access, int shareAccess) {
         Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
         if (AccessRights.any(access, AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
             a.add(ShareAccess.READ);
@@ -339,7 +427,7 @@ final class FileCommands {
             a.add(ShareAccess.DELETE);
         }
         if (a.isEmpty()) {
-            return -1;
+            return null;
         }
         Set<ShareAccess> deny = EnumSet.allOf(ShareAccess.class);
         if ((shareAccess & 1) != 0) {
@@ -351,18 +439,7 @@ final class FileCommands {
         if ((shareAccess & 4) != 0) {
             deny.remove(ShareAccess.DELETE);
         }
-        try {
-            ShareResult res = vfs.locks().openShare(fileId, owner, a, deny).get();
-            if (res.status() != LockStatus.GRANTED) {
-                throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
-            }
-            return res.reservation().orElseThrow().id();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SmbProtocolException(NtStatus.CANCELLED, "interrupted");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return vfs.locks().openShare(fileId, owner, a, deny);
     }
 
     int close(Exchange x) throws SmbProtocolException {
@@ -400,6 +477,7 @@ final class FileCommands {
         }
         Vfs vfs = o.tree.share().vfs();
         long fileId = o.handle.fileId();
+        Oplocks.release(o);
         if (o.shareId >= 0) {
             vfs.locks().close(fileId, o.shareId);
         }

@@ -2,6 +2,7 @@ package io.bucketfs.smb.server;
 
 import io.bucketfs.vfs.DirEntry;
 import io.bucketfs.vfs.FileHandle;
+import io.bucketfs.vfs.lock.Lease;
 import io.bucketfs.vfs.lock.LockOwner;
 import java.util.ArrayDeque;
 
@@ -24,6 +25,12 @@ final class Open {
     final LockOwner owner;
     /** Set before the first byte-range lock request, so closing releases the open's locks only when it may have some. */
     volatile boolean mayHoldLocks;
+    /** The oplock ({@link Oplocks}) as a lease of the lock manager, or null; guarded by this open. */
+    Lease oplock;
+    /** The granted oplock level (Oplocks.NONE ... BATCH); guarded by this open. */
+    int oplockLevel;
+    /** The level a break in progress drops the oplock to, or -1; guarded by this open. */
+    int oplockBreakingTo = -1;
     /** Path from the share root, components separated by '\' (empty for the root). */
     volatile String path;
     volatile FileHandle parent;
