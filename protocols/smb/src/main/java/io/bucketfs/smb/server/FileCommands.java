@@ -19,6 +19,7 @@ import io.bucketfs.vfs.Stability;
 import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.VfsException;
 import io.bucketfs.vfs.VfsStatus;
+import io.bucketfs.vfs.lock.BreakIntent;
 import io.bucketfs.vfs.lock.LockOwner;
 import io.bucketfs.vfs.lock.LockResult;
 import io.bucketfs.vfs.lock.LockStatus;
@@ -231,12 +232,23 @@ final class FileCommands {
         LockOwner owner = owner(x.session, openId);
         Opening op = new Opening(t, c, entry, parent, name, String.join("\\", parts), openId, owner, action,
                 access, fileAttributes, options, r.u8(3), contexts);
+        long fileId = entry.attr().fileId();
+        // [MS-FSA] 2.1.5.1.2: an open breaks EXCLUSIVE and BATCH oplocks of others to LEVEL_II, one that
+        // overwrites breaks every oplock to NONE; a sharing violation breaks nothing, unless a BATCH oplock
+        // may be holding the conflicting handle open
+        BreakIntent intent = action == 0 || action == 3 ? BreakIntent.WRITE : BreakIntent.READ;
+        if (!shareCompatible(vfs, fileId, access, shareAccess) && !server.nodes().hasBatchOplock(fileId)) {
+            return NtStatus.SHARING_VIOLATION;
+        }
         java.util.concurrent.CompletableFuture<ShareResult> share =
-                reserveAsync(vfs, entry.attr().fileId(), owner, access, shareAccess);
-        if (share != null && !share.isDone()) {
+                reserveAsync(vfs, fileId, owner, access, shareAccess, intent);
+        if (share == null) {
+            share = vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
+        }
+        if (!share.isDone()) {
             return createPending(x, op, share);
         }
-        long shareId = share == null ? -1 : shareId(share.join());
+        long shareId = shareId(share.join());
         int status = finishCreate(x.conn, x.session, op, shareId, x.out);
         if (status == NtStatus.SUCCESS) {
             x.resultFileId = openId;
@@ -290,7 +302,11 @@ final class FileCommands {
         return NtStatus.PENDING;
     }
 
+    /** The reservation id of a granted share result; -1 for null (an open that takes no reservation). */
     private static long shareId(ShareResult res) throws SmbProtocolException {
+        if (res == null) {
+            return -1;
+        }
         if (res.status() != LockStatus.GRANTED) {
             throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
         }
@@ -399,7 +415,8 @@ final class FileCommands {
      */
     static long reserve(Vfs vfs, long fileId, LockOwner owner, int access, int shareAccess)
             throws SmbProtocolException {
-        java.util.concurrent.CompletableFuture<ShareResult> f = reserveAsync(vfs, fileId, owner, access, shareAccess);
+        java.util.concurrent.CompletableFuture<ShareResult> f = reserveAsync(vfs, fileId, owner, access, shareAccess,
+                null);
         if (f == null) {
             return -1;
         }
@@ -415,7 +432,28 @@ final class FileCommands {
 
     /** {@link #reserve} that may still wait for lease breaks: null when the access takes no reservation. */
     static java.util.concurrent.CompletableFuture<ShareResult> reserveAsync(Vfs vfs, long fileId, LockOwner owner,
-            int access, int shareAccess) {
+            int access, int shareAccess, BreakIntent intent) {
+        Set<ShareAccess> a = shareAccess(access);
+        if (a.isEmpty()) {
+            return null;
+        }
+        Set<ShareAccess> deny = shareDeny(shareAccess);
+        return intent == null ? vfs.locks().openShare(fileId, owner, a, deny)
+                : vfs.locks().openShare(fileId, owner, a, deny, intent);
+    }
+
+    /** Whether an open for {@code access} with {@code shareAccess} is compatible with every open of the file. */
+    private static boolean shareCompatible(Vfs vfs, long fileId, int access, int shareAccess) {
+        Set<ShareAccess> a = shareAccess(access);
+        if (a.isEmpty()) {
+            return true;
+        }
+        Set<ShareAccess> deny = shareDeny(shareAccess);
+        return vfs.locks().shares(fileId).stream().allMatch(r -> r.compatibleWith(a, deny));
+    }
+
+    /** The share-reservation access of CREATE's DesiredAccess (empty for attribute-only opens). */
+    private static Set<ShareAccess> shareAccess(int access) {
         Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
         if (AccessRights.any(access, AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
             a.add(ShareAccess.READ);
@@ -426,9 +464,11 @@ final class FileCommands {
         if (AccessRights.any(access, AccessRights.DELETE)) {
             a.add(ShareAccess.DELETE);
         }
-        if (a.isEmpty()) {
-            return null;
-        }
+        return a;
+    }
+
+    /** The share-reservation deny bits of CREATE's ShareAccess (1 read, 2 write, 4 delete). */
+    private static Set<ShareAccess> shareDeny(int shareAccess) {
         Set<ShareAccess> deny = EnumSet.allOf(ShareAccess.class);
         if ((shareAccess & 1) != 0) {
             deny.remove(ShareAccess.READ);
@@ -439,7 +479,7 @@ final class FileCommands {
         if ((shareAccess & 4) != 0) {
             deny.remove(ShareAccess.DELETE);
         }
-        return vfs.locks().openShare(fileId, owner, a, deny);
+        return deny;
     }
 
     int close(Exchange x) throws SmbProtocolException {
@@ -594,6 +634,7 @@ final class FileCommands {
         // [MS-SMB2] 2.2.21 SMB2_WRITEFLAG_WRITE_THROUGH, or an open in write-through mode
         boolean through = (flags & 1) != 0 || (o.mode & FileInfo.MODE_WRITE_THROUGH) != 0;
         Stability stability = through ? Stability.FILE_SYNC : Stability.UNSTABLE;
+        Oplocks.breakForWrite(o);
         Attr before = vfs.getattr(caller(x), o.handle);
         vfs.write(caller(x), o.handle, offset, src, stability);
         noteModified(vfs, caller(x), o, before);

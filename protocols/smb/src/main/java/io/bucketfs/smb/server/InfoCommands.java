@@ -337,6 +337,7 @@ final class InfoCommands {
                 }
                 Attr before = vfs.getattr(c, o.handle);
                 if (infoClass == FileInfo.END_OF_FILE || size < before.size()) {
+                    Oplocks.breakForWrite(o);
                     vfs.setattr(c, o.handle, SetAttr.NONE.withSize(size), null);
                     FileCommands.noteModified(vfs, c, o, before);
                 }

@@ -4,6 +4,7 @@ import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.mssmb2.Request;
 import io.bucketfs.smb.mssmb2.Smb2Command;
 import io.bucketfs.smb.mssmb2.SmbProtocolException;
+import io.bucketfs.vfs.lock.BreakIntent;
 import io.bucketfs.vfs.lock.BreakListener;
 import io.bucketfs.vfs.lock.Lease;
 import io.bucketfs.vfs.lock.LeaseResult;
@@ -40,8 +41,8 @@ final class Oplocks {
 
     /**
      * Grants what {@code requested} asks for as far as the file's other opens and leases allow: EXCLUSIVE or
-     * BATCH when nobody else has the file open, else LEVEL_II when nobody else writes or caches writes, else
-     * NONE. Directories and lease requests (not announced: no SMB2_GLOBAL_CAP_LEASING) get NONE.
+     * BATCH when nobody else has the file open for data, else LEVEL_II when nobody else caches writes or holds
+     * byte-range locks (writers break it on each write), else NONE. Directories and lease requests (not announced: no SMB2_GLOBAL_CAP_LEASING) get NONE.
      *
      * @return the granted level, also kept in the open
      */
@@ -57,7 +58,7 @@ final class Oplocks {
                 : locks.grantLease(fileId, o.owner, LeaseType.WRITE, listener);
         if (res == null || res.status() != LockStatus.GRANTED) {
             level = LEVEL_II;
-            res = locks.grantLease(fileId, o.owner, LeaseType.READ, listener);
+            res = locks.grantLease(fileId, o.owner, LeaseType.READ, true, listener);
         }
         if (res.status() != LockStatus.GRANTED) {
             return NONE;
@@ -69,6 +70,16 @@ final class Oplocks {
         }
         LOG.debug("SMB oplock {} granted on {} (asked {})", level, o.path, requested);
         return level;
+    }
+
+    /**
+     * Breaks the oplocks of other opens (and leases of other protocols) before {@code o} writes or changes the
+     * size ([MS-SMB2] 3.3.4.6: a LEVEL_II oplock breaks to NONE). Does not wait: the open that writes already
+     * broke every EXCLUSIVE or BATCH oplock to NONE when it was opened for writing, and LEVEL_II breaks are not
+     * acknowledged.
+     */
+    static void breakForWrite(Open o) {
+        o.tree.share().vfs().locks().breakLeases(o.handle.fileId(), o.owner, BreakIntent.WRITE);
     }
 
     /** The open goes: its oplock with it. */

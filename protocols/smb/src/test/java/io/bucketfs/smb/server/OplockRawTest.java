@@ -40,6 +40,7 @@ class OplockRawTest {
     private static final int SESSION_SETUP = 1;
     private static final int TREE_CONNECT = 3;
     private static final int CREATE = 5;
+    private static final int WRITE = 9;
     private static final int OPLOCK_BREAK = 0x12;
     private static final int FLAGS = 0x62088215 & ~0x40000000;
     private static final int READ_WRITE = 0x3; // FILE_READ_DATA | FILE_WRITE_DATA
@@ -267,13 +268,44 @@ class OplockRawTest {
     }
 
     @Test
+    void anOpenForWritingBreaksExclusiveToLevelTwoAndBothCacheReads() throws Exception {
+        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+            Answer first = create(a, "m.txt", Oplocks.EXCLUSIVE, READ_WRITE);
+            assertEquals(Oplocks.EXCLUSIVE, oplockOf(first));
+            b.send(CREATE, b.sessionId, createBody("m.txt", Oplocks.EXCLUSIVE, READ_WRITE, 1));
+            assertEquals(NtStatus.PENDING, b.read().status());
+            assertEquals(Oplocks.LEVEL_II, breakNotification(a, fileIdOf(first)), "[MS-FSA] 2.1.5.1.2");
+            assertEquals(NtStatus.SUCCESS, ack(a, fileIdOf(first), Oplocks.LEVEL_II).status());
+            assertEquals(Oplocks.LEVEL_II, oplockOf(b.read()));
+        }
+    }
+
+    @Test
+    void aSharingViolationBreaksNoExclusiveOplock() throws Exception {
+        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+            byte[] none = createBody("n.txt", Oplocks.EXCLUSIVE, READ_WRITE, 3);
+            ByteBuffer.wrap(none).order(ByteOrder.LITTLE_ENDIAN).putInt(32, 0); // ShareAccess: none
+            Answer first = a.call(CREATE, a.sessionId, none);
+            assertEquals(Oplocks.EXCLUSIVE, oplockOf(first));
+            assertEquals(NtStatus.SHARING_VIOLATION, create(b, "n.txt", Oplocks.NONE, READ).status());
+            assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, ack(a, fileIdOf(first), Oplocks.NONE).status(),
+                    "no break was sent");
+        }
+    }
+
+    @Test
     void levelTwoBreaksToNoneWithoutWaiting() throws Exception {
         try (Client a = connected(new Client()); Client b = connected(new Client())) {
             Answer first = create(a, "k.txt", Oplocks.LEVEL_II, READ);
             assertEquals(Oplocks.LEVEL_II, oplockOf(first));
             Answer writer = create(b, "k.txt", Oplocks.NONE, READ_WRITE);
-            assertEquals(NtStatus.SUCCESS, writer.status(), "no acknowledgment awaited");
-            assertEquals(Oplocks.NONE, breakNotification(a, fileIdOf(first)));
+            assertEquals(NtStatus.SUCCESS, writer.status(), "opening for write breaks no LEVEL_II oplock");
+            long wid = fileIdOf(writer);
+            byte[] w = le(48 + 3).putShort((short) 49).putShort((short) (64 + 48)).putInt(3).putLong(0).putLong(wid)
+                    .putLong(wid).putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).putInt(0)
+                    .put(new byte[] {1, 2, 3}).array();
+            assertEquals(NtStatus.SUCCESS, b.call(WRITE, b.sessionId, w).status(), "no acknowledgment awaited");
+            assertEquals(Oplocks.NONE, breakNotification(a, fileIdOf(first)), "the write breaks it");
         }
     }
 }
