@@ -242,8 +242,9 @@ final class FileCommands {
         }
         java.util.concurrent.CompletableFuture<ShareResult> share =
                 reserveAsync(vfs, fileId, owner, access, shareAccess, intent);
-        if (share == null) {
-            share = vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
+        if (share == null) { // an attribute-only open breaks oplocks only when it overwrites
+            share = intent == BreakIntent.READ ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                    : vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
         }
         if (!share.isDone()) {
             return createPending(x, op, share);
@@ -517,10 +518,10 @@ final class FileCommands {
         }
         Vfs vfs = o.tree.share().vfs();
         long fileId = o.handle.fileId();
-        Oplocks.release(o);
         if (o.shareId >= 0) {
             vfs.locks().close(fileId, o.shareId);
         }
+        Oplocks.release(o); // after the reservation: an open waiting for the break must find the handle closed
         if (o.mayHoldLocks) {
             vfs.locks().releaseOwner(o.owner);
         }

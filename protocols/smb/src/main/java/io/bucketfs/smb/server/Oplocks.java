@@ -67,6 +67,7 @@ final class Oplocks {
             o.oplock = res.lease().orElseThrow();
             o.oplockLevel = level;
             o.oplockBreakingTo = -1;
+            o.oplockListener = listener;
         }
         LOG.debug("SMB oplock {} granted on {} (asked {})", level, o.path, requested);
         return level;
@@ -79,7 +80,18 @@ final class Oplocks {
      * acknowledged.
      */
     static void breakForWrite(Open o) {
-        o.tree.share().vfs().locks().breakLeases(o.handle.fileId(), o.owner, BreakIntent.WRITE);
+        LockManager locks = o.tree.share().vfs().locks();
+        locks.breakLeases(o.handle.fileId(), o.owner, BreakIntent.WRITE);
+        Lease own;
+        Listener listener;
+        synchronized (o) {
+            own = o.oplockLevel == LEVEL_II ? o.oplock : null;
+            listener = o.oplockListener;
+        }
+        if (own != null && listener != null && listener.dropLevelTwo(own)) {
+            // a LEVEL_II oplock breaks to NONE on any write, the holder's own included
+            locks.returnLease(own);
+        }
     }
 
     /** The open goes: its oplock with it. */
@@ -157,8 +169,21 @@ final class Oplocks {
     }
 
     /** Turns the lock manager's breaks of one open's oplock into OPLOCK_BREAK notifications. */
-    private record Listener(SmbConnection conn, Session session, Open open, LockManager locks)
-            implements BreakListener {
+    record Listener(SmbConnection conn, Session session, Open open, LockManager locks) implements BreakListener {
+
+        /** Drops the open's LEVEL_II oplock {@code lease} and tells the client; false if it is gone already. */
+        boolean dropLevelTwo(Lease lease) {
+            synchronized (open) {
+                if (open.oplock == null || open.oplock.id() != lease.id() || open.oplockLevel != LEVEL_II) {
+                    return false;
+                }
+                open.oplock = null;
+                open.oplockLevel = NONE;
+            }
+            LOG.debug("SMB oplock break of {} to {}", open.path, NONE);
+            conn.sendNotification(Smb2Command.OPLOCK_BREAK, session, notification(open.id, NONE));
+            return true;
+        }
 
         @Override
         public void onBreak(Lease lease, LeaseType breakTo) {
