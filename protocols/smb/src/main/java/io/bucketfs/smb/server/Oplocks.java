@@ -80,8 +80,13 @@ final class Oplocks {
      * acknowledged.
      */
     static void breakForWrite(Open o) {
+        o.tree.share().vfs().locks().breakLeases(o.handle.fileId(), o.owner, BreakIntent.WRITE);
+        breakOwnLevelTwo(o);
+    }
+
+    /** A LEVEL_II oplock breaks to NONE on a write or byte-range lock, the holder's own included. */
+    static void breakOwnLevelTwo(Open o) {
         LockManager locks = o.tree.share().vfs().locks();
-        locks.breakLeases(o.handle.fileId(), o.owner, BreakIntent.WRITE);
         Lease own;
         Listener listener;
         synchronized (o) {
@@ -89,7 +94,6 @@ final class Oplocks {
             listener = o.oplockListener;
         }
         if (own != null && listener != null && listener.dropLevelTwo(own)) {
-            // a LEVEL_II oplock breaks to NONE on any write, the holder's own included
             locks.returnLease(own);
         }
     }
