@@ -242,8 +242,10 @@ final class FileCommands {
         }
         java.util.concurrent.CompletableFuture<ShareResult> share =
                 reserveAsync(vfs, fileId, owner, access, shareAccess, intent);
-        if (share == null) { // an attribute-only open breaks oplocks only when it overwrites
-            share = intent == BreakIntent.READ ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        if (share == null) { // a stat open (attributes, SYNCHRONIZE only) breaks oplocks only when it overwrites
+            boolean stat = (access & ~(AccessRights.FILE_READ_ATTRIBUTES | AccessRights.FILE_WRITE_ATTRIBUTES
+                    | AccessRights.SYNCHRONIZE)) == 0;
+            share = stat && intent == BreakIntent.READ ? java.util.concurrent.CompletableFuture.completedFuture(null)
                     : vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
         }
         if (!share.isDone()) {

@@ -242,6 +242,24 @@ class OplockRawTest {
     }
 
     @Test
+    void theHoldersOwnWriteBreaksItsLevelTwoOplock() throws Exception {
+        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+            Answer mine = create(a, "w.txt", Oplocks.LEVEL_II, READ_WRITE);
+            assertEquals(Oplocks.LEVEL_II, oplockOf(mine));
+            long fid = fileIdOf(mine);
+            byte[] w = le(48 + 1).putShort((short) 49).putShort((short) (64 + 48)).putInt(1).putLong(0).putLong(fid)
+                    .putLong(fid).putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).putInt(0)
+                    .put((byte) 7).array();
+            a.send(WRITE, a.sessionId, w);
+            Answer first = a.read();
+            Answer second = a.read();
+            Answer notice = command(first) == OPLOCK_BREAK ? first : second;
+            assertEquals(NtStatus.SUCCESS, (notice == first ? second : first).status());
+            assertEquals(Oplocks.NONE, notice.bytes()[64 + 2] & 0xFF);
+        }
+    }
+
+    @Test
     void anAcknowledgmentWithoutABreakIsAProtocolError() throws Exception {
         try (Client a = connected(new Client())) {
             Answer first = create(a, "g.txt", Oplocks.EXCLUSIVE, READ_WRITE);
@@ -306,6 +324,8 @@ class OplockRawTest {
                     .put(new byte[] {1, 2, 3}).array();
             assertEquals(NtStatus.SUCCESS, b.call(WRITE, b.sessionId, w).status(), "no acknowledgment awaited");
             assertEquals(Oplocks.NONE, breakNotification(a, fileIdOf(first)), "the write breaks it");
+            assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, ack(a, fileIdOf(first), Oplocks.NONE).status(),
+                    "a break of LEVEL_II is not acknowledged");
         }
     }
 }
