@@ -46,6 +46,7 @@ public final class NtStatus {
     public static final int BAD_IMPERSONATION_LEVEL = 0xC00000A5;
     public static final int BAD_NETWORK_NAME = 0xC00000CC;
     public static final int REQUEST_NOT_ACCEPTED = 0xC00000D0;
+    public static final int UNSUCCESSFUL = 0xC0000001;
     public static final int INTERNAL_ERROR = 0xC00000E5;
     public static final int UNEXPECTED_IO_ERROR = 0xC00000E9;
     public static final int DIRECTORY_NOT_EMPTY = 0xC0000101;

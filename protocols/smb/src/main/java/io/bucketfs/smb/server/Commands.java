@@ -75,7 +75,8 @@ final class Commands {
                 x.open(8);
                 yield NtStatus.NOT_SUPPORTED;
             }
-            case Smb2Command.OPLOCK_BREAK -> Oplocks.acknowledge(x);
+            case Smb2Command.OPLOCK_BREAK -> x.req.body16(0) == 36 ? server.leases().acknowledge(x)
+                    : Oplocks.acknowledge(x);
             default -> NtStatus.INVALID_PARAMETER;
         };
     }

@@ -229,10 +229,16 @@ final class FileCommands {
             }
         }
         long openId = server.newOpenId();
-        LockOwner owner = owner(x.session, openId);
-        Opening op = new Opening(t, c, entry, parent, name, String.join("\\", parts), openId, owner, action,
-                access, fileAttributes, options, r.u8(3), contexts);
         long fileId = entry.attr().fileId();
+        int requestedOplock = r.u8(3);
+        // [MS-SMB2] 3.3.5.9.8: a lease is asked for with OplockLevel LEASE and an RqLs context, from 2.1 on
+        byte[] leaseContext = requestedOplock == Oplocks.LEASE && x.conn.dialect != Dialect.SMB_2_0_2
+                && SmbLeases.key(contexts.get(SmbLeases.REQUEST_LEASE)) != null
+                ? contexts.get(SmbLeases.REQUEST_LEASE) : null;
+        LockOwner owner = leaseContext == null ? owner(x.session, openId) : new LockOwner(
+                server.leases().namespace(x.conn, SmbLeases.key(leaseContext), fileId), Long.toString(openId));
+        Opening op = new Opening(t, c, entry, parent, name, String.join("\\", parts), openId, owner, action,
+                access, fileAttributes, options, requestedOplock, leaseContext, contexts);
         // [MS-FSA] 2.1.5.1.2: an open breaks EXCLUSIVE and BATCH oplocks of others to LEVEL_II, one that
         // overwrites breaks every oplock to NONE; a sharing violation breaks nothing, unless a BATCH oplock
         // may be holding the conflicting handle open
@@ -262,7 +268,8 @@ final class FileCommands {
     /** What a CREATE decided before it takes its share reservation, which may wait for oplock breaks. */
     private record Opening(TreeConnect tree, Caller caller, Entry entry, FileHandle parent, String name,
                            String path, long openId, LockOwner owner, int action, int access, int fileAttributes,
-                           int options, int requestedOplock, java.util.Map<String, byte[]> contexts) {
+                           int options, int requestedOplock, byte[] leaseContext,
+                           java.util.Map<String, byte[]> contexts) {
     }
 
     /**
@@ -343,7 +350,10 @@ final class FileCommands {
         o.mode = op.options() & FileInfo.MODE_FROM_CREATE;
         server.nodes().opened(attr.fileId(), o);
         session.opens.put(openId, o);
-        int oplock = Oplocks.grant(conn, session, o, op.requestedOplock());
+        // no directory leasing (SMB2_GLOBAL_CAP_DIRECTORY_LEASING is not announced)
+        byte[] lease = op.leaseContext() == null || isDir ? null
+                : server.leases().grant(conn, session, o, op.leaseContext());
+        int oplock = lease != null ? Oplocks.LEASE : Oplocks.grant(conn, session, o, op.requestedOplock());
         out.writeShortLE(89).writeByte(oplock).writeByte(0).writeIntLE(action);
         FileInfo.times(out, attr);
         out.writeLongLE(FileInfo.allocation(attr));
@@ -351,7 +361,7 @@ final class FileCommands {
         out.writeIntLE(FileInfo.attributes(attr));
         out.writeIntLE(0);
         out.writeLongLE(openId).writeLongLE(openId);
-        ByteBuf answers = answerContexts(op.contexts(), attr, op.tree().share());
+        ByteBuf answers = answerContexts(op.contexts(), attr, op.tree().share(), lease);
         out.writeIntLE(answers.isReadable() ? Smb2Header.SIZE + 88 : 0).writeIntLE(answers.readableBytes());
         out.writeBytes(answers);
         return NtStatus.SUCCESS;
@@ -382,7 +392,8 @@ final class FileCommands {
      * POSIX mode of the VFS, not by ACLs) and QFid (the file id, and a volume id from the share name); other
      * request contexts get no answer.
      */
-    private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share) {
+    private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share,
+            byte[] lease) {
         ByteBuf b = Unpooled.buffer();
         int last = -1;
         if (contexts.containsKey(CreateContexts.MAXIMAL_ACCESS)) {
@@ -397,6 +408,14 @@ final class FileCommands {
                     .putLong(8, share.name().hashCode() & 0xFFFFFFFFL);
             b.writeZero((8 - (b.writerIndex() & 7)) & 7);
             int start = CreateContexts.append(b, CreateContexts.QUERY_ON_DISK_ID, d);
+            if (last >= 0) {
+                b.setIntLE(last, start - last);
+            }
+            last = start;
+        }
+        if (lease != null) { // [MS-SMB2] 2.2.14.2.10, 2.2.14.2.11 SMB2_CREATE_RESPONSE_LEASE(_V2)
+            b.writeZero((8 - (b.writerIndex() & 7)) & 7);
+            int start = CreateContexts.append(b, SmbLeases.REQUEST_LEASE, lease);
             if (last >= 0) {
                 b.setIntLE(last, start - last);
             }
@@ -523,6 +542,7 @@ final class FileCommands {
         if (o.shareId >= 0) {
             vfs.locks().close(fileId, o.shareId);
         }
+        server.leases().release(o);
         Oplocks.release(o); // after the reservation: an open waiting for the break must find the handle closed
         if (o.mayHoldLocks) {
             vfs.locks().releaseOwner(o.owner);

@@ -31,6 +31,8 @@ final class Open {
     int oplockLevel;
     /** The level a break in progress drops the oplock to, or -1; guarded by this open. */
     int oplockBreakingTo = -1;
+    /** The SMB lease this open shares ({@link SmbLeases}), or null. */
+    volatile SmbLeases.Entry leaseEntry;
     /** Sends this open's oplock breaks; guarded by this open. */
     Oplocks.Listener oplockListener;
     /** Path from the share root, components separated by '\' (empty for the root). */

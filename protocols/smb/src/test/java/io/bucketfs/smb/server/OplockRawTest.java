@@ -184,6 +184,32 @@ class OplockRawTest {
                 .putShort((short) (64 + 56)).putShort((short) path.length).putInt(0).putInt(0).put(path).array();
     }
 
+    /** CREATE asking for a v1 lease ([MS-SMB2] 2.2.13.2.8) of {@code state} under lease key {@code key}; OPEN_IF. */
+    private static Answer createLeased(Client c, String name, long key, int state) throws IOException {
+        return c.call(CREATE, c.sessionId, createLeasedBody(c, name, key, state));
+    }
+
+    private static byte[] createLeasedBody(Client c, String name, long key, int state) throws IOException {
+        byte[] path = name.getBytes(StandardCharsets.UTF_16LE);
+        int ctxOffset = (64 + 56 + path.length + 7) & ~7;
+        ByteBuffer b = le(ctxOffset - 64 + 56);
+        b.putShort((short) 57).put((byte) 0).put((byte) Oplocks.LEASE).putInt(2).putLong(0).putLong(0)
+                .putInt(READ_WRITE).putInt(0x80).putInt(0x7).putInt(3).putInt(0x40).putShort((short) (64 + 56))
+                .putShort((short) path.length).putInt(ctxOffset).putInt(56).put(path);
+        b.position(ctxOffset - 64);
+        b.putInt(0).putShort((short) 16).putShort((short) 4).putShort((short) 0).putShort((short) 24).putInt(32)
+                .put("RqLs".getBytes(StandardCharsets.US_ASCII)).putInt(0).putLong(key).putLong(~key)
+                .putInt(state).putInt(0).putLong(0);
+        return b.array();
+    }
+
+    /** The lease state of a CREATE response's RqLs context (the only one asked for). */
+    private static int leaseStateOf(Answer create) {
+        ByteBuffer b = ByteBuffer.wrap(create.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        int ctx = b.getInt(64 + 80);
+        return b.getInt(ctx + 24 + 16);
+    }
+
     /** CREATE with an oplock request; OPEN_IF. */
     private static Answer create(Client c, String name, int oplock, int access) throws IOException {
         return c.call(CREATE, c.sessionId, createBody(name, oplock, access, 3));
@@ -256,6 +282,41 @@ class OplockRawTest {
             Answer notice = command(first) == OPLOCK_BREAK ? first : second;
             assertEquals(NtStatus.SUCCESS, (notice == first ? second : first).status());
             assertEquals(Oplocks.NONE, notice.bytes()[64 + 2] & 0xFF);
+        }
+    }
+
+    @Test
+    void aLeaseIsGrantedAndAnotherLeaseKeyBreaksItsWriteCaching() throws Exception {
+        try (Client a = connected(new Client())) {
+            Answer first = createLeased(a, "l.txt", 0x1111, SmbLeases.R | SmbLeases.H | SmbLeases.W);
+            assertEquals(NtStatus.SUCCESS, first.status());
+            assertEquals(Oplocks.LEASE, oplockOf(first));
+            assertEquals(SmbLeases.R | SmbLeases.H | SmbLeases.W, leaseStateOf(first));
+            Answer sameKey = createLeased(a, "l.txt", 0x1111, SmbLeases.R);
+            assertEquals(SmbLeases.R | SmbLeases.H | SmbLeases.W, leaseStateOf(sameKey), "one lease, no break");
+
+            a.send(CREATE, a.sessionId, createLeasedBody(a, "l.txt", 0x2222, SmbLeases.R | SmbLeases.H));
+            Answer one = a.read(); // the interim response and the break, in either order
+            Answer two = a.read();
+            Answer notice = command(one) == OPLOCK_BREAK ? one : two;
+            assertEquals(NtStatus.PENDING, (notice == one ? two : one).status());
+            assertEquals(OPLOCK_BREAK, command(notice));
+            ByteBuffer n = ByteBuffer.wrap(notice.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(44, n.getShort(64));
+            assertEquals(1, n.getInt(64 + 4), "ACK_REQUIRED");
+            assertEquals(0x1111, n.getLong(64 + 8));
+            assertEquals(SmbLeases.R | SmbLeases.H | SmbLeases.W, n.getInt(64 + 24));
+            assertEquals(SmbLeases.R | SmbLeases.H, n.getInt(64 + 28));
+            byte[] ackBody = le(36).putShort((short) 36).putShort((short) 0).putInt(0).putLong(0x1111).putLong(~0x1111L)
+                    .putInt(SmbLeases.R | SmbLeases.H).putLong(0).array();
+            a.send(OPLOCK_BREAK, a.sessionId, ackBody);
+            Answer x = a.read();
+            Answer y = a.read();
+            Answer ackAnswer = command(x) == OPLOCK_BREAK ? x : y;
+            Answer second = ackAnswer == x ? y : x;
+            assertEquals(NtStatus.SUCCESS, ackAnswer.status());
+            assertEquals(NtStatus.SUCCESS, second.status());
+            assertEquals(SmbLeases.R | SmbLeases.H, leaseStateOf(second), "both read and handle caching now");
         }
     }
 
