@@ -248,11 +248,19 @@ final class FileCommands {
         }
         java.util.concurrent.CompletableFuture<ShareResult> share =
                 reserveAsync(vfs, fileId, owner, access, shareAccess, intent);
-        if (share == null) { // a stat open (attributes, SYNCHRONIZE only) breaks oplocks only when it overwrites
+        if (share == null) {
+            // an open without data access: a stat open (attributes, SYNCHRONIZE only) breaks oplocks only when it
+            // overwrites; another breaks them but, reading no data, need not wait for the acknowledgment
             boolean stat = (access & ~(AccessRights.FILE_READ_ATTRIBUTES | AccessRights.FILE_WRITE_ATTRIBUTES
                     | AccessRights.SYNCHRONIZE)) == 0;
-            share = stat && intent == BreakIntent.READ ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                    : vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
+            if (intent == BreakIntent.WRITE) {
+                share = vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
+            } else {
+                if (!stat) {
+                    vfs.locks().breakLeases(fileId, owner, intent);
+                }
+                share = java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
         }
         if (!share.isDone()) {
             return createPending(x, op, share);
