@@ -57,9 +57,9 @@ final class Leases {
     /**
      * Whether a lease of {@code type} may be granted to {@code holder}: no lease of the file is breaking; other
      * namespaces hold no byte-range locks; for WRITE, other namespaces hold no lease and no open; for READ, they
-     * hold no WRITE lease and no open with WRITE access.
+     * hold no WRITE lease and (unless {@code writersBreak}) no open with WRITE access.
      */
-    static boolean grantable(FileLockState s, LockOwner holder, LeaseType type) {
+    static boolean grantable(FileLockState s, LockOwner holder, LeaseType type, boolean writersBreak) {
         for (Lease l : s.leases()) {
             if (l.isBreaking() || (l.isForeign(holder) && (type == LeaseType.WRITE || l.type() == LeaseType.WRITE))) {
                 return false;
@@ -67,21 +67,22 @@ final class Leases {
         }
         String ns = holder.namespace();
         for (ShareReservation r : s.shares()) {
-            if (!r.owner().namespace().equals(ns) && (type == LeaseType.WRITE || r.access().contains(ShareAccess.WRITE))) {
+            if (!r.owner().namespace().equals(ns)
+                    && (type == LeaseType.WRITE || (!writersBreak && r.access().contains(ShareAccess.WRITE)))) {
                 return false;
             }
         }
         return s.locks().stream().allMatch(l -> l.owner().namespace().equals(ns));
     }
 
-    LeaseResult grant(long fileId, LockOwner holder, LeaseType type, BreakListener listener) {
+    LeaseResult grant(long fileId, LockOwner holder, LeaseType type, boolean writersBreak, BreakListener listener) {
         if (type == LeaseType.NONE) {
             return new LeaseResult(LockStatus.INVALID_ARGUMENT, Optional.empty());
         }
         long id = store.nextId();
         listeners.put(id, listener);
         Optional<Lease> granted = store.update(fileId, s -> {
-            if (!grantable(s, holder, type)) {
+            if (!grantable(s, holder, type, writersBreak)) {
                 return new LockStore.Update<>(s, Optional.<Lease>empty());
             }
             List<Lease> out = new ArrayList<>();

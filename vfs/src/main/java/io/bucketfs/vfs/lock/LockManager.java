@@ -363,6 +363,20 @@ public final class LockManager {
         Set<ShareAccess> d = copy(deny);
         BreakIntent intent = a.contains(ShareAccess.WRITE) || a.contains(ShareAccess.DELETE) || !d.isEmpty()
                 ? BreakIntent.WRITE : BreakIntent.READ;
+        return openShare(fileId, owner, a, d, intent);
+    }
+
+    /**
+     * {@link #openShare(long, LockOwner, Set, Set)} breaking leases for {@code intent} whatever the access:
+     * an SMB open breaks EXCLUSIVE and BATCH oplocks to LEVEL_II unless it overwrites ([MS-FSA] 2.1.5.1.2),
+     * its writes break what is left.
+     */
+    public CompletableFuture<ShareResult> openShare(long fileId, LockOwner owner, Set<ShareAccess> access,
+            Set<ShareAccess> deny, BreakIntent intent) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(intent, "intent");
+        Set<ShareAccess> a = copy(access);
+        Set<ShareAccess> d = copy(deny);
         CompletableFuture<ShareResult> out = new CompletableFuture<>();
         openAttempt(out, fileId, owner, a, d, intent);
         return out;
@@ -466,7 +480,19 @@ public final class LockManager {
     public LeaseResult grantLease(long fileId, LockOwner holder, LeaseType type, BreakListener listener) {
         Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(listener, "listener");
-        return leases.grant(fileId, holder, type, listener);
+        return leases.grant(fileId, holder, type, false, listener);
+    }
+
+    /**
+     * {@link #grantLease(long, LockOwner, LeaseType, BreakListener)}, where with {@code writersBreak} a READ
+     * lease is granted despite other namespaces' opens with WRITE access: their writers break it before each
+     * write ({@link #breakLeases}), as SMB level II oplocks and R leases are ([MS-FSA] 2.1.5.17).
+     */
+    public LeaseResult grantLease(long fileId, LockOwner holder, LeaseType type, boolean writersBreak,
+            BreakListener listener) {
+        Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(listener, "listener");
+        return leases.grant(fileId, holder, type, writersBreak, listener);
     }
 
     /**

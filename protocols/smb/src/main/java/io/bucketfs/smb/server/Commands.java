@@ -73,10 +73,8 @@ final class Commands {
             case Smb2Command.SET_INFO -> info.setInfo(x);
             case Smb2Command.LOCK -> locks.lock(x);
             case Smb2Command.CHANGE_NOTIFY -> notify.changeNotify(x);
-            case Smb2Command.OPLOCK_BREAK -> {
-                x.requireTree();
-                yield NtStatus.NOT_SUPPORTED;
-            }
+            case Smb2Command.OPLOCK_BREAK -> x.req.body16(0) == 36 ? server.leases().acknowledge(x)
+                    : Oplocks.acknowledge(x);
             default -> NtStatus.INVALID_PARAMETER;
         };
     }

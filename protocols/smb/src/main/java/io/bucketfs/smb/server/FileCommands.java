@@ -19,6 +19,7 @@ import io.bucketfs.vfs.Stability;
 import io.bucketfs.vfs.Vfs;
 import io.bucketfs.vfs.VfsException;
 import io.bucketfs.vfs.VfsStatus;
+import io.bucketfs.vfs.lock.BreakIntent;
 import io.bucketfs.vfs.lock.LockOwner;
 import io.bucketfs.vfs.lock.LockResult;
 import io.bucketfs.vfs.lock.LockStatus;
@@ -228,14 +229,120 @@ final class FileCommands {
             }
         }
         long openId = server.newOpenId();
-        LockOwner owner = owner(x.session, openId);
-        long shareId = reserve(x, entry.attr().fileId(), owner, access, shareAccess);
+        long fileId = entry.attr().fileId();
+        int requestedOplock = r.u8(3);
+        // [MS-SMB2] 3.3.5.9.8: a lease is asked for with OplockLevel LEASE and an RqLs context, from 2.1 on
+        byte[] leaseContext = requestedOplock == Oplocks.LEASE && x.conn.dialect != Dialect.SMB_2_0_2
+                && SmbLeases.key(contexts.get(SmbLeases.REQUEST_LEASE)) != null
+                ? contexts.get(SmbLeases.REQUEST_LEASE) : null;
+        LockOwner owner = leaseContext == null ? owner(x.session, openId) : new LockOwner(
+                server.leases().namespace(x.conn, SmbLeases.key(leaseContext), fileId), Long.toString(openId));
+        Opening op = new Opening(t, c, entry, parent, name, String.join("\\", parts), openId, owner, action,
+                access, fileAttributes, options, requestedOplock, leaseContext, contexts);
+        // [MS-FSA] 2.1.5.1.2: an open breaks EXCLUSIVE and BATCH oplocks of others to LEVEL_II, one that
+        // overwrites breaks every oplock to NONE; a sharing violation breaks nothing, unless a BATCH oplock
+        // may be holding the conflicting handle open
+        BreakIntent intent = action == 0 || action == 3 ? BreakIntent.WRITE : BreakIntent.READ;
+        if (!shareCompatible(vfs, fileId, access, shareAccess) && !server.nodes().hasBatchOplock(fileId)) {
+            return NtStatus.SHARING_VIOLATION;
+        }
+        java.util.concurrent.CompletableFuture<ShareResult> share =
+                reserveAsync(vfs, fileId, owner, access, shareAccess, intent);
+        if (share == null) {
+            // an open without data access: a stat open (attributes, SYNCHRONIZE only) breaks oplocks only when it
+            // overwrites; another breaks them but, reading no data, need not wait for the acknowledgment
+            boolean stat = (access & ~(AccessRights.FILE_READ_ATTRIBUTES | AccessRights.FILE_WRITE_ATTRIBUTES
+                    | AccessRights.SYNCHRONIZE)) == 0;
+            if (intent == BreakIntent.WRITE) {
+                share = vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
+            } else {
+                if (!stat) {
+                    vfs.locks().breakLeases(fileId, owner, intent);
+                }
+                share = java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        }
+        if (!share.isDone()) {
+            return createPending(x, op, share);
+        }
+        long shareId = shareId(share.join());
+        int status = finishCreate(x.conn, x.session, op, shareId, x.out);
+        if (status == NtStatus.SUCCESS) {
+            x.resultFileId = openId;
+        }
+        return status;
+    }
+
+    /** What a CREATE decided before it takes its share reservation, which may wait for oplock breaks. */
+    private record Opening(TreeConnect tree, Caller caller, Entry entry, FileHandle parent, String name,
+                           String path, long openId, LockOwner owner, int action, int access, int fileAttributes,
+                           int options, int requestedOplock, byte[] leaseContext,
+                           java.util.Map<String, byte[]> contexts) {
+    }
+
+    /**
+     * A CREATE whose share reservation waits for oplock or lease breaks of other opens ([MS-SMB2] 3.3.5.9:
+     * the server may answer STATUS_PENDING, 3.3.4.2): the final response follows once the breaks are
+     * acknowledged or timed out, so the worker and the connection go on (the acknowledgment may come on it).
+     */
+    private int createPending(Exchange x, Opening op, java.util.concurrent.CompletableFuture<ShareResult> share) {
+        SmbConnection conn = x.conn;
+        long asyncId = conn.newAsyncId();
+        x.asyncId = asyncId;
+        Smb2Header request = x.header();
+        Session s = x.session;
+        Session encryptedBy = x.encryptedBy;
+        conn.asyncRequests.put(asyncId, new SmbConnection.AsyncRequest(request.messageId, s.id,
+                () -> share.cancel(false)));
+        x.afterSend = () -> share.whenCompleteAsync((res, err) -> {
+            int status;
+            ByteBuf body = Unpooled.buffer(128);
+            try {
+                if (err != null) {
+                    status = NtStatus.CANCELLED;
+                } else {
+                    status = finishCreate(conn, s, op, shareId(res), body);
+                }
+            } catch (SmbProtocolException e) {
+                status = e.status();
+            } catch (VfsException e) {
+                status = SmbStatus.of(e.status());
+            } catch (RuntimeException e) {
+                LOG.warn("SMB CREATE of {} failed after its wait", op.path(), e);
+                status = NtStatus.INTERNAL_ERROR;
+            }
+            byte[] bytes = new byte[body.readableBytes()];
+            body.readBytes(bytes);
+            LOG.debug("SMB CREATE of {} (async {}): {}", op.path(), asyncId, Integer.toHexString(status));
+            conn.sendFinal(request, asyncId, s, encryptedBy, status, bytes);
+        }, server.workers());
+        LOG.debug("SMB CREATE of {} pending on oplock breaks (async {})", op.path(), asyncId);
+        return NtStatus.PENDING;
+    }
+
+    /** The reservation id of a granted share result; -1 for null (an open that takes no reservation). */
+    private static long shareId(ShareResult res) throws SmbProtocolException {
+        if (res == null) {
+            return -1;
+        }
+        if (res.status() != LockStatus.GRANTED) {
+            throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
+        }
+        return res.reservation().orElseThrow().id();
+    }
+
+    /** The rest of a CREATE once its reservation is taken: overwrite, the open, its oplock, the response. */
+    private int finishCreate(SmbConnection conn, Session session, Opening op, long shareId, ByteBuf out)
+            throws SmbProtocolException, VfsException {
+        Vfs vfs = op.tree().share().vfs();
+        Entry entry = op.entry();
+        int action = op.action();
         Attr attr = entry.attr();
         if (action == 0 || action == 3) {
             try {
                 // [MS-FSA] 2.1.5.1.2.1: an overwritten file takes the requested attributes plus ARCHIVE
-                attr = vfs.setattr(c, entry.handle(), SetAttr.NONE.withSize(0L)
-                        .withDosAttributes(newAttributes(false, fileAttributes)), null);
+                attr = vfs.setattr(op.caller(), entry.handle(), SetAttr.NONE.withSize(0L)
+                        .withDosAttributes(newAttributes(false, op.fileAttributes())), null);
             } catch (VfsException e) {
                 if (shareId >= 0) {
                     vfs.locks().close(entry.attr().fileId(), shareId);
@@ -243,21 +350,26 @@ final class FileCommands {
                 throw e;
             }
         }
-        Open o = new Open(openId, t, entry.handle(), isDir, access, shareId, owner, parent, name, String.join("\\", parts));
-        o.deleteOnClose = (options & DELETE_ON_CLOSE) != 0;
-        o.mode = options & FileInfo.MODE_FROM_CREATE;
+        boolean isDir = attr.type() == FileType.DIRECTORY;
+        long openId = op.openId();
+        Open o = new Open(openId, op.tree(), entry.handle(), isDir, op.access(), shareId, op.owner(), op.parent(),
+                op.name(), op.path());
+        o.deleteOnClose = (op.options() & DELETE_ON_CLOSE) != 0;
+        o.mode = op.options() & FileInfo.MODE_FROM_CREATE;
         server.nodes().opened(attr.fileId(), o);
-        x.session.opens.put(openId, o);
-        x.resultFileId = openId;
-        ByteBuf out = x.out;
-        out.writeShortLE(89).writeByte(0).writeByte(0).writeIntLE(action);
+        session.opens.put(openId, o);
+        // no directory leasing (SMB2_GLOBAL_CAP_DIRECTORY_LEASING is not announced)
+        byte[] lease = op.leaseContext() == null || isDir ? null
+                : server.leases().grant(conn, session, o, op.leaseContext());
+        int oplock = lease != null ? Oplocks.LEASE : Oplocks.grant(conn, session, o, op.requestedOplock());
+        out.writeShortLE(89).writeByte(oplock).writeByte(0).writeIntLE(action);
         FileInfo.times(out, attr);
         out.writeLongLE(FileInfo.allocation(attr));
         out.writeLongLE(isDir ? 0 : attr.size());
         out.writeIntLE(FileInfo.attributes(attr));
         out.writeIntLE(0);
         out.writeLongLE(openId).writeLongLE(openId);
-        ByteBuf answers = answerContexts(contexts, attr, t.share());
+        ByteBuf answers = answerContexts(op.contexts(), attr, op.tree().share(), lease);
         out.writeIntLE(answers.isReadable() ? Smb2Header.SIZE + 88 : 0).writeIntLE(answers.readableBytes());
         out.writeBytes(answers);
         return NtStatus.SUCCESS;
@@ -288,7 +400,8 @@ final class FileCommands {
      * POSIX mode of the VFS, not by ACLs) and QFid (the file id, and a volume id from the share name); other
      * request contexts get no answer.
      */
-    private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share) {
+    private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share,
+            byte[] lease) {
         ByteBuf b = Unpooled.buffer();
         int last = -1;
         if (contexts.containsKey(CreateContexts.MAXIMAL_ACCESS)) {
@@ -306,21 +419,25 @@ final class FileCommands {
             if (last >= 0) {
                 b.setIntLE(last, start - last);
             }
+            last = start;
+        }
+        if (lease != null) { // [MS-SMB2] 2.2.14.2.10, 2.2.14.2.11 SMB2_CREATE_RESPONSE_LEASE(_V2)
+            b.writeZero((8 - (b.writerIndex() & 7)) & 7);
+            int start = CreateContexts.append(b, SmbLeases.REQUEST_LEASE, lease);
+            if (last >= 0) {
+                b.setIntLE(last, start - last);
+            }
         }
         return b;
     }
 
     /** The lock-manager owner of an open: its session and open id. */
     static LockOwner owner(Session s, long openId) {
-        return new LockOwner("smb", Long.toHexString(s.id) + "/" + openId);
+        // one namespace per open: an oplock is the open's own, any other open breaks it
+        return new LockOwner("smb/" + Long.toHexString(s.id) + "/" + openId, "open");
     }
 
     /** Takes a share reservation for an open with data access; -1 when it takes none. */
-    private long reserve(Exchange x, long fileId, LockOwner owner, int access, int shareAccess)
-            throws SmbProtocolException {
-        return reserve(x.tree.share().vfs(), fileId, owner, access, shareAccess);
-    }
-
     /**
      * A share reservation in the VFS lock manager for {@code access} rights with the CREATE ShareAccess bits
      * {@code shareAccess} (1 read, 2 write, 4 delete); -1 when the access takes none (attribute-only opens do
@@ -328,6 +445,45 @@ final class FileCommands {
      */
     static long reserve(Vfs vfs, long fileId, LockOwner owner, int access, int shareAccess)
             throws SmbProtocolException {
+        java.util.concurrent.CompletableFuture<ShareResult> f = reserveAsync(vfs, fileId, owner, access, shareAccess,
+                null);
+        if (f == null) {
+            return -1;
+        }
+        try {
+            return shareId(f.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmbProtocolException(NtStatus.CANCELLED, "interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** {@link #reserve} that may still wait for lease breaks: null when the access takes no reservation. */
+    static java.util.concurrent.CompletableFuture<ShareResult> reserveAsync(Vfs vfs, long fileId, LockOwner owner,
+            int access, int shareAccess, BreakIntent intent) {
+        Set<ShareAccess> a = shareAccess(access);
+        if (a.isEmpty()) {
+            return null;
+        }
+        Set<ShareAccess> deny = shareDeny(shareAccess);
+        return intent == null ? vfs.locks().openShare(fileId, owner, a, deny)
+                : vfs.locks().openShare(fileId, owner, a, deny, intent);
+    }
+
+    /** Whether an open for {@code access} with {@code shareAccess} is compatible with every open of the file. */
+    private static boolean shareCompatible(Vfs vfs, long fileId, int access, int shareAccess) {
+        Set<ShareAccess> a = shareAccess(access);
+        if (a.isEmpty()) {
+            return true;
+        }
+        Set<ShareAccess> deny = shareDeny(shareAccess);
+        return vfs.locks().shares(fileId).stream().allMatch(r -> r.compatibleWith(a, deny));
+    }
+
+    /** The share-reservation access of CREATE's DesiredAccess (empty for attribute-only opens). */
+    private static Set<ShareAccess> shareAccess(int access) {
         Set<ShareAccess> a = EnumSet.noneOf(ShareAccess.class);
         if (AccessRights.any(access, AccessRights.FILE_READ_DATA | AccessRights.FILE_EXECUTE)) {
             a.add(ShareAccess.READ);
@@ -338,9 +494,11 @@ final class FileCommands {
         if (AccessRights.any(access, AccessRights.DELETE)) {
             a.add(ShareAccess.DELETE);
         }
-        if (a.isEmpty()) {
-            return -1;
-        }
+        return a;
+    }
+
+    /** The share-reservation deny bits of CREATE's ShareAccess (1 read, 2 write, 4 delete). */
+    private static Set<ShareAccess> shareDeny(int shareAccess) {
         Set<ShareAccess> deny = EnumSet.allOf(ShareAccess.class);
         if ((shareAccess & 1) != 0) {
             deny.remove(ShareAccess.READ);
@@ -351,18 +509,7 @@ final class FileCommands {
         if ((shareAccess & 4) != 0) {
             deny.remove(ShareAccess.DELETE);
         }
-        try {
-            ShareResult res = vfs.locks().openShare(fileId, owner, a, deny).get();
-            if (res.status() != LockStatus.GRANTED) {
-                throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
-            }
-            return res.reservation().orElseThrow().id();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SmbProtocolException(NtStatus.CANCELLED, "interrupted");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return deny;
     }
 
     int close(Exchange x) throws SmbProtocolException {
@@ -410,6 +557,8 @@ final class FileCommands {
         if (o.shareId >= 0) {
             vfs.locks().close(fileId, o.shareId);
         }
+        server.leases().release(o);
+        Oplocks.release(o); // after the reservation: an open waiting for the break must find the handle closed
         if (o.mayHoldLocks) {
             vfs.locks().releaseOwner(o.owner);
         }
@@ -530,6 +679,7 @@ final class FileCommands {
         // [MS-SMB2] 2.2.21 SMB2_WRITEFLAG_WRITE_THROUGH, or an open in write-through mode
         boolean through = (flags & 1) != 0 || (o.mode & FileInfo.MODE_WRITE_THROUGH) != 0;
         Stability stability = through ? Stability.FILE_SYNC : Stability.UNSTABLE;
+        Oplocks.breakForWrite(o);
         Attr before = vfs.getattr(caller(x), o.handle);
         vfs.write(caller(x), o.handle, offset, src, stability);
         noteModified(vfs, caller(x), o, before);

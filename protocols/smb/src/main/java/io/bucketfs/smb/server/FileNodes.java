@@ -56,6 +56,22 @@ final class FileNodes {
     }
 
     /** Whether the file has an SMB open. */
+    /** Whether an open of the file holds a BATCH oplock (a sharing violation breaks it first, 3.3.5.9). */
+    synchronized boolean hasBatchOplock(long fileId) {
+        Node n = nodes.get(fileId);
+        if (n == null) {
+            return false;
+        }
+        for (Open o : n.opens) {
+            synchronized (o) {
+                if (o.oplockLevel == Oplocks.BATCH) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     synchronized boolean isOpen(long fileId) {
         return nodes.containsKey(fileId);
     }

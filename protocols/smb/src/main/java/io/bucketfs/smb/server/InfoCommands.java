@@ -336,6 +336,7 @@ final class InfoCommands {
                     yield NtStatus.INVALID_PARAMETER;
                 }
                 Attr before = vfs.getattr(c, o.handle);
+                Oplocks.breakForWrite(o); // [MS-FSA] 2.1.5.14.1, 2.1.5.14.2: both break oplocks
                 if (infoClass == FileInfo.END_OF_FILE || size < before.size()) {
                     vfs.setattr(c, o.handle, SetAttr.NONE.withSize(size), null);
                     FileCommands.noteModified(vfs, c, o, before);

@@ -110,6 +110,7 @@ final class LockCommands {
             }
         }
         long fileId = o.handle.fileId();
+        Oplocks.breakOwnLevelTwo(o); // [MS-FSA]: a byte-range lock breaks every LEVEL_II oplock
         List<Element> taken = new ArrayList<>();
         int status = NtStatus.SUCCESS;
         for (Element e : elements) {

@@ -19,6 +19,7 @@ import java.util.List;
 final class Negotiate {
     static final int SECURITY_SIGNING_ENABLED = 0x1;
     static final int SECURITY_SIGNING_REQUIRED = 0x2;
+    static final int CAP_LEASING = 0x2;
     static final int CAP_LARGE_MTU = 0x4;
     static final int CAP_ENCRYPTION = 0x40;
     static final int CTX_PREAUTH = 1;
@@ -77,7 +78,7 @@ final class Negotiate {
         } else if (Dialect.isSmb3(dialect) && (c.clientCapabilities & CAP_ENCRYPTION) != 0) {
             c.cipher = Smb2Crypto.CIPHER_AES_128_CCM;
         }
-        int caps = dialect == Dialect.SMB_2_0_2 ? 0 : CAP_LARGE_MTU;
+        int caps = dialect == Dialect.SMB_2_0_2 ? 0 : CAP_LARGE_MTU | CAP_LEASING;
         if (c.cipher != 0 && dialect != Dialect.SMB_3_1_1) {
             caps |= CAP_ENCRYPTION;
         }

@@ -2,6 +2,7 @@ package io.bucketfs.smb.server;
 
 import io.bucketfs.vfs.DirEntry;
 import io.bucketfs.vfs.FileHandle;
+import io.bucketfs.vfs.lock.Lease;
 import io.bucketfs.vfs.lock.LockOwner;
 import java.util.ArrayDeque;
 
@@ -26,6 +27,16 @@ final class Open {
     DirNotify notify;
     /** Set before the first byte-range lock request, so closing releases the open's locks only when it may have some. */
     volatile boolean mayHoldLocks;
+    /** The oplock ({@link Oplocks}) as a lease of the lock manager, or null; guarded by this open. */
+    Lease oplock;
+    /** The granted oplock level (Oplocks.NONE ... BATCH); guarded by this open. */
+    int oplockLevel;
+    /** The level a break in progress drops the oplock to, or -1; guarded by this open. */
+    int oplockBreakingTo = -1;
+    /** The SMB lease this open shares ({@link SmbLeases}), or null. */
+    volatile SmbLeases.Entry leaseEntry;
+    /** Sends this open's oplock breaks; guarded by this open. */
+    Oplocks.Listener oplockListener;
     /** Path from the share root, components separated by '\' (empty for the root). */
     volatile String path;
     volatile FileHandle parent;

@@ -503,6 +503,30 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         send(List.of(out), sealWith);
     }
 
+    /**
+     * Sends an unsolicited server message ([MS-SMB2] 3.3.4.6, 3.3.4.7: an oplock or lease break notification):
+     * MessageId 0xFFFFFFFFFFFFFFFF, no session or tree, unsigned; encrypted when {@code s} encrypts its traffic.
+     * Callable from any thread.
+     *
+     * @param body the message body after the 64-byte header
+     */
+    void sendNotification(int command, Session s, byte[] body) {
+        Smb2Header h = new Smb2Header();
+        h.command = command;
+        h.flags = Smb2Header.FLAGS_SERVER_TO_REDIR;
+        h.messageId = -1L;
+        ByteBuf out = Unpooled.buffer(Smb2Header.SIZE + body.length);
+        h.encode(out);
+        out.writeBytes(body);
+        Session sealWith = s != null && s.encryptData && s.encryptionKey != null ? s : null;
+        synchronized (queue) {
+            if (closed) {
+                return;
+            }
+        }
+        send(List.of(out), sealWith);
+    }
+
     /** [MS-SMB2] 3.3.5.16 CANCEL: withdraws the pending request it names; never answered itself. */
     void cancel(Exchange x) {
         Smb2Header h = x.header();

@@ -51,6 +51,7 @@ public final class SmbServer implements AutoCloseable {
     private final Map<Long, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong nextOpenId = new AtomicLong(1);
     private final FileNodes nodes = new FileNodes();
+    private final SmbLeases leases = new SmbLeases();
     private final ExecutorService workers;
     private final Commands commands;
     private final EventLoopGroup boss;
@@ -182,6 +183,10 @@ public final class SmbServer implements AutoCloseable {
 
     FileNodes nodes() {
         return nodes;
+    }
+
+    SmbLeases leases() {
+        return leases;
     }
 
     /** Every share, mounts first (in their order) then IPC$. */

@@ -137,6 +137,7 @@ public final class Write3 implements Nfs3Proc<Write3.Args> {
             case DATA_SYNC -> Stability.DATA_SYNC;
             default -> Stability.FILE_SYNC;
         };
+        io.bucketfs.nfs.LeaseBreaks.beforeWrite(rq.vfs(), f.fileId());
         WriteResult w = rq.vfs().write(rq.caller(), f, a.offset, ByteBuffer.wrap(a.data, 0, a.count), s);
         Res r = new Res();
         r.wcc = new WccData(WccData.Before.of(before), rq.attr(w.attr()));

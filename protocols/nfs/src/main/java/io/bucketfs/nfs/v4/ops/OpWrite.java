@@ -54,6 +54,7 @@ public final class OpWrite {
                 case DATA_SYNC4 -> Stability.DATA_SYNC;
                 default -> Stability.FILE_SYNC;
             };
+            io.bucketfs.nfs.LeaseBreaks.beforeWrite(n.vfs(), n.handle().fileId());
             WriteResult w = Nfs4Errors.vfs(() -> n.vfs().write(ctx.caller(n), n.handle(), offset,
                     data.duplicate(), how));
             int committed = switch (w.stability()) {
