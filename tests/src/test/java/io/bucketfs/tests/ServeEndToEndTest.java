@@ -42,7 +42,8 @@ class ServeEndToEndTest {
         Path jar = Path.of(System.getProperty("bucketfs.dist", "../gateway/target")).resolve("bucketfs-gateway.jar");
         assertTrue(Files.isRegularFile(jar), "the gateway distribution is built first: " + jar);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "serve", "--data-dir", dir.resolve("data").toString()));
+                "-jar", jar.toString(), "serve", "--data-dir", dir.resolve("data").toString(),
+                "--admin-port", "0")); // a free port: 7070 may be taken on the test machine
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(p);
