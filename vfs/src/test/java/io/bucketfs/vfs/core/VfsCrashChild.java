@@ -44,6 +44,13 @@ import java.util.Random;
  * the {@link Vfs} contract, and each is atomic as far as a crash can tell: a write operation is committed only at
  * its end, so a crash shows the file either as before or as after it.
  *
+ * <p>The one exception: a WRITE is several {@code vfs.write} calls, UNSTABLE until the final commit, and a crash
+ * may keep any subset of them (NFS lets a server make unstable data stable whenever it likes; the VFS does so
+ * when an upload of the last committed generation begins between two calls: it freezes the staged file as it is
+ * then, appended unstable bytes included, and journals that version). So before each WRITE's {@code BEGIN}
+ * the child leaves in {@code <lines file>.inflight} the file's content before it and every call (offset and
+ * bytes); {@link VfsCrashTest} reads it when the kill caught a WRITE in flight (see {@link InFlightWrite}).
+ *
  * <p>Arguments: state directory, cache directory, bucket directory, run number (makes names unique), seed, the
  * file the lines go to (appended; each line is one {@code write}).
  */
@@ -61,11 +68,14 @@ public final class VfsCrashChild {
     private final Random rnd;
     private final String run;
     private final PrintStream out;
+    /** Where each WRITE's calls go before its BEGIN (see {@link InFlightWrite}). */
+    private final Path inFlightFile;
     private final CrashModel<byte[]> model = new CrashModel<>();
     private long seq;
     private int names;
 
-    private VfsCrashChild(Vfs vfs, Random rnd, String run, PrintStream out) {
+    private VfsCrashChild(Vfs vfs, Random rnd, String run, PrintStream out, Path inFlightFile) {
+        this.inFlightFile = inFlightFile;
         this.vfs = vfs;
         this.bucketVfs = (BucketVfs) vfs;
         this.rnd = rnd;
@@ -94,7 +104,7 @@ public final class VfsCrashChild {
             ObjectStore store = LocalDirectoryStore.create(Path.of(args[2]));
             VfsRuntime rt = open(Path.of(args[0]), Path.of(args[1]), store);
             VfsCrashChild child = new VfsCrashChild(rt.mount(MOUNT), new Random(Long.parseLong(args[4])),
-                    "r" + args[3], out);
+                    "r" + args[3], out, InFlightWrite.fileFor(Path.of(args[5])));
             child.load("", child.vfs.root());
             child.emit("READY");
             child.runForever();
@@ -241,6 +251,7 @@ public final class VfsCrashChild {
             return;
         }
         CrashModel.Op op = CrashModel.Op.write(seq++, CrashModel.Kind.WRITE, path, sha256(now), now.length);
+        InFlightWrite.save(inFlightFile, op.seq(), old, offsets, calls); // complete before the BEGIN line
         begin(op);
         FileHandle h = resolve(path);
         for (int k = 0; k < calls.size(); k++) {

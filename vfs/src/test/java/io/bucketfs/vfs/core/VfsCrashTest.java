@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * cache and bucket directories. After each kill this JVM opens the runtime on those directories (journal replay and
  * write-back recovery, timed) and checks through the {@link Vfs} API that the tree is exactly what the acknowledged
  * operations made it — every file's content (SHA-256) and size, every directory's entries — allowing only the one
- * operation in flight at the kill to be either wholly applied or not at all. Then it runs the sync barrier and
+ * operation in flight at the kill to be either wholly applied or not at all — except a WRITE, which is several
+ * unstable writes before its commit: of those any subset may have been applied ({@link InFlightWrite}). Then it runs the sync barrier and
  * checks the bucket itself: one native object per file with the same content, a marker per directory, nothing else.
  *
  * <p>{@code -Dbucketfs.test.crashIterations=N} sets the number of kills (default {@value #DEFAULT_ITERATIONS});
@@ -68,6 +69,7 @@ class VfsCrashTest {
     private long filesVerified;
     private int inFlightApplied;
     private int inFlightAbsent;
+    private int inFlightPartial;
     private int missingMarkers;
 
     @Test
@@ -94,9 +96,9 @@ class VfsCrashTest {
         List<Long> sorted = new ArrayList<>(openMillis);
         Collections.sort(sorted);
         LOG.info("VFS crash test summary: {} iterations, {} acknowledged operations, {} file checks, in-flight op"
-                + " applied {} / not applied {}; open (replay + recovery) ms min {} median {} max {}; final tree {}"
+                + " applied {} / not applied {} / partly applied {}; open (replay + recovery) ms min {} median {} max {}; final tree {}"
                 + " files {} dirs; empty directories without a marker: {}", iterations, ackedOps, filesVerified,
-                inFlightApplied, inFlightAbsent, sorted.get(0), sorted.get(sorted.size() / 2),
+                inFlightApplied, inFlightAbsent, inFlightPartial, sorted.get(0), sorted.get(sorted.size() / 2),
                 sorted.get(sorted.size() - 1), model.files().size(), model.dirs().size(), missingMarkers);
         assertTrue(ackedOps >= iterations, "the children acknowledged too little: " + ackedOps);
     }
@@ -186,7 +188,8 @@ class VfsCrashTest {
             try {
                 CrashModel<String> seen = new CrashModel<>();
                 readTree(rt.mount(VfsCrashChild.MOUNT), "", rt.mount(VfsCrashChild.MOUNT).root(), seen);
-                CrashModel<String> now = pickMatch(it, run, model, after, inFlight, seen);
+                CrashModel<String> now = pickMatch(it, run, model, after, inFlight, seen,
+                        rt.mount(VfsCrashChild.MOUNT));
                 rt.sync(60, TimeUnit.SECONDS);
                 checkBucket(it, store, now);
                 readTree(rt.mount(VfsCrashChild.MOUNT), "", rt.mount(VfsCrashChild.MOUNT).root(), seen);
@@ -200,7 +203,8 @@ class VfsCrashTest {
     }
 
     private CrashModel<String> pickMatch(int it, Run run, CrashModel<String> before, CrashModel<String> after,
-                                         CrashModel.Op inFlight, CrashModel<String> seen) {
+                                         CrashModel.Op inFlight, CrashModel<String> seen, Vfs vfs)
+            throws IOException, VfsException {
         if (seen.equals(before)) {
             inFlightAbsent += inFlight == null ? 0 : 1;
             return before;
@@ -209,10 +213,52 @@ class VfsCrashTest {
             inFlightApplied++;
             return after;
         }
+        String partial = inFlight != null && inFlight.kind() == CrashModel.Kind.WRITE
+                ? partlyApplied(it, before, inFlight, seen, vfs) : "";
+        if (partial == null) {
+            inFlightPartial++;
+            return new CrashModel<>(seen); // a copy: verify reads the tree into seen again
+        }
         fail("after kill " + it + " (" + run.lines().size() + " log lines, in flight: " + inFlight + ", child log "
                 + run.log() + ") the tree is neither the acknowledged state nor that plus the operation in flight:\n"
-                + diff("acknowledged", before, seen) + (after == null ? "" : diff("with in-flight", after, seen)));
+                + diff("acknowledged", before, seen) + (after == null ? "" : diff("with in-flight", after, seen))
+                + partial);
         return null;
+    }
+
+    /**
+     * Null if the tree is the acknowledged one except that the file of the WRITE in flight has some subset of that
+     * operation's calls applied (the child saved them, {@link InFlightWrite}); else why not.
+     */
+    private String partlyApplied(int it, CrashModel<String> before, CrashModel.Op inFlight, CrashModel<String> seen,
+                                 Vfs vfs) throws IOException, VfsException {
+        CrashModel<String> others = new CrashModel<>(seen);
+        others.files().put(inFlight.path(), before.files().get(inFlight.path()));
+        if (!others.equals(before)) {
+            return "partly applied: not only the in-flight write's file differs\n";
+        }
+        InFlightWrite w = InFlightWrite.load(InFlightWrite.fileFor(tmp.resolve("logs").resolve("child-" + it + ".out")));
+        if (w == null || w.seq() != inFlight.seq()) {
+            return "partly applied: the child saved no calls for op " + inFlight.seq() + "\n";
+        }
+        if (!VfsCrashChild.sha256(w.old()).equals(before.files().get(inFlight.path()))) {
+            return "partly applied: the saved content before op " + inFlight.seq() + " is not the acknowledged one\n";
+        }
+        byte[] content = VfsCrashChild.readAll(vfs, resolve(vfs, inFlight.path()));
+        String why = w.check(content);
+        if (why != null) {
+            return "partly applied: " + why + "\n";
+        }
+        LOG.info("after kill {}: the write in flight ({}) is partly applied: {}", it, inFlight, w.describe(content));
+        return null;
+    }
+
+    private static FileHandle resolve(Vfs vfs, String path) throws VfsException {
+        FileHandle h = vfs.root();
+        for (String n : path.split("/")) {
+            h = vfs.lookup(VfsCrashChild.ROOT, h, n).handle();
+        }
+        return h;
     }
 
     private static String diff(String what, CrashModel<String> want, CrashModel<String> seen) {
