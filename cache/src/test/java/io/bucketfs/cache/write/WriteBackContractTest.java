@@ -137,6 +137,37 @@ abstract class WriteBackContractTest {
         assertArrayEquals(data, content("local"));
     }
 
+    /**
+     * Characterizes what the VFS crash test's kill 1 showed: an upload freezes the staged file as it is when the
+     * upload begins, so an append written after the last commit (not committed itself) goes with the upload of the
+     * committed generation, and the bucket (and, through the upload report, the journal) then has it. Legitimate for
+     * NFS UNSTABLE writes; overwrites of committed bytes are held back by the VFS (FileData.protectCommitted) instead.
+     */
+    @Test
+    @Timeout(60)
+    void anUploadBeginningAfterAnUncommittedAppendCarriesIt() throws Exception {
+        store.close(true);
+        byte[] a = random(11, 10_000);
+        byte[] c = random(12, 10_000);
+        byte[] b = random(13, 1_000);
+        try (StagedFile f = wb.stage(STORE, "app", Base.NONE, WriteCondition.NONE)) {
+            f.write(0, ByteBuffer.wrap(a));
+            f.commit(Durability.LOCAL).get(); // generation 1; its upload waits at the gate
+            waitFor(() -> store.waitingAtGate.get() > 0);
+            f.write(10_000, ByteBuffer.wrap(c));
+            f.commit(Durability.LOCAL).get(); // generation 2: 20000 bytes, uploaded after generation 1
+            f.write(30_000, ByteBuffer.wrap(b)); // not committed
+            CompletableFuture<Void> barrier = wb.barrier();
+            store.open();
+            barrier.get(30, TimeUnit.SECONDS);
+        }
+        byte[] want = new byte[31_000];
+        System.arraycopy(a, 0, want, 0, a.length);
+        System.arraycopy(c, 0, want, 10_000, c.length);
+        System.arraycopy(b, 0, want, 30_000, b.length);
+        assertArrayEquals(want, content("app"));
+    }
+
     @Test
     @Timeout(60)
     void readsSeeWritesOverTheBaseAndUploadKeepsUntouchedBaseBytes() throws Exception {
