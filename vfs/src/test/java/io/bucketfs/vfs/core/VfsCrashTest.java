@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * write-back recovery, timed) and checks through the {@link Vfs} API that the tree is exactly what the acknowledged
  * operations made it — every file's content (SHA-256) and size, every directory's entries — allowing only the one
  * operation in flight at the kill to be either wholly applied or not at all — except a WRITE, which is several
- * unstable writes before its commit: of those any subset may have been applied ({@link InFlightWrite}). Then it runs the sync barrier and
+ * unstable writes before its commit: of those any subset may have been applied ({@link InFlightWrite}; NFS
+ * UNSTABLE/COMMIT semantics: an upload may carry an uncommitted append). Then it runs the sync barrier and
  * checks the bucket itself: one native object per file with the same content, a marker per directory, nothing else.
  *
  * <p>{@code -Dbucketfs.test.crashIterations=N} sets the number of kills (default {@value #DEFAULT_ITERATIONS});
@@ -96,7 +97,8 @@ class VfsCrashTest {
         List<Long> sorted = new ArrayList<>(openMillis);
         Collections.sort(sorted);
         LOG.info("VFS crash test summary: {} iterations, {} acknowledged operations, {} file checks, in-flight op"
-                + " applied {} / not applied {} / partly applied {}; open (replay + recovery) ms min {} median {} max {}; final tree {}"
+                + " applied {} / not applied {} / partly applied {}; open (replay + recovery) ms min {} median {}"
+                + " max {}; final tree {}"
                 + " files {} dirs; empty directories without a marker: {}", iterations, ackedOps, filesVerified,
                 inFlightApplied, inFlightAbsent, inFlightPartial, sorted.get(0), sorted.get(sorted.size() / 2),
                 sorted.get(sorted.size() - 1), model.files().size(), model.dirs().size(), missingMarkers);
@@ -237,7 +239,8 @@ class VfsCrashTest {
         if (!others.equals(before)) {
             return "partly applied: not only the in-flight write's file differs\n";
         }
-        InFlightWrite w = InFlightWrite.load(InFlightWrite.fileFor(tmp.resolve("logs").resolve("child-" + it + ".out")));
+        InFlightWrite w = InFlightWrite.load(
+                InFlightWrite.fileFor(tmp.resolve("logs").resolve("child-" + it + ".out")));
         if (w == null || w.seq() != inFlight.seq()) {
             return "partly applied: the child saved no calls for op " + inFlight.seq() + "\n";
         }
