@@ -613,7 +613,8 @@ public final class BucketVfs implements Vfs {
         int n = src.remaining();
         data.write(i, offset, src, clock.instant());
         if (reports.watches.active()) {
-            reportModified(i, io.bucketfs.vfs.watch.ChangeFilter.SIZE | io.bucketfs.vfs.watch.ChangeFilter.LAST_WRITE);
+            reports.modifiedUnlocked(i,
+                    io.bucketfs.vfs.watch.ChangeFilter.SIZE | io.bucketfs.vfs.watch.ChangeFilter.LAST_WRITE);
         }
         Stability done = stability;
         if (stability != Stability.UNSTABLE) {
@@ -670,16 +671,6 @@ public final class BucketVfs implements Vfs {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
-
-    private void reportModified(Inode i, int what) {
-        Lock l = ns.lock.readLock();
-        l.lock();
-        try {
-            reports.modified(i, what);
-        } finally {
-            l.unlock();
-        }
-    }
 
     private void writable() throws VfsException {
         if (mount.readOnly()) {

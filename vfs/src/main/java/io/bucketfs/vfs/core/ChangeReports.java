@@ -45,6 +45,17 @@ final class ChangeReports {
         }
     }
 
+    /** {@link #modified} from a caller that holds no namespace lock (a data write): takes the read lock. */
+    void modifiedUnlocked(Inode i, int what) {
+        java.util.concurrent.locks.Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            modified(i, what);
+        } finally {
+            l.unlock();
+        }
+    }
+
     /** The {@link ChangeFilter} bits a setattr's changes match. */
     static int bitsOf(SetAttr c) {
         int what = 0;
