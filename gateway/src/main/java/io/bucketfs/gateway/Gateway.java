@@ -206,7 +206,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (m.protocolEnum().smb() && smb != null) {
             DetachableVfs d = new DetachableVfs(v);
-            smb.addShare(m.name(), d.vfs());
+            smb.addShare(new io.bucketfs.smb.server.Share(m.name(), d.vfs(), false, smbUsersOf(m.name())));
             smbShares.put(m.name(), d);
         }
         LOG.info("mount {} added ({}{}; NFS export {}; SMB share {})", m.name(), spec.store().describe(),
@@ -231,7 +231,7 @@ public final class Gateway implements AutoCloseable {
         } catch (io.bucketfs.vfs.VfsException e) {
             removed.ifPresent(x -> nfsExports().add(x));
             if (unshared) {
-                smb.addShare(m.name(), share.vfs());
+                smb.addShare(new io.bucketfs.smb.server.Share(m.name(), share.vfs(), false, smbUsersOf(m.name())));
             }
             throw e;
         }
@@ -303,7 +303,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The SMB account made when no user is configured; its password is in {@link GatewayConfig#smbPasswordFile()}. */
-    public static final String DEFAULT_SMB_USER = "bucketfs";
+    public static final String DEFAULT_SMB_USER = io.bucketfs.gateway.state.GatewayState.BUILT_IN_SMB_USER;
 
     /**
      * The SMB users: those created with {@code bucketfs users add} (looked up in the state at each logon, so a
@@ -341,6 +341,12 @@ public final class Gateway implements AutoCloseable {
      *
      * @throws IllegalArgumentException a name in {@code encryptedShares} is no mount
      */
+    /** The users a mount's share admits (its {@code --smb-users}; empty: all, as for the default mount). */
+    private java.util.Set<String> smbUsersOf(String mount) {
+        return state == null ? java.util.Set.of()
+                : state.get().mount(mount).map(m -> java.util.Set.copyOf(m.smbUsers())).orElse(java.util.Set.of());
+    }
+
     public synchronized io.bucketfs.smb.server.SmbServer startSmb(String bind, int port,
             io.bucketfs.smb.server.SmbSettings settings, io.bucketfs.smb.ntlm.SmbUsers users,
             java.util.Set<String> encryptedShares) throws IOException {
@@ -364,7 +370,7 @@ public final class Gateway implements AutoCloseable {
         }
         java.util.List<io.bucketfs.smb.server.Share> shares = mounts.entrySet().stream()
                 .map(e -> new io.bucketfs.smb.server.Share(e.getKey(), e.getValue(),
-                        encryptedShares.contains(e.getKey())))
+                        encryptedShares.contains(e.getKey()), smbUsersOf(e.getKey())))
                 .toList();
         try {
             smb = io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);

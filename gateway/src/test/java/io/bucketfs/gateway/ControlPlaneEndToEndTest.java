@@ -117,13 +117,21 @@ class ControlPlaneEndToEndTest {
             assertTrue(test.contains("allows: read-write") && test.contains("put"), test);
 
             withStdin(SMB_PASSWORD + "\n", () -> ok("users", "add", "alice", "--password-stdin"));
+            withStdin(SMB_PASSWORD + "\n", () -> ok("users", "add", "bob", "--password-stdin"));
             withStdin("whatever\n", () -> refused("name", "users", "add", "bucketfs", "--password-stdin"));
             withStdin("whatever\n", () -> refused("name", "users", "add", "alice", "--password-stdin"));
 
             // mounts: the read-only one reads, refuses writes; the read-write one writes through to the bucket
             ok("mount", "create", "--connection", "ro", "--region", "us-east-1", "--cache-size", "1GiB");
+            before = stateText();
+            refused("smb-users", "mount", "create", "--connection", "rw", "--name", "rwm", "--protocol", "both",
+                    "--smb-users", "alice,nosuch");
+            refused("smb-users", "mount", "create", "--connection", "rw", "--name", "rwm", "--smb-users", "alice");
+            assertEquals(before, stateText());
             ok("mount", "create", "--connection", "rw", "--name", "rwm", "--protocol", "both", "--cache-size", "2GiB",
-                    "--nfs-clients", "127.0.0.0/8");
+                    "--nfs-clients", "127.0.0.0/8", "--smb-users", "alice");
+            assertTrue(ok("mount", "show", "rwm").out().contains("alice"), ok("mount", "show", "rwm").out());
+            refused("name", "users", "delete", "alice");
             before = stateText();
             refused("cache-size", "mount", "create", "--connection", "rw", "--name", "x2", "--prefix", "other/",
                     "--cache-size", "12XB");
@@ -146,6 +154,8 @@ class ControlPlaneEndToEndTest {
             assertEquals("written over nfs\n", nfsCat("rwm", "dir-less.txt"));
             assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt", "written over nfs\n"));
             assertEquals("written over nfs\n", smbGet("rwm", "dir-less.txt", "alice", SMB_PASSWORD));
+            assertNotEquals(0, smbRc("rwm", "bob", SMB_PASSWORD), "bob is not in the share's --smb-users");
+            assertEquals(0, smbRc("default", "bob", SMB_PASSWORD), "the default share admits every user");
             try (ObjectStore st = ObjectStores.open(s3.spec(roBucket), BackendSettings.DEFAULT)) {
                 assertEquals(ObjectStoreException.Kind.NOT_FOUND, expectNotFound(st, "nope.txt"));
             }
@@ -233,6 +243,7 @@ class ControlPlaneEndToEndTest {
             refused("name", "mount", "delete", "default");
             ok("mount", "delete", "rwm");
             assertNotEquals(0, smbRc("rwm", "alice", SMB_PASSWORD), "the share went with its mount");
+            ok("users", "delete", "alice"); // no mount lists her any more
             assertNotEquals(0, nfsCatRc("rwm", "dir-less.txt"));
             assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt", "written over nfs\n"),
                     "objects stay");

@@ -57,12 +57,15 @@ public final class MountCommand implements Runnable {
         @Option(names = "--nfs-clients", paramLabel = "CIDR", split = ",",
                 description = "The networks NFS clients may come from, e.g. 10.0.0.0/8,192.168.1.7 (default: any).")
         java.util.List<String> nfsClients;
+        @Option(names = "--smb-users", paramLabel = "USER", split = ",",
+                description = "The SMB users who may connect to the share, e.g. alice,bob (default: every user).")
+        java.util.List<String> smbUsers;
 
         @Override
         public Integer call() {
             Printer.object(spec.commandLine().getOut(), opts.output, opts.client().post("/v1/mounts",
                     new Requests.Mount(name, connection, bucket, prefix, protocol, cacheSize, readOnly ? true : null,
-                            durability, nfsClients, region)));
+                            durability, nfsClients, region, smbUsers)));
             return 0;
         }
     }

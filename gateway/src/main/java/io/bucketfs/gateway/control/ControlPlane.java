@@ -288,6 +288,11 @@ public final class ControlPlane {
         if (state().user(name).isEmpty()) {
             throw new FieldException(FieldException.Kind.NOT_FOUND, "name", "no user '" + name + "'");
         }
+        List<MountRecord> listing = state().mountsListing(name);
+        if (!listing.isEmpty()) {
+            throw new FieldException(FieldException.Kind.CONFLICT, "name", "user '" + name + "' is in --smb-users of"
+                    + " mount '" + listing.get(0).name() + "'; delete that mount first");
+        }
         gateway.state().update(s -> s.withoutUser(name));
         LOG.info("SMB user {} deleted", name);
     }
@@ -347,6 +352,16 @@ public final class ControlPlane {
             MountRecord.cidr("nfs-clients", clients.get(i));
         }
         GatewayState s = state();
+        List<String> smbUsers = r.smbUsers() == null ? List.of() : r.smbUsers();
+        if (!smbUsers.isEmpty() && !protocol.smb()) {
+            throw FieldException.invalid("smb-users", "the mount is not served over SMB (give --protocol smb or both)");
+        }
+        for (String u : smbUsers) {
+            if (!s.isSmbUser(u)) {
+                throw new FieldException(FieldException.Kind.NOT_FOUND, "smb-users", "no SMB user '" + u
+                        + "' (add it with 'bucketfs users add')");
+            }
+        }
         if (s.mount(name).isPresent()) {
             throw new FieldException(FieldException.Kind.CONFLICT, "name", "mount '" + name + "' exists");
         }
@@ -375,7 +390,7 @@ public final class ControlPlane {
             }
         }
         MountRecord m = new MountRecord(name, s.nextExportId(), r.connection(), r.bucket(), prefix, protocol.id(),
-                cacheSize, readOnly, durability, clients, now());
+                cacheSize, readOnly, durability, clients, smbUsers, now());
         gateway.state().update(x -> x.withMount(m));
         try {
             gateway.attachMount(m);

@@ -42,7 +42,7 @@ public final class Requests {
      */
     public record Mount(String name, String connection, String bucket, String prefix, String protocol,
                         String cacheSize, Boolean readOnly, String durability, List<String> nfsClients,
-                        String region) {
+                        String region, List<String> smbUsers) {
     }
 
     /** {@code POST /v1/sync}: the write-back barrier of {@code mount} (optional: of all). */

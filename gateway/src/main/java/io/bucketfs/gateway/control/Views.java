@@ -91,6 +91,9 @@ final class Views {
         m.put("cache-size", Sizes.format(r.cacheSize()));
         m.put("cache-size-bytes", r.cacheSize());
         m.put("nfs-clients", r.nfsClients().isEmpty() ? List.of("*") : r.nfsClients());
+        if (r.protocolEnum().smb()) {
+            m.put("smb-users", r.smbUsers().isEmpty() ? List.of("*") : r.smbUsers());
+        }
         m.put("export-id", r.exportId());
         m.put("nfs-export", r.protocolEnum().nfs() ? (g.nfsExports(r.name()) ? "/" + r.name() : "not exported")
                 : "-");

@@ -24,6 +24,8 @@ public record GatewayState(int version, int nextExportId, List<ConnectionRecord>
 
     /** The first export id of a created mount (1 is the default mount's). */
     public static final int FIRST_EXPORT_ID = 2;
+    /** The SMB user the gateway makes itself when none is configured (its password in a 0600 file). */
+    public static final String BUILT_IN_SMB_USER = "bucketfs";
 
     public static final GatewayState EMPTY = new GatewayState(VERSION, FIRST_EXPORT_ID, List.of(), List.of(),
             List.of(), List.of());
@@ -65,6 +67,11 @@ public record GatewayState(int version, int nextExportId, List<ConnectionRecord>
             if (m.bucket() != null && bucket(m.bucket()).isEmpty()) {
                 throw FieldException.invalid(at + "bucket", "no managed bucket '" + m.bucket() + "'");
             }
+            for (String u : m.smbUsers()) {
+                if (!isSmbUser(u)) {
+                    throw FieldException.invalid(at + "smb-users", "no SMB user '" + u + "'");
+                }
+            }
         }
         return this;
     }
@@ -100,6 +107,16 @@ public record GatewayState(int version, int nextExportId, List<ConnectionRecord>
     }
 
     /** The user of {@code name}, compared case-insensitively (as SMB compares account names). */
+    /** Whether {@code name} is an SMB user: a configured one, or the built-in {@value #BUILT_IN_SMB_USER}. */
+    public boolean isSmbUser(String name) {
+        return BUILT_IN_SMB_USER.equalsIgnoreCase(name) || user(name).isPresent();
+    }
+
+    /** The mounts whose share admits only listed users, {@code name} among them. */
+    public List<MountRecord> mountsListing(String name) {
+        return mounts.stream().filter(m -> m.smbUsers().stream().anyMatch(u -> u.equalsIgnoreCase(name))).toList();
+    }
+
     public Optional<UserRecord> user(String name) {
         return users.stream().filter(u -> u.name().equalsIgnoreCase(name)).findFirst();
     }

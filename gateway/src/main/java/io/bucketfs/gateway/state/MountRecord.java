@@ -13,11 +13,12 @@ import java.util.Locale;
  *                  {@link GatewayState#nextExportId()})
  * @param cacheSize the bytes of cache the mount is meant to have
  * @param nfsClients the networks NFS clients may come from (CIDR); empty: everyone
+ * @param smbUsers  the SMB users who may connect to the mount's share; empty: every user
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MountRecord(String name, int exportId, String connection, String bucket, String prefix,
                           String protocol, long cacheSize, boolean readOnly, String durability,
-                          List<String> nfsClients, String created) {
+                          List<String> nfsClients, List<String> smbUsers, String created) {
 
     /** The protocols a mount can be served over. */
     public enum Protocol {
@@ -47,6 +48,7 @@ public record MountRecord(String name, int exportId, String connection, String b
 
     public MountRecord {
         nfsClients = nfsClients == null ? List.of() : List.copyOf(nfsClients);
+        smbUsers = smbUsers == null ? List.of() : List.copyOf(smbUsers);
     }
 
     /** Checks the record on its own (references to connections and buckets: {@link GatewayState#validate}). */
@@ -69,6 +71,12 @@ public record MountRecord(String name, int exportId, String connection, String b
         durability("durability", durability);
         for (int i = 0; i < nfsClients.size(); i++) {
             cidr("nfs-clients[" + i + "]", nfsClients.get(i));
+        }
+        if (!smbUsers.isEmpty() && !Protocol.parse("protocol", protocol).smb()) {
+            throw FieldException.invalid("smb-users", "the mount is not served over SMB (protocol " + protocol + ")");
+        }
+        for (int i = 0; i < smbUsers.size(); i++) {
+            Names.required("smb-users[" + i + "]", smbUsers.get(i));
         }
         Names.required("created", created);
         return this;

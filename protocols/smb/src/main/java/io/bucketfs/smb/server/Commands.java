@@ -105,7 +105,8 @@ final class Commands {
     /**
      * [MS-SMB2] 3.3.5.7 TREE_CONNECT. On 3.1.1 an authenticated session's TREE_CONNECT must be signed or
      * encrypted (else the connection is dropped: a man in the middle may have stripped the signature). A share
-     * requiring encryption refuses a connection that cannot encrypt with ACCESS_DENIED.
+     * requiring encryption refuses a connection that cannot encrypt with ACCESS_DENIED, and a share limited to some
+     * users refuses the others with ACCESS_DENIED.
      */
     private int treeConnect(Exchange x) throws SmbProtocolException {
         Request r = x.req;
@@ -120,6 +121,11 @@ final class Commands {
         if (share == null) {
             LOG.debug("TREE_CONNECT to unknown share {}", name);
             return NtStatus.BAD_NETWORK_NAME;
+        }
+        if (!share.isIpc() && !share.admits(s.user == null ? null : s.user.name())) {
+            LOG.info("TREE_CONNECT to {} refused: user {} is not allowed on it", name,
+                    s.user == null ? "?" : s.user.name());
+            return NtStatus.ACCESS_DENIED;
         }
         if (share.encrypt() && (!Dialect.isSmb3(x.conn.dialect) || x.conn.cipher == 0 || s.encryptionKey == null)) {
             LOG.debug("TREE_CONNECT to {} requiring encryption from a client that cannot encrypt", name);

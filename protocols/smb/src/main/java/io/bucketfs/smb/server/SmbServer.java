@@ -200,8 +200,13 @@ public final class SmbServer implements AutoCloseable {
 
     /** Serves {@code vfs} as the share {@code name} to every later TREE_CONNECT; a name taken is refused. */
     public void addShare(String name, Vfs vfs) {
-        if (shares.putIfAbsent(name.toLowerCase(Locale.ROOT), new Share(name, vfs)) != null) {
-            throw new IllegalArgumentException("share " + name + " exists");
+        addShare(new Share(name, vfs));
+    }
+
+    /** Serves {@code share} to every later TREE_CONNECT; a name taken is refused. */
+    public void addShare(Share share) {
+        if (share.isIpc() || shares.putIfAbsent(share.name().toLowerCase(Locale.ROOT), share) != null) {
+            throw new IllegalArgumentException("share " + share.name() + " exists");
         }
     }
 
