@@ -165,7 +165,7 @@ final class Mover implements Closeable {
                 }
                 return true;
             case MOVE:
-                return moveKey(op.source(), op.target(), op.ifMatch(), op.inodeId());
+                return moveKey(op.source(), op.target(), op.ifMatch(), op.inodeId()) != null && dropStaleTarget(op);
             case MOVE_PREFIX:
                 return movePrefix(op.source(), op.target());
             case MARKER:
@@ -195,21 +195,25 @@ final class Mover implements Closeable {
      * go where their file is now: a file renamed again (or whose directory moved) before this op ran has another key
      * than the op's target, and the later op of that rename finds the source gone. A file's op whose bytes are no
      * longer at the source (moved already before a crash, or the file removed: its delete is queued) copies nothing.
+     * Returns the key the bytes went to ({@code target}, or the file's key now), or null if the move must wait.
      */
-    private boolean moveKey(String source, String target, String ifMatch, long inodeId) throws ObjectStoreException {
+    private String moveKey(String source, String target, String ifMatch, long inodeId) throws ObjectStoreException {
         Inode owner;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
             owner = ns.byDataKey(source);
             if (owner != null && data != null && data.isStaged(owner)) {
-                return false; // its staged write reads the source; it will upload to the target itself
+                return null; // its staged write reads the source; it will upload to the target itself
             }
             if (owner != null) {
                 target = ns.key(owner);
+                // the version at the source is the file's current one: its own uploads may have reached its data
+                // key since the rename recorded the op (a crash before the retarget, a directory move under way)
+                ifMatch = owner.etag != null ? owner.etag : ifMatch;
             }
             if (data != null && (data.isKeyBusy(source) || data.isKeyBusy(target))) {
-                return false; // an upload to either key is still on its way
+                return null; // an upload to either key is still on its way
             }
         } finally {
             l.unlock();
@@ -218,7 +222,7 @@ final class Mover implements Closeable {
             if (!claimedByAnother(source, inodeId)) {
                 deleteKey(source);
             }
-            return true;
+            return target;
         }
         ObjectInfo copied = null;
         try {
@@ -226,30 +230,85 @@ final class Mover implements Closeable {
             copied = store.copy(source, target, ifMatch == null ? CopyOptions.KEEP_METADATA
                     : CopyOptions.KEEP_METADATA.withSourceIfMatch(ifMatch));
         } catch (ObjectStoreException e) {
-            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND
+            if (e.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED && owner != null) {
+                // the file's bytes are there in another version than it knows (changed by another tool): they
+                // are still its bytes, and deleting the source without a copy would lose them
+                LOG.warn("moving {} to {}: the object is not version {} any more; moving the version there",
+                        source, target, ifMatch);
+                copied = copyUnlessGone(source, target);
+            } else if (e.kind() != ObjectStoreException.Kind.NOT_FOUND
                     && e.kind() != ObjectStoreException.Kind.PRECONDITION_FAILED) {
                 throw e;
             }
-            // gone or replaced since: moved already (a redo after a crash) or changed by someone else
+            // otherwise gone or replaced since: moved already (a redo after a crash) or changed by someone else
         }
         if (!settleInode(source, target, copied)) { // readers switch to the target before the source goes
             // renamed on during the copy: the copy went to a name the file has left; the next try copies again
             if (copied != null && !claimedByAnother(target, inodeId) && (data == null || !data.isKeyBusy(target))) {
                 deleteKey(target);
             }
-            return false;
+            return null;
         }
         if (!claimedByAnother(source, inodeId)) {
             deleteKey(source);
         }
-        return true;
+        return target;
     }
 
     /**
-     * Whether a live file other than {@code inodeId} has its bytes at {@code key} (they must not be deleted): the
-     * file of that name unless its bytes are still elsewhere (a move pending), or a file renamed away whose bytes
-     * have not moved yet.
+     * After a move: a copy to the op's target that an earlier attempt made before the file was renamed on (the
+     * attempt cut short by a crash, or by a failure the store reported after doing the copy) is deleted, unless a
+     * file's bytes are there now. The key stays hidden and reserved ({@link Namespace#isPendingRemoval}) until the
+     * op is finished, so no new file takes it in between. False (retry) while an upload to it is on its way.
      */
+    private boolean dropStaleTarget(NsRecord.KeyOp op) throws ObjectStoreException {
+        return dropStale(op.target(), op.inodeId());
+    }
+
+    /**
+     * Deletes the copy at {@code key} (a move's target, as the op named it) unless some file's bytes are there or
+     * due there ({@link Namespace#holdsBytes}); for a directory move the key is a file's path in the moved
+     * directory, which the file may have left before its bytes moved.
+     */
+    private boolean dropStale(String key, long inodeId) throws ObjectStoreException {
+        Lock l = ns.lock.writeLock();
+        l.lock();
+        try {
+            if (ns.holdsBytes(key, inodeId)) {
+                return true;
+            }
+            if (data != null && data.isKeyBusy(key)) {
+                return false;
+            }
+            ns.clearing.add(key); // a new file of that name waits until the delete is done (isPendingRemoval)
+        } finally {
+            l.unlock();
+        }
+        try {
+            deleteKey(key);
+        } finally {
+            l.lock();
+            try {
+                ns.clearing.remove(key);
+            } finally {
+                l.unlock();
+            }
+        }
+        return true;
+    }
+
+    /** An unconditional copy; null if the source is gone (moved already). */
+    private ObjectInfo copyUnlessGone(String source, String target) throws ObjectStoreException {
+        try {
+            return store.copy(source, target, CopyOptions.KEEP_METADATA);
+        } catch (ObjectStoreException e) {
+            if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
     /**
      * Whether a DELETE must leave {@code key} alone: it is the key of a file whose bytes live there (whichever
      * file: the op's own file renamed back onto its old name has its content there now), or the data key of another
@@ -267,6 +326,11 @@ final class Mover implements Closeable {
         }
     }
 
+    /**
+     * Whether a live file other than {@code inodeId} has its bytes at {@code key} (they must not be deleted): the
+     * file of that name unless its bytes are still elsewhere (a move pending), or a file renamed away whose bytes
+     * have not moved yet.
+     */
     private boolean claimedByAnother(String key, long inodeId) {
         Lock l = ns.lock.readLock();
         l.lock();
@@ -418,7 +482,10 @@ final class Mover implements Closeable {
             deleteKey(s.key());
             return true;
         }
-        return moveKey(s.key(), newKey, s.etag(), 0);
+        String went = moveKey(s.key(), newKey, s.etag(), 0);
+        // a file renamed on from the moved directory got its bytes at its key now: a copy that an earlier attempt
+        // left at the moved path is stale (a key nobody owns that went there stays: later moves carry it on)
+        return went != null && (went.equals(newKey) || dropStale(newKey, 0));
     }
 
     /** Deletes {@code key}; already gone counts as done (a redo, or a concurrent delete of the same key). */
@@ -544,7 +611,7 @@ final class Mover implements Closeable {
             l.unlock();
         }
         try {
-            if (!moveKey(source, target, etag, i.id)) {
+            if (moveKey(source, target, etag, i.id) == null) {
                 throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + i.name
                         + "' is still being moved in the bucket; try again");
             }

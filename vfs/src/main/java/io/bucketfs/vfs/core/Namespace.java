@@ -27,6 +27,11 @@ final class Namespace {
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<Long, Inode> inodes = new HashMap<>();
     private final Map<Long, NsRecord.KeyOp> pending = new LinkedHashMap<>();
+    /**
+     * Keys the mover is deleting as stale copies (not journaled: a crash redoes the op that found them): pending
+     * removals until the delete is done, so a new file never takes such a key before. Under the write lock.
+     */
+    final java.util.Set<String> clearing = new java.util.HashSet<>();
     /** Inodes whose bytes are still at another key (a rename not yet applied), by that key. */
     private final Map<String, Long> byDataKey = new HashMap<>();
     private final String prefix;
@@ -210,11 +215,44 @@ final class Namespace {
     }
 
     /**
-     * Whether {@code key} is on its way out of the bucket: the source of a pending delete or move, or under a
-     * directory being moved away. Such keys are hidden from lookups and listings.
+     * Whether {@code key} is on its way out of the bucket: the source of a pending delete or move, under a directory
+     * being moved away, or the target of a pending move whose file has been renamed on (a copy made there before
+     * the file left is stale: the mover deletes it, see {@link #isStaleMoveTarget}). Such keys are hidden from
+     * lookups and listings, and a new file waits for them to clear. Caller holds a lock.
      */
     boolean isPendingRemoval(String key) {
-        return removes(pending.values(), key);
+        if (clearing.contains(key) || removesSources(pending.values(), key)) {
+            return true;
+        }
+        for (NsRecord.KeyOp op : pending.values()) {
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE && key.equals(op.target()) && isStaleMoveTarget(op)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a copy that {@code move} made to its target (an attempt cut short by a crash or a failure reported
+     * after the store did the copy, before the file was renamed on) is nobody's bytes now: no file is at the
+     * target with its bytes there or on their way there, and no file waits to move its bytes from there. Caller
+     * holds a lock.
+     */
+    boolean isStaleMoveTarget(NsRecord.KeyOp move) {
+        return !holdsBytes(move.target(), move.inodeId());
+    }
+
+    /**
+     * Whether {@code key} holds, or is to hold, some file's bytes: the file of that name (inode {@code inodeId}
+     * whatever its state, any other unless its bytes are still elsewhere: a move pending), the marker of the
+     * directory of that name, or a file whose bytes wait there for their move. Caller holds a lock.
+     */
+    boolean holdsBytes(String key, long inodeId) {
+        Inode at = byPath(key);
+        if (at != null && (at.isDir() || at.id == inodeId || at.dataKey == null)) {
+            return true; // a directory's key is its marker's
+        }
+        return byDataKey(key) != null;
     }
 
     /**
@@ -263,8 +301,25 @@ final class Namespace {
         return new ArrayList<>(pending.values());
     }
 
-    /** Whether any of {@code ops} deletes {@code key} or moves it away. */
+    /**
+     * Whether any of {@code ops} deletes {@code key}, moves it away, or is a move to it: for a name that is not known
+     * here (a listing's item, a probed name), a move's target means a stale copy of a file renamed on since (a
+     * file that is at its move's target is known, and so is every file of a directory when it moves).
+     */
     static boolean removes(Iterable<NsRecord.KeyOp> ops, String key) {
+        for (NsRecord.KeyOp op : ops) {
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE && key.equals(op.target())) {
+                return true;
+            }
+            if (op.kind() == NsRecord.KeyOp.Kind.MOVE_PREFIX && key.startsWith(op.target())) {
+                return true; // every file of a moved directory was known when it moved
+            }
+        }
+        return removesSources(ops, key);
+    }
+
+    /** Whether any of {@code ops} deletes {@code key} or moves it away. */
+    private static boolean removesSources(Iterable<NsRecord.KeyOp> ops, String key) {
         for (NsRecord.KeyOp op : ops) {
             if (op.source() == null) {
                 continue;

@@ -77,6 +77,8 @@ public abstract class VfsContractTest {
     Path tmp;
 
     protected ObjectStore store;
+    /** {@link #store} as the VFS sees it: the same store with a hook after each copy. */
+    protected CopyHookStore hooked;
     protected VfsRuntime runtime;
     protected Vfs vfs;
     protected MountSettings settings;
@@ -84,6 +86,7 @@ public abstract class VfsContractTest {
     @BeforeEach
     void setUp() throws Exception {
         store = openStore();
+        hooked = new CopyHookStore(store);
         settings = MountSettings.defaults("m1").withTtls(Duration.ZERO, Duration.ZERO);
         start();
     }
@@ -102,7 +105,7 @@ public abstract class VfsContractTest {
         runtime = VfsRuntime.open(tmp.resolve("state"), tmp.resolve("cache"),
                 CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(256L << 20),
                 WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),
-                List.of(new VfsRuntime.MountSpec(settings, store)));
+                List.of(new VfsRuntime.MountSpec(settings, hooked)));
         vfs = runtime.mount("m1");
     }
 
@@ -326,6 +329,90 @@ public abstract class VfsContractTest {
         assertEquals(Set.of("new.txt"), keys(""));
         assertEquals("content", object("new.txt"));
         assertEquals("content", readAll(h));
+    }
+
+    @Test
+    void aCopyToANameTheFileLeftIsDeletedAndNeverListed() throws Exception {
+        store.put("a", Payload.ofBytes(bytes("content")), PutOptions.NONE); // clean: its rename is a copy
+        assertEquals("content", readAll(vfs.lookup(ROOT, vfs.root(), "a").handle()));
+        java.util.concurrent.CountDownLatch copied = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch renamedOn = new java.util.concurrent.CountDownLatch(1);
+        hooked.afterCopy = (source, target) -> {
+            if (target.equals("b")) { // the store copied, and then the mover hears of a failure
+                hooked.afterCopy = null;
+                copied.countDown();
+                try {
+                    renamedOn.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "timed out after the copy");
+            }
+        };
+        vfs.rename(ROOT, vfs.root(), "a", vfs.root(), "b");
+        assertTrue(copied.await(30, TimeUnit.SECONDS), "the mover copied a to b");
+        vfs.rename(ROOT, vfs.root(), "b", vfs.root(), "c");
+        assertTrue(keys("").contains("b"), "the copy landed: " + keys(""));
+        assertEquals(List.of("c"), names(vfs.root()), "the copy left at b is nobody's file");
+        assertStatus(VfsStatus.NOT_FOUND, () -> vfs.lookup(ROOT, vfs.root(), "b"));
+        renamedOn.countDown();
+        sync();
+        assertEquals(Set.of("c"), keys(""));
+        assertEquals("content", object("c"));
+        assertEquals(List.of("c"), names(vfs.root()));
+        restart();
+        assertEquals(List.of("c"), names(vfs.root()));
+        assertEquals("content", readAll(vfs.lookup(ROOT, vfs.root(), "c").handle()));
+    }
+
+    @Test
+    void anObjectChangedByAnotherToolWhileItsMoveIsPendingMovesAsItIs() throws Exception {
+        store.put("a", Payload.ofBytes(bytes("content")), PutOptions.NONE);
+        assertEquals("content", readAll(vfs.lookup(ROOT, vfs.root(), "a").handle()));
+        hooked.beforeCopy = (source, target) -> {
+            hooked.beforeCopy = null;
+            store.put("a", Payload.ofBytes(bytes("changed elsewhere")), PutOptions.NONE);
+        };
+        vfs.rename(ROOT, vfs.root(), "a", vfs.root(), "b");
+        sync();
+        assertEquals(Set.of("b"), keys(""), "the bytes are moved, not lost");
+        assertEquals("changed elsewhere", object("b"));
+    }
+
+    @Test
+    void aCopyOfADirectoryMoveToANameTheFileLeftIsDeleted() throws Exception {
+        store.put("d/f", Payload.ofBytes(bytes("content")), PutOptions.NONE);
+        FileHandle d = vfs.lookup(ROOT, vfs.root(), "d").handle();
+        assertEquals(List.of("f"), names(d));
+        java.util.concurrent.CountDownLatch copied = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch renamedOn = new java.util.concurrent.CountDownLatch(1);
+        hooked.afterCopy = (source, target) -> {
+            if (target.equals("e/f")) {
+                hooked.afterCopy = null;
+                copied.countDown();
+                try {
+                    renamedOn.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "timed out after the copy");
+            }
+        };
+        vfs.rename(ROOT, vfs.root(), "d", vfs.root(), "e");
+        assertTrue(copied.await(30, TimeUnit.SECONDS), "the mover copied d/f to e/f");
+        vfs.rename(ROOT, d, "f", d, "g");
+        assertEquals(List.of("g"), names(d), "the copy left at e/f is nobody's file");
+        renamedOn.countDown();
+        sync();
+        Set<String> under = new HashSet<>(keys("e/"));
+        under.remove("e/"); // the directory's marker, if the move wrote one
+        assertEquals(Set.of("e/g"), under);
+        assertEquals(Set.of(), keys("d/"));
+        assertEquals("content", object("e/g"));
+        restart();
+        d = vfs.lookup(ROOT, vfs.root(), "e").handle();
+        assertEquals(List.of("g"), names(d));
+        assertEquals("content", readAll(vfs.lookup(ROOT, d, "g").handle()));
     }
 
     @Test
