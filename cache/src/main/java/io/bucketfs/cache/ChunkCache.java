@@ -157,7 +157,7 @@ public final class ChunkCache implements Closeable {
                     surplus.add(replaced);
                 }
             }
-            surplus.addAll(index.reserve(0));
+            surplus.addAll(index.trim());
         } finally {
             indexLock.unlock();
         }
@@ -329,7 +329,7 @@ public final class ChunkCache implements Closeable {
         long start = chunkStart(f.key.index());
         int len = chunkLength(v, f.key.index());
         long fileLength = ChunkFiles.fileLength(f.key, len);
-        reserve(fileLength);
+        reserve(f.key.storeId(), fileLength);
         boolean committed = false;
         try {
             long t0 = System.nanoTime();
@@ -369,20 +369,54 @@ public final class ChunkCache implements Closeable {
             return e;
         } finally {
             if (!committed) {
-                release(fileLength);
+                release(f.key.storeId(), fileLength);
             }
         }
     }
 
-    /** Reserves room for a chunk file, deleting the files of the chunks evicted for it (outside the lock). */
-    private void reserve(long fileLength) {
+    /**
+     * Reserves room for a chunk file of {@code storeId}, deleting the files of the chunks evicted for it (outside
+     * the lock).
+     */
+    private void reserve(String storeId, long fileLength) {
         List<ChunkEntry> victims;
         indexLock.lock();
         try {
-            victims = index.reserve(fileLength);
+            victims = index.reserve(storeId, fileLength);
         } finally {
             indexLock.unlock();
         }
+        dropEvicted(victims);
+    }
+
+    /**
+     * Caps the bytes the chunks of {@code storeId} (a mount) may take, within the capacity ({@code <= 0}: no cap
+     * of its own): once at the cap, a miss of that store evicts that store's chunks, not another's. Lowering it
+     * evicts down to it now.
+     */
+    public void limit(String storeId, long bytes) {
+        Objects.requireNonNull(storeId, "storeId");
+        List<ChunkEntry> victims;
+        indexLock.lock();
+        try {
+            victims = index.limit(storeId, bytes);
+        } finally {
+            indexLock.unlock();
+        }
+        dropEvicted(victims);
+    }
+
+    /** The bytes cached for {@code storeId} now, and its cap ({@link #limit}; the capacity if none). */
+    public long[] usage(String storeId) {
+        indexLock.lock();
+        try {
+            return new long[] {index.usedBy(storeId), index.limitOf(storeId)};
+        } finally {
+            indexLock.unlock();
+        }
+    }
+
+    private void dropEvicted(List<ChunkEntry> victims) {
         if (!victims.isEmpty()) {
             long bytes = 0;
             for (ChunkEntry e : victims) {
@@ -395,10 +429,10 @@ public final class ChunkCache implements Closeable {
         }
     }
 
-    private void release(long fileLength) {
+    private void release(String storeId, long fileLength) {
         indexLock.lock();
         try {
-            index.release(fileLength);
+            index.release(storeId, fileLength);
         } finally {
             indexLock.unlock();
         }
@@ -477,7 +511,7 @@ public final class ChunkCache implements Closeable {
             ChunkKey k = ChunkKey.of(v, idx);
             int len = chunkLength(v, idx);
             long fileLength = ChunkFiles.fileLength(k, len);
-            reserve(fileLength);
+            reserve(v.storeId(), fileLength);
             boolean committed = false;
             try {
                 ChunkEntry e = files.write(k, ChunkFiles.rangeOf(data, chunkStart(idx), len), len);
@@ -494,7 +528,7 @@ public final class ChunkCache implements Closeable {
                 }
             } finally {
                 if (!committed) {
-                    release(fileLength);
+                    release(v.storeId(), fileLength);
                 }
             }
         }

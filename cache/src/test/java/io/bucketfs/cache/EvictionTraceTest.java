@@ -43,7 +43,7 @@ class EvictionTraceTest {
                 counts[0]++;
             } else {
                 counts[1]++;
-                index.reserve(1);
+                index.reserve("trace", 1);
                 index.commit(new ChunkEntry(k, null, 0, 1, 0, true), 1);
             }
             if (index.used() > CAPACITY) {

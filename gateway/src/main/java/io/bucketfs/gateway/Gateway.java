@@ -91,6 +91,9 @@ public final class Gateway implements AutoCloseable {
                     io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
                     io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
             g.metrics.bind(g.vfs);
+            for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
+                g.vfs.cache().limit(m.name(), m.cacheSize()); // the mount's --cache-size, within the pool
+            }
             g.nfsExports(); // the table of the mounts opened now; later ones are added by attachMount
             LOG.info("mounts {} ready in {} ms; cache {} of {} in {}", g.vfs.mounts().keySet(),
                     (System.nanoTime() - t0) / 1_000_000, Sizes.format(g.vfs.cache().stats().usedBytes()),
@@ -201,6 +204,7 @@ public final class Gateway implements AutoCloseable {
             closeStore(m.name());
             throw e;
         }
+        vfs.cache().limit(m.name(), m.cacheSize());
         if (m.protocolEnum().nfs()) {
             nfsExports().add(export(m, v));
         }

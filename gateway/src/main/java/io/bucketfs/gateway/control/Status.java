@@ -3,9 +3,7 @@ package io.bucketfs.gateway.control;
 import io.bucketfs.cache.CacheStats;
 import io.bucketfs.cache.write.WriteBackStats;
 import io.bucketfs.gateway.Gateway;
-import io.bucketfs.gateway.GatewayConfig;
 import io.bucketfs.gateway.metrics.GatewayMetrics;
-import io.bucketfs.gateway.state.MountRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +12,9 @@ import java.util.Map;
 /**
  * {@code GET /v1/status}: one row per running mount, from the gateway's meters (counters since the start).
  *
- * <p>The chunk cache is one pool shared by every mount, so {@code cache-used-bytes} and {@code cache-pool-bytes}
- * are the pool's; {@code cache-size-bytes} is what the mount was created with (recorded, not yet enforced).
+ * <p>The chunk cache is one pool ({@code cache-pool-bytes}, {@code serve --cache-size}) shared by every mount;
+ * {@code cache-used-bytes} is the mount's part of it and {@code cache-size-bytes} the most it may take (its
+ * {@code --cache-size}, enforced: at it, the mount's misses evict its own chunks; the default mount has the pool).
  * {@code backend-bytes-saved} is the bytes served to readers minus the bytes fetched for them; {@code backend-errors}
  * leaves out the answers that are expected outcomes (not found, precondition failed, not modified).
  */
@@ -34,10 +33,11 @@ final class Status {
             long lookups = m.hits() + m.misses();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("mount", name);
-            row.put("cache-used-bytes", cache.usedBytes());
+            long[] usage = gateway.vfs().cache().usage(name);
+            row.put("cache-used-bytes", usage[0]);
             row.put("cache-pool-bytes", cache.capacityBytes());
-            row.put("cache-size-bytes", name.equals(GatewayConfig.DEFAULT_BUCKET) ? cache.capacityBytes()
-                    : gateway.state().get().mount(name).map(MountRecord::cacheSize).orElse(cache.capacityBytes()));
+            row.put("cache-pool-used-bytes", cache.usedBytes());
+            row.put("cache-size-bytes", usage[1]);
             row.put("cache-hits", m.hits());
             row.put("cache-misses", m.misses());
             row.put("hit-ratio", lookups == 0 ? 0.0 : Math.round(1000.0 * m.hits() / lookups) / 1000.0);
