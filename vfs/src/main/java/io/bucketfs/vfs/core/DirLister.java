@@ -247,20 +247,48 @@ final class DirLister {
             l.unlock();
         }
         try {
-            ListPage p = store.list(new ListRequest(key, "/", null, 3));
-            for (ObjectSummary o : p.objects()) {
-                if (!o.key().equals(key) && !isRemoved(o.key())) {
-                    throw new VfsException(VfsStatus.NOT_EMPTY, "'" + dir.name + "' is not empty");
-                }
-            }
-            for (String cp : p.commonPrefixes()) {
-                if (!isRemoved(cp)) {
-                    throw new VfsException(VfsStatus.NOT_EMPTY, "'" + dir.name + "' is not empty");
-                }
+            if (!allRemoved(key, "/", true)) {
+                throw new VfsException(VfsStatus.NOT_EMPTY, "'" + dir.name + "' is not empty");
             }
         } catch (ObjectStoreException e) {
             throw BucketProbe.io("LIST " + key, e);
         }
+    }
+
+    /** The most keys {@link #requireEmpty} reads to learn that what a directory's prefix still holds is leaving. */
+    private static final int MAX_LEAVING_KEYS = 10_000;
+
+    /**
+     * Whether every key under {@code prefix} (but its marker) is on its way out of the bucket (pending work removes
+     * it: a file removed or renamed away a moment ago whose bucket work waits its turn). With {@code delimiter}, a
+     * subdirectory counts as leaving if its prefix is, or else every key under it is. False once more than
+     * {@link #MAX_LEAVING_KEYS} were read: such a directory is treated as not empty.
+     */
+    private boolean allRemoved(String prefix, String delimiter, boolean top) throws ObjectStoreException {
+        int[] seen = {0};
+        return allRemoved(prefix, delimiter, top, seen);
+    }
+
+    private boolean allRemoved(String prefix, String delimiter, boolean top, int[] seen) throws ObjectStoreException {
+        String token = null;
+        do {
+            ListPage p = store.list(new ListRequest(prefix, delimiter, token, ListRequest.MAX_KEYS));
+            for (ObjectSummary o : p.objects()) {
+                if (++seen[0] > MAX_LEAVING_KEYS) {
+                    return false;
+                }
+                if (!(top && o.key().equals(prefix)) && !isRemoved(o.key())) {
+                    return false;
+                }
+            }
+            for (String cp : p.commonPrefixes()) {
+                if (!isRemoved(cp) && !allRemoved(cp, null, false, seen)) {
+                    return false;
+                }
+            }
+            token = p.nextContinuationToken();
+        } while (token != null);
+        return true;
     }
 
     private boolean isRemoved(String key) {

@@ -147,7 +147,7 @@ public final class VfsRuntime implements Closeable {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         try {
             v.data().commitAllLocal();
-            writeBack.get().barrier().get(timeout, unit);
+            writeBack.get().barrier(storeId).get(timeout, unit); // this mount's files only
             if (!v.mover().awaitIdle(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new VfsException(VfsStatus.IO_ERROR, "changes of mount " + storeId + " are still being "
                         + "applied to its bucket");
@@ -162,7 +162,7 @@ public final class VfsRuntime implements Closeable {
         v.stop(); // commits what a request still in flight staged
         boolean clean = true;
         try {
-            writeBack.get().barrier().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            writeBack.get().barrier(storeId).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             clean = false;

@@ -337,18 +337,7 @@ public abstract class VfsContractTest {
         assertEquals("content", readAll(vfs.lookup(ROOT, vfs.root(), "a").handle()));
         java.util.concurrent.CountDownLatch copied = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch renamedOn = new java.util.concurrent.CountDownLatch(1);
-        hooked.afterCopy = (source, target) -> {
-            if (target.equals("b")) { // the store copied, and then the mover hears of a failure
-                hooked.afterCopy = null;
-                copied.countDown();
-                try {
-                    renamedOn.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "timed out after the copy");
-            }
-        };
+        landThenFail("b", copied, renamedOn);
         vfs.rename(ROOT, vfs.root(), "a", vfs.root(), "b");
         assertTrue(copied.await(30, TimeUnit.SECONDS), "the mover copied a to b");
         vfs.rename(ROOT, vfs.root(), "b", vfs.root(), "c");
@@ -386,18 +375,7 @@ public abstract class VfsContractTest {
         assertEquals(List.of("f"), names(d));
         java.util.concurrent.CountDownLatch copied = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch renamedOn = new java.util.concurrent.CountDownLatch(1);
-        hooked.afterCopy = (source, target) -> {
-            if (target.equals("e/f")) {
-                hooked.afterCopy = null;
-                copied.countDown();
-                try {
-                    renamedOn.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "timed out after the copy");
-            }
-        };
+        landThenFail("e/f", copied, renamedOn);
         vfs.rename(ROOT, vfs.root(), "d", vfs.root(), "e");
         assertTrue(copied.await(30, TimeUnit.SECONDS), "the mover copied d/f to e/f");
         vfs.rename(ROOT, d, "f", d, "g");
@@ -683,6 +661,26 @@ public abstract class VfsContractTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The next copy to {@code target} lands in the bucket, counts {@code copied} down, waits for {@code release},
+     * and then reports a failure to the mover (as a timeout after the store did the copy does).
+     */
+    private void landThenFail(String target, java.util.concurrent.CountDownLatch copied,
+                              java.util.concurrent.CountDownLatch release) {
+        hooked.afterCopy = (source, t) -> {
+            if (t.equals(target)) {
+                hooked.afterCopy = null;
+                copied.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "timed out after the copy");
+            }
+        };
+    }
 
     protected FileHandle newFile(String name, String content) throws VfsException {
         return newFileIn(vfs.root(), name, content);

@@ -68,4 +68,36 @@ class VfsRuntimeRemoveMountTest {
                     "a mount added again under the name starts afresh from the bucket");
         }
     }
+
+    @Test
+    void aMountWhoseBucketIsDownDoesNotHoldUpTheRemovalOfAnother() throws Exception {
+        byte[] content = "staged\n".getBytes(StandardCharsets.UTF_8);
+        CopyHookStore a = new CopyHookStore(LocalDirectoryStore.create(tmp.resolve("a")));
+        try (ObjectStore b = LocalDirectoryStore.create(tmp.resolve("b"));
+             VfsRuntime rt = VfsRuntime.open(tmp.resolve("state"), tmp.resolve("cache"), CacheSettings.DEFAULT,
+                     WriteBackSettings.DEFAULT, JournalSettings.defaults(),
+                     List.of(new VfsRuntime.MountSpec(MountSettings.defaults("a"), a),
+                             new VfsRuntime.MountSpec(MountSettings.defaults("b"), b)))) {
+            a.failWrites = true;
+            Vfs va = rt.mount("a");
+            Entry stuck = va.create(Caller.ROOT, va.root(), "stuck.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
+            va.write(Caller.ROOT, stuck.handle(), 0, ByteBuffer.wrap(content), Stability.FILE_SYNC);
+            Vfs vb = rt.mount("b");
+            Entry f = vb.create(Caller.ROOT, vb.root(), "f.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
+            vb.write(Caller.ROOT, f.handle(), 0, ByteBuffer.wrap(content), Stability.UNSTABLE);
+
+            rt.removeMount("b", 20, TimeUnit.SECONDS); // a's upload cannot finish; b's can
+            try (ObjectContent c = b.get("f.txt", GetOptions.NONE)) {
+                assertEquals("staged\n", new String(c.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            assertTrue(rt.writeBack().stats("a").dirtyBytes() > 0, "a's write is still staged, not lost");
+            a.failWrites = false;
+            rt.sync(60, TimeUnit.SECONDS);
+            try (ObjectContent c = a.get("stuck.txt", GetOptions.NONE)) {
+                assertEquals("staged\n", new String(c.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            a.close();
+        }
+    }
 }
