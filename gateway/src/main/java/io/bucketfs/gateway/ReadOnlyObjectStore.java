@@ -2,11 +2,7 @@ package io.bucketfs.gateway;
 
 import io.bucketfs.backends.CompletedPart;
 import io.bucketfs.backends.CopyOptions;
-import io.bucketfs.backends.GetOptions;
-import io.bucketfs.backends.ListPage;
-import io.bucketfs.backends.ListRequest;
 import io.bucketfs.backends.MultipartUpload;
-import io.bucketfs.backends.ObjectContent;
 import io.bucketfs.backends.ObjectInfo;
 import io.bucketfs.backends.ObjectStore;
 import io.bucketfs.backends.ObjectStoreException;
@@ -21,37 +17,20 @@ import java.util.Map;
  * (PUT, multipart, COPY, DELETE) is refused here, before it is sent, as {@link ObjectStoreException.Kind#ACCESS_DENIED}.
  * The VFS of a read-only mount never asks (it answers READ_ONLY first); this is the second wall.
  */
-final class ReadOnlyObjectStore implements ObjectStore {
-
-    private final ObjectStore inner;
+final class ReadOnlyObjectStore extends io.bucketfs.backends.ForwardingObjectStore {
 
     ReadOnlyObjectStore(ObjectStore inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     private ObjectStoreException refused(String what) {
         return new ObjectStoreException(ObjectStoreException.Kind.ACCESS_DENIED,
-                what + " refused: " + inner.describe() + " is read-only in bucketfs");
+                what + " refused: " + delegate.describe() + " is read-only in bucketfs");
     }
 
     @Override
     public String describe() {
-        return inner.describe() + " (read-only)";
-    }
-
-    @Override
-    public ObjectInfo head(String key) throws ObjectStoreException {
-        return inner.head(key);
-    }
-
-    @Override
-    public ObjectContent get(String key, GetOptions options) throws ObjectStoreException {
-        return inner.get(key, options);
-    }
-
-    @Override
-    public ListPage list(ListRequest request) throws ObjectStoreException {
-        return inner.list(request);
+        return delegate.describe() + " (read-only)";
     }
 
     @Override
@@ -94,10 +73,5 @@ final class ReadOnlyObjectStore implements ObjectStore {
     @Override
     public Map<String, ObjectStoreException> deleteAll(Collection<String> keys) throws ObjectStoreException {
         throw refused("DELETE");
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }
