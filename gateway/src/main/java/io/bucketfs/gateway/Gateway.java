@@ -147,8 +147,17 @@ public final class Gateway implements AutoCloseable {
         return ObjectStores.open(Connections.spec(c, vault), BackendSettings.DEFAULT);
     }
 
-    /** Opens a managed bucket (a directory under {@link GatewayConfig#bucketsDir()}), creating it if needed. */
+    /**
+     * Opens the store of a managed bucket: its connection's (the bucket's keys are under
+     * {@link io.bucketfs.gateway.state.BucketRecord#keyPrefix()}), or a directory under
+     * {@link GatewayConfig#bucketsDir()}, made if needed.
+     */
     public ObjectStore openManagedBucket(String name) throws IOException {
+        java.util.Optional<io.bucketfs.gateway.state.BucketRecord> b = state == null ? java.util.Optional.empty()
+                : state.get().bucket(name);
+        if (b.isPresent() && b.get().connection() != null) {
+            return openConnection(state.get().connection(b.get().connection()).orElseThrow());
+        }
         return ObjectStores.open(ConnectionSpec.of(Provider.LOCAL, name).withEndpoint(config.bucketsDir().toString()),
                 BackendSettings.DEFAULT);
     }
@@ -157,6 +166,7 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.vfs.core.VfsRuntime.MountSpec mountSpec(io.bucketfs.gateway.state.MountRecord m)
             throws IOException {
         boolean readOnly = m.readOnly();
+        String prefix = m.prefix() == null ? "" : m.prefix();
         ObjectStore store;
         if (m.connection() != null) {
             io.bucketfs.gateway.state.ConnectionRecord c = state.get().connection(m.connection()).orElseThrow();
@@ -164,6 +174,7 @@ public final class Gateway implements AutoCloseable {
             store = openConnection(c);
         } else {
             store = openManagedBucket(m.bucket());
+            prefix = state.get().bucket(m.bucket()).map(b -> b.keyPrefix()).orElse("") + prefix;
         }
         store = new io.bucketfs.gateway.metrics.MeteredObjectStore(store, metrics.mount(m.name()));
         if (readOnly) {
@@ -171,7 +182,7 @@ public final class Gateway implements AutoCloseable {
         }
         mountStores.put(m.name(), store);
         io.bucketfs.vfs.MountSettings settings = io.bucketfs.vfs.MountSettings.defaults(m.name())
-                .withPrefix(m.prefix() == null ? "" : m.prefix()).withReadOnly(readOnly)
+                .withPrefix(prefix).withReadOnly(readOnly)
                 .withDurability(io.bucketfs.gateway.state.MountRecord.durability("durability", m.durability()));
         return new io.bucketfs.vfs.core.VfsRuntime.MountSpec(settings, store);
     }

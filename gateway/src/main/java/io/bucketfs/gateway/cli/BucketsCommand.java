@@ -29,11 +29,15 @@ public final class BucketsCommand implements Runnable {
         @Option(names = "--name", required = true, paramLabel = "NAME",
                 description = "3-63 of a-z 0-9 . - (S3's rules).")
         String name;
+        @Option(names = "--connection", paramLabel = "CONNECTION",
+                description = "Keep it under NAME/ in this read-write connection's bucket (default: the gateway's "
+                        + "local store).")
+        String connection;
 
         @Override
         public Integer call() {
             Printer.object(spec.commandLine().getOut(), opts.output,
-                    opts.client().post("/v1/buckets", new Requests.Bucket(name)));
+                    opts.client().post("/v1/buckets", new Requests.Bucket(name, connection)));
             return 0;
         }
     }

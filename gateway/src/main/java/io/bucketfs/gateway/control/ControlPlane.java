@@ -169,6 +169,13 @@ public final class ControlPlane {
                     + "mount" + (users.size() > 1 ? "s " : " ") + String.join(", ", users) + "; delete "
                     + (users.size() > 1 ? "them" : "it") + " first");
         }
+        List<String> hosted = s.buckets().stream().filter(b -> name.equals(b.connection())).map(BucketRecord::name)
+                .toList();
+        if (!hosted.isEmpty()) {
+            throw new FieldException(FieldException.Kind.CONFLICT, "name", "connection '" + name + "' holds managed "
+                    + "bucket" + (hosted.size() > 1 ? "s " : " ") + String.join(", ", hosted) + "; delete "
+                    + (hosted.size() > 1 ? "them" : "it") + " first");
+        }
         gateway.state().update(x -> x.withoutConnection(name));
         LOG.info("connection {} deleted", name);
     }
@@ -198,6 +205,9 @@ public final class ControlPlane {
         if (state().bucket(r.name()).isPresent()) {
             throw new FieldException(FieldException.Kind.CONFLICT, "name", "bucket '" + r.name() + "' exists");
         }
+        if (r.connection() != null) {
+            return createBucketOn(r.name(), r.connection());
+        }
         Path dir = bucketDir(r.name());
         if (Files.exists(dir)) {
             throw new FieldException(FieldException.Kind.CONFLICT, "name", dir + " exists but is not a managed "
@@ -215,11 +225,40 @@ public final class ControlPlane {
         return Views.bucket(b, state(), dir);
     }
 
+    /** A managed bucket under {@code <name>/} of a read-write connection's bucket, which must hold nothing there. */
+    private Map<String, Object> createBucketOn(String name, String connection) throws IOException {
+        GatewayState s = state();
+        ConnectionRecord c = s.connection(connection).orElseThrow(() -> new FieldException(
+                FieldException.Kind.NOT_FOUND, "connection", "no connection '" + connection + "'"));
+        if (!c.readWrite()) {
+            throw FieldException.invalid("connection", "connection '" + connection + "' is read-only; a managed "
+                    + "bucket needs one created with --read-write");
+        }
+        BucketRecord b = new BucketRecord(name, now(), connection);
+        for (MountRecord m : s.mounts()) {
+            String p = m.prefix() == null ? "" : m.prefix();
+            if (connection.equals(m.connection()) && (p.startsWith(b.keyPrefix()) || b.keyPrefix().startsWith(p))) {
+                throw new FieldException(FieldException.Kind.CONFLICT, "name", "'" + b.keyPrefix() + "' of connection"
+                        + " '" + connection + "' is inside mount '" + m.name() + "' (prefix '" + p + "')");
+            }
+        }
+        try (ObjectStore store = gateway.openConnection(c)) {
+            if (!store.list(ListRequest.flat(b.keyPrefix()).withMaxKeys(1)).objects().isEmpty()) {
+                throw new FieldException(FieldException.Kind.CONFLICT, "name", "'" + b.keyPrefix() + "' of bucket '"
+                        + c.bucket() + "' holds objects; it is no new managed bucket (mount the connection with"
+                        + " --prefix " + b.keyPrefix() + " to serve them)");
+            }
+        }
+        gateway.state().update(x -> x.withBucket(b));
+        LOG.info("managed bucket {} created under {} of connection {}", name, b.keyPrefix(), connection);
+        return Views.bucket(b, state(), null);
+    }
+
     public List<Map<String, Object>> listBuckets() {
         GatewayState s = state();
         List<Map<String, Object>> out = new ArrayList<>();
         out.add(Views.builtinBucket(gateway.config().bucketsDir().resolve(GatewayConfig.DEFAULT_BUCKET)));
-        s.buckets().forEach(b -> out.add(Views.bucket(b, s, bucketDir(b.name()))));
+        s.buckets().forEach(b -> out.add(Views.bucket(b, s, b.connection() == null ? bucketDir(b.name()) : null)));
         return out;
     }
 
@@ -238,14 +277,17 @@ public final class ControlPlane {
             throw new FieldException(FieldException.Kind.CONFLICT, "name", "bucket '" + name + "' is used by mount"
                     + (users.size() > 1 ? "s " : " ") + String.join(", ", users) + "; delete it first");
         }
+        String keyPrefix = s.bucket(name).orElseThrow().keyPrefix();
         try (ObjectStore store = gateway.openManagedBucket(name)) {
-            if (!store.list(ListRequest.flat("").withMaxKeys(1)).objects().isEmpty()) {
+            if (!store.list(ListRequest.flat(keyPrefix).withMaxKeys(1)).objects().isEmpty()) {
                 throw new FieldException(FieldException.Kind.CONFLICT, "name", "bucket '" + name + "' holds "
                         + "objects; delete them first (a mount of it shows them)");
             }
         }
         gateway.state().update(x -> x.withoutBucket(name));
-        deleteTree(bucketDir(name));
+        if (keyPrefix.isEmpty()) {
+            deleteTree(bucketDir(name));
+        }
         LOG.info("managed bucket {} deleted", name);
     }
 
@@ -404,12 +446,13 @@ public final class ControlPlane {
 
     /** Refuses a second mount of the same bucket over overlapping prefixes unless both are read-only. */
     private static void overlap(GatewayState s, String connection, String bucket, String prefix, boolean readOnly) {
+        String where = storeOf(s, connection, bucket);
+        prefix = keyPrefixOf(s, bucket) + prefix;
         for (MountRecord o : s.mounts()) {
-            boolean same = connection != null ? connection.equals(o.connection()) : bucket.equals(o.bucket());
-            if (!same) {
+            if (!where.equals(storeOf(s, o.connection(), o.bucket()))) {
                 continue;
             }
-            String op = o.prefix() == null ? "" : o.prefix();
+            String op = keyPrefixOf(s, o.bucket()) + (o.prefix() == null ? "" : o.prefix());
             boolean otherReadOnly = o.readOnly() || (o.connection() != null
                     && !s.connection(o.connection()).map(ConnectionRecord::readWrite).orElse(false));
             if ((op.startsWith(prefix) || prefix.startsWith(op)) && !(readOnly && otherReadOnly)) {
@@ -418,6 +461,18 @@ public final class ControlPlane {
                         + "overwrite each other (use disjoint prefixes or make both read-only)");
             }
         }
+    }
+
+    /** The store a mount's keys are in: its connection's, or its managed bucket's (which may be a connection's). */
+    private static String storeOf(GatewayState s, String connection, String bucket) {
+        if (connection == null) {
+            connection = s.bucket(bucket).map(BucketRecord::connection).orElse(null);
+        }
+        return connection != null ? "connection " + connection : "bucket " + bucket;
+    }
+
+    private static String keyPrefixOf(GatewayState s, String bucket) {
+        return bucket == null ? "" : s.bucket(bucket).map(BucketRecord::keyPrefix).orElse("");
     }
 
     public List<Map<String, Object>> listMounts() {

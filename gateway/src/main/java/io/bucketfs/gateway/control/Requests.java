@@ -24,7 +24,11 @@ public final class Requests {
     }
 
     /** {@code POST /v1/buckets}. */
-    public record Bucket(String name) {
+    /** {@code POST /v1/buckets}: {@code connection} (optional) hosts it under {@code <name>/} of its bucket. */
+    public record Bucket(String name, String connection) {
+        public Bucket(String name) {
+            this(name, null);
+        }
     }
 
     /** {@code POST /v1/users} and {@code PUT /v1/users/NAME/password}: the NT hash (32 hex digits), never a password. */

@@ -52,8 +52,13 @@ final class Views {
     static Map<String, Object> bucket(BucketRecord b, GatewayState s, Path dir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", b.name());
-        m.put("store", "local");
-        m.put("path", dir.toString());
+        if (b.connection() == null) {
+            m.put("store", "local");
+            m.put("path", dir.toString());
+        } else {
+            m.put("store", "connection " + b.connection());
+            m.put("path", s.connection(b.connection()).map(c -> c.bucket()).orElse("?") + "/" + b.keyPrefix());
+        }
         m.put("mounts", s.mounts().stream().filter(x -> b.name().equals(x.bucket())).map(MountRecord::name).toList());
         m.put("created", b.created());
         return m;

@@ -50,6 +50,12 @@ public record GatewayState(int version, int nextExportId, List<ConnectionRecord>
         each("buckets", buckets, BucketRecord::validate, BucketRecord::name);
         each("users", users, UserRecord::validate, u -> u.name().toLowerCase(java.util.Locale.ROOT));
         each("mounts", mounts, MountRecord::validate, MountRecord::name);
+        for (int i = 0; i < buckets.size(); i++) {
+            String c = buckets.get(i).connection();
+            if (c != null && connection(c).filter(ConnectionRecord::readWrite).isEmpty()) {
+                throw FieldException.invalid("buckets[" + i + "].connection", "no read-write connection '" + c + "'");
+            }
+        }
         Set<Integer> ids = new HashSet<>();
         for (int i = 0; i < mounts.size(); i++) {
             MountRecord m = mounts.get(i);
