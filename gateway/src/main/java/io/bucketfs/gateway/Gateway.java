@@ -39,6 +39,8 @@ public final class Gateway implements AutoCloseable {
     private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
     private io.bucketfs.gateway.admin.AdminServer admin;
     private io.bucketfs.gateway.state.StateStore state;
+    private java.nio.channels.ServerSocketChannel nfsPrebound;
+    private java.nio.channels.ServerSocketChannel smbPrebound;
     private io.bucketfs.gateway.vault.Vault vault;
     /** The stores of the created mounts (not the default's), closed when the mount goes. */
     private final java.util.Map<String, ObjectStore> mountStores = new java.util.concurrent.ConcurrentHashMap<>();
@@ -309,12 +311,30 @@ public final class Gateway implements AutoCloseable {
     public io.bucketfs.nfs.NfsServer startNfs(String bind, int port, io.bucketfs.nfs.NfsSettings settings)
             throws IOException {
         io.bucketfs.nfs.export.ExportTable table = nfsExports();
-        nfs = io.bucketfs.nfs.NfsServer.start(bind, port, settings, table);
+        nfs = nfsPrebound != null ? io.bucketfs.nfs.NfsServer.start(nfsPrebound, settings, table)
+                : io.bucketfs.nfs.NfsServer.start(bind, port, settings, table);
         nfs.opListener(metrics);
         LOG.info("NFS listening on {}:{} (NFSv4.0, 4.1, 4.2, NFSv3 + MOUNT v3; exports: {}; grace {} s)", bind,
                 nfs.address().getPort(), table.all().stream().map(io.bucketfs.nfs.export.Export::path).toList(),
                 settings.grace().toSeconds());
         return nfs;
+    }
+
+    /** The users a mount's share admits (its {@code --smb-users}; empty: all, as for the default mount). */
+    private java.util.Set<String> smbUsersOf(String mount) {
+        return state == null ? java.util.Set.of()
+                : state.get().mount(mount).map(m -> java.util.Set.copyOf(m.smbUsers())).orElse(java.util.Set.of());
+    }
+
+    /**
+     * Listening channels bound by someone else for {@link #startNfs} and {@link #startSmb} to serve instead of
+     * binding their address and port (either may be null): the daemon binds the privileged ports as root in its
+     * {@code init()}, then starts the gateway as the service user.
+     */
+    public synchronized void usePreboundChannels(java.nio.channels.ServerSocketChannel nfsChannel,
+                                                 java.nio.channels.ServerSocketChannel smbChannel) {
+        this.nfsPrebound = nfsChannel;
+        this.smbPrebound = smbChannel;
     }
 
     /** The SMB account made when no user is configured; its password is in {@link GatewayConfig#smbPasswordFile()}. */
@@ -356,12 +376,6 @@ public final class Gateway implements AutoCloseable {
      *
      * @throws IllegalArgumentException a name in {@code encryptedShares} is no mount
      */
-    /** The users a mount's share admits (its {@code --smb-users}; empty: all, as for the default mount). */
-    private java.util.Set<String> smbUsersOf(String mount) {
-        return state == null ? java.util.Set.of()
-                : state.get().mount(mount).map(m -> java.util.Set.copyOf(m.smbUsers())).orElse(java.util.Set.of());
-    }
-
     public synchronized io.bucketfs.smb.server.SmbServer startSmb(String bind, int port,
             io.bucketfs.smb.server.SmbSettings settings, io.bucketfs.smb.ntlm.SmbUsers users,
             java.util.Set<String> encryptedShares) throws IOException {
@@ -388,7 +402,8 @@ public final class Gateway implements AutoCloseable {
                         encryptedShares.contains(e.getKey()), smbUsersOf(e.getKey())))
                 .toList();
         try {
-            smb = io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);
+            smb = smbPrebound != null ? io.bucketfs.smb.server.SmbServer.start(smbPrebound, settings, shares, users)
+                    : io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);
             smb.opListener(metrics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

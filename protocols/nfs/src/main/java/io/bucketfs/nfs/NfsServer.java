@@ -88,7 +88,21 @@ public final class NfsServer implements Closeable {
      */
     public static NfsServer start(String bindAddress, int port, NfsSettings settings, ExportTable exports)
             throws IOException {
-        return start(bindAddress, port, settings, exports, Map.of(
+        return start(bindAddress, port, null, settings, exports);
+    }
+
+    /**
+     * {@link #start(String, int, NfsSettings, ExportTable)} on a channel bound (and listening) already: the daemon
+     * binds the privileged port as root before it drops to the service user.
+     */
+    public static NfsServer start(java.nio.channels.ServerSocketChannel bound, NfsSettings settings,
+                                  ExportTable exports) throws IOException {
+        return start(null, 0, java.util.Objects.requireNonNull(bound, "bound"), settings, exports);
+    }
+
+    private static NfsServer start(String bindAddress, int port, java.nio.channels.ServerSocketChannel prebound,
+                                   NfsSettings settings, ExportTable exports) throws IOException {
+        return start(bindAddress, port, prebound, settings, exports, Map.of(
                 new OncRpcProgram(io.bucketfs.nfs.v3.Nfs3Program.PROGRAM, io.bucketfs.nfs.v3.Nfs3Program.VERSION),
                 new io.bucketfs.nfs.v3.Nfs3Program(exports, settings),
                 new OncRpcProgram(io.bucketfs.nfs.mount.MountProgram.PROGRAM,
@@ -106,6 +120,12 @@ public final class NfsServer implements Closeable {
      */
     public static NfsServer start(String bindAddress, int port, NfsSettings settings, ExportTable exports,
             Map<OncRpcProgram, RpcDispatchable> programs) throws IOException {
+        return start(bindAddress, port, null, settings, exports, programs);
+    }
+
+    private static NfsServer start(String bindAddress, int port, java.nio.channels.ServerSocketChannel prebound,
+            NfsSettings settings, ExportTable exports, Map<OncRpcProgram, RpcDispatchable> programs)
+            throws IOException {
         Nfs4Service nfs4 = new Nfs4Service(settings, exports, System::nanoTime);
         programs = new HashMap<>(programs);
         programs.put(NFS_V4, new Nfs4Program(nfs4));
@@ -127,13 +147,20 @@ public final class NfsServer implements Closeable {
         t.setProcessor(chain.build());
         InetSocketAddress bound;
         try {
-            Connection<?> c = t.bind(bindAddress, port, 128);
-            t.start();
-            bound = (InetSocketAddress) c.getLocalAddress();
+            if (prebound != null) {
+                org.glassfish.grizzly.nio.transport.PreboundServerConnections.adopt(t, prebound);
+                t.start();
+                bound = (InetSocketAddress) prebound.getLocalAddress();
+            } else {
+                Connection<?> c = t.bind(bindAddress, port, 128);
+                t.start();
+                bound = (InetSocketAddress) c.getLocalAddress();
+            }
         } catch (IOException | RuntimeException e) {
             t.shutdownNow();
             workers.shutdownNow();
-            throw new IOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + (prebound != null ? "the given channel"
+                    : bindAddress + ":" + port) + ": " + e.getMessage(), e);
         }
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(named("nfs-lease-reaper"));
         reaper.scheduleWithFixedDelay(nfs4.state()::expireIdle, 1, 1, TimeUnit.SECONDS);

@@ -58,8 +58,8 @@ public final class SmbServer implements AutoCloseable {
     private final EventLoopGroup io;
     private final Channel channel;
 
-    private SmbServer(String host, int port, SmbSettings settings, Collection<Share> disks, SmbUsers users)
-            throws InterruptedException {
+    private SmbServer(String host, int port, java.nio.channels.ServerSocketChannel prebound, SmbSettings settings,
+                      Collection<Share> disks, SmbUsers users) throws InterruptedException {
         this.settings = settings;
         this.users = users;
         disks.forEach(share -> shares.put(share.name().toLowerCase(Locale.ROOT), share));
@@ -77,7 +77,9 @@ public final class SmbServer implements AutoCloseable {
         commands = new Commands(this);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(boss, io)
+                .channelFactory(() -> prebound != null ? new NioServerSocketChannel(prebound)
+                        : new NioServerSocketChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -89,7 +91,8 @@ public final class SmbServer implements AutoCloseable {
                 });
         Channel bound;
         try {
-            bound = b.bind(host, port).sync().channel();
+            // a channel bound already (the daemon binds :445 as root) is only registered: it accepts at once
+            bound = prebound != null ? b.register().sync().channel() : b.bind(host, port).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             release();
             throw e;
@@ -116,7 +119,16 @@ public final class SmbServer implements AutoCloseable {
     /** {@link #start(String, int, SmbSettings, Map, SmbUsers)} for disk shares with their own settings. */
     public static SmbServer start(String host, int port, SmbSettings settings, Collection<Share> shares,
                                   SmbUsers users) throws InterruptedException {
-        return new SmbServer(host, port, settings, shares, users);
+        return new SmbServer(host, port, null, settings, shares, users);
+    }
+
+    /**
+     * {@link #start(String, int, SmbSettings, Collection, SmbUsers)} on a channel bound (and listening) already:
+     * the daemon binds the privileged port as root before it drops to the service user.
+     */
+    public static SmbServer start(java.nio.channels.ServerSocketChannel bound, SmbSettings settings,
+                                  Collection<Share> shares, SmbUsers users) throws InterruptedException {
+        return new SmbServer(null, 0, java.util.Objects.requireNonNull(bound, "bound"), settings, shares, users);
     }
 
     public int port() {
