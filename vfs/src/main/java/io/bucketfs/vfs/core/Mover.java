@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the namespace's pending bucket work ({@link NsRecord.KeyOp}) in journal order on one background thread,
- * and records each as done in the journal. Every step is idempotent, so work interrupted by a crash is simply
+ * and records each as done in the journal; an op that must wait is set aside and the work that does not depend
+ * on it goes on ({@link #pick}). Every step is idempotent, so work interrupted by a crash is simply
  * redone after the journal replay: a copy whose source is gone was done, a delete of a missing key succeeds.
  *
  * <p>Bytes of a file that is being written stay where its staging reads them from: the old key of a renamed file
@@ -32,6 +33,10 @@ final class Mover implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mover.class);
     static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** How long an op that must wait is set aside before it is tried again. */
+    static final long PARK_MILLIS = 200;
+    /** How many waiting ops {@link #pick} looks past for one that may run. */
+    static final int MAX_WAITING_SCAN = 1000;
 
     private final ObjectStore store;
     private final Namespace ns;
@@ -43,6 +48,8 @@ final class Mover implements Closeable {
     private volatile boolean closed;
     private boolean kicked;
     private long backoff = 100;
+    /** Ops that must wait (their bucket work said so), by op id: when to try each again. The mover thread's. */
+    private final java.util.Map<Long, Long> parked = new java.util.HashMap<>();
 
     Mover(ObjectStore store, Namespace ns, MetaLog log) {
         this.store = store;
@@ -103,16 +110,18 @@ final class Mover implements Closeable {
                 continue;
             }
             if (op == null) {
-                sleep(1000);
+                sleep(parked.isEmpty() ? 1000 : PARK_MILLIS / 2);
                 continue;
             }
             try {
                 boolean done = apply(op);
                 if (done) {
+                    parked.remove(op.opId());
                     finish(op);
                     backoff = 100;
                 } else {
-                    sleep(backoff);
+                    // it waits (for a staged write, an upload): later work that touches none of its keys goes on
+                    parked.put(op.opId(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARK_MILLIS));
                 }
             } catch (ObjectStoreException | VfsException e) {
                 LOG.warn("bucket work {} {} failed ({}); retrying in {} ms", op.kind(), describe(op), e.getMessage(),
@@ -132,8 +141,9 @@ final class Mover implements Closeable {
     }
 
     /**
-     * The oldest pending op, once it is durable: an op is pending from the moment its change is made in memory, and
-     * bucket work done before the journal has it (a copy, a delete) would outlive a crash that loses the change.
+     * The oldest pending op that may run now ({@link #pick}), once it is durable: an op is pending from the moment
+     * its change is made in memory, and bucket work done before the journal has it (a copy, a delete) would
+     * outlive a crash that loses the change.
      */
     private NsRecord.KeyOp next() {
         NsRecord.KeyOp op;
@@ -141,16 +151,54 @@ final class Mover implements Closeable {
         Lock l = ns.lock.readLock();
         l.lock();
         try {
-            if (ns.pending().isEmpty()) {
+            op = pick();
+            if (op == null) {
                 return null;
             }
-            op = ns.pending().values().iterator().next();
             durable = log.last(); // queued in the critical section that made the op, so it covers it
         } finally {
             l.unlock();
         }
         durable.join();
         return op;
+    }
+
+    /**
+     * The oldest pending op that is not parked (or is due again) and touches nothing an older op that waits touches
+     * (the same file, or a key equal to or under one of its keys, or above): ops run in journal order except that
+     * one waiting for a file being written does not hold up unrelated work. Caller holds a lock.
+     */
+    private NsRecord.KeyOp pick() {
+        long now = System.nanoTime();
+        java.util.List<NsRecord.KeyOp> waiting = new java.util.ArrayList<>();
+        for (NsRecord.KeyOp op : ns.pending().values()) {
+            Long due = parked.get(op.opId());
+            if ((due == null || due - now <= 0) && !dependsOn(op, waiting)) {
+                return op;
+            }
+            waiting.add(op);
+            if (waiting.size() > MAX_WAITING_SCAN) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code op} must wait behind one of {@code older}: same file, or keys equal or nested. */
+    static boolean dependsOn(NsRecord.KeyOp op, java.util.List<NsRecord.KeyOp> older) {
+        for (NsRecord.KeyOp w : older) {
+            if (op.inodeId() != 0 && op.inodeId() == w.inodeId()) {
+                return true;
+            }
+            for (String a : new String[] {op.source(), op.target()}) {
+                for (String b : new String[] {w.source(), w.target()}) {
+                    if (a != null && b != null && (a.startsWith(b) || b.startsWith(a))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Does the op's bucket work; false if it must wait (a staged write still needs the source). */
