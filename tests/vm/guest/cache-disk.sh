@@ -7,8 +7,8 @@
 #            without formatting (same xfs uuid, the marker still there)
 #   wiped    blank disks again (a stop/start wiped instance storage) and the old state file: formatted again,
 #            the cache directory empty, cache-disk.fresh written
-#   single   one disk: plain xfs on it, no md; then models that match nothing: a directory on the root volume
-#            and a warning
+#   single   three disks, one usable: plain xfs on it, no md — never the one with a mounted file system, nor the
+#            one with a foreign ext4; then models that match nothing: a directory on the root volume and a warning
 # The guest has no systemd: the script mounts with mount(8) and only writes its mount unit (copied to
 # /vm/var-cache-bucketfs.mount for systemd-analyze verify on the host). The state file ends in
 # /vm/cache-disk.state for the next phase. Run by io.bucketfs.tests.vm.CacheDiskVmTest; by hand:
@@ -145,9 +145,22 @@ fresh_and_empty() {
   info "new xfs $(fs_uuid) (was $(prev FS_UUID))"
 }
 
+others() { # the disks that are not the cache's: ext4 on nvme1n1 mounted (as the root disk would be), on nvme2n1 not
+  mkfs.ext4 -q -L mounted /dev/nvme1n1 && mkfs.ext4 -q -L foreign /dev/nvme2n1 || die "mkfs.ext4"
+  mkdir -p /mnt/data && mount /dev/nvme1n1 /mnt/data && echo keep >/mnt/data/keep && sync || die "mount nvme1n1"
+}
 single_run() {
   run_script cache-disk-run1.log
   grep -q "making xfs (label bfs-cache) on /dev/nvme0n1" /vm/cache-disk-run1.log || die "no xfs on nvme0n1"
+  grep -q "warning: nvme1n1 (QEMU NVMe Ctrl, serial cache-1): holds a mounted file system or swap, never used" \
+    /vm/cache-disk-run1.log || die "no warning for the mounted nvme1n1"
+  grep -q "warning: nvme2n1 carries a signature that is not ours (ext4 labelled foreign): never formatted" \
+    /vm/cache-disk-run1.log || die "no warning for the ext4 on nvme2n1"
+}
+others_untouched() {
+  mountpoint -q /mnt/data && [ "$(cat /mnt/data/keep)" = keep ] || die "nvme1n1's mount or file is gone"
+  [ "$(blkid -p -s TYPE -o value /dev/nvme2n1)" = ext4 ] || die "nvme2n1 is $(blkid -p -o export /dev/nvme2n1)"
+  umount /mnt/data
 }
 plain_xfs_no_md() {
   need_mount "$CACHE"
@@ -202,7 +215,9 @@ case "${PHASE:-}" in
     check shutdown shutdown_cleanly
     ;;
   single)
+    check other-disks others
     check single-disk-formats single_run
+    check other-disks-untouched others_untouched
     check plain-xfs-no-md plain_xfs_no_md
     check mounted-xfs-noatime mounted_xfs
     check cache-env-one-disk cache_env "$DISK_BYTES"

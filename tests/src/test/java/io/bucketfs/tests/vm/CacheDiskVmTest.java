@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * The appliance's first-boot cache disk script ({@code appliance/ansible/roles/cache-disk/files/bucketfs-cache-disk})
  * on real NVMe disks, md and xfs in the project's test VM: four boots of {@code tests/vm/guest/cache-disk.sh}, one
  * per phase — two blank disks (RAID0 + xfs, a marker), a reboot on the same disks with the state file of the first
- * boot (reassembled, same xfs, the marker kept), blank disks again (formatted, empty), one disk (plain xfs) and no
+ * boot (reassembled, same xfs, the marker kept), blank disks again (formatted, empty), one usable disk beside one
+ * with a mounted file system and one with a foreign one (plain xfs on the first, the others untouched) and no
  * matching model (a directory on the root volume). The guest has no systemd: the mount unit the script generated
  * is verified on the host with {@code systemd-analyze verify}. Needs root; {@code -Dbucketfs.vm.skip=true} skips it.
  */
@@ -37,7 +38,8 @@ class CacheDiskVmTest {
                     "same-fs-marker-kept", "cache-env-two-disks", "second-run-changes-nothing", "shutdown"),
             "wiped", List.of("setup", "wiped-formats-again", "md-raid0-of-two", "mounted-xfs-noatime",
                     "fresh-and-empty", "shutdown"),
-            "single", List.of("setup", "single-disk-formats", "plain-xfs-no-md", "mounted-xfs-noatime",
+            "single", List.of("setup", "other-disks", "single-disk-formats", "other-disks-untouched",
+                    "plain-xfs-no-md", "mounted-xfs-noatime",
                     "cache-env-one-disk", "no-nvme-directory-on-root", "shutdown"));
 
     @Test
@@ -66,7 +68,9 @@ class CacheDiskVmTest {
         boot(vm, "wiped", runDir, Duration.ofMinutes(10), twoDisks, "--copy", script,
                 "--copy", carry.resolve("prev.state").toString());
 
-        boot(vm, "single", runDir, Duration.ofMinutes(10), new String[] {"--nvme", "cache-0"}, "--copy", script);
+        // one blank disk, one holding a mounted ext4, one with a foreign ext4: only the first is the cache's
+        boot(vm, "single", runDir, Duration.ofMinutes(10),
+                new String[] {"--nvme", "cache-0", "--nvme", "cache-1", "--nvme", "cache-2"}, "--copy", script);
 
         CacheDiskScriptTest.Outcome verify = CacheDiskScriptTest.runHostChecks(root, unit.toString());
         assertEquals("PASS", verify.checks().get("systemd-analyze-verify"),
