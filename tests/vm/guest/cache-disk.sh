@@ -21,7 +21,9 @@ set -uo pipefail
 . /vm/lib.sh
 
 CACHE=/var/cache/bucketfs STATE=/var/lib/bucketfs ETC=/etc/bucketfs
-UNIT=/run/systemd/system/var-cache-bucketfs.mount
+# no systemd here: the script mounts with mount(8), and writes its mount unit only where it is told to
+export BUCKETFS_UNIT_DIR=/run/bucketfs-units
+UNIT=$BUCKETFS_UNIT_DIR/var-cache-bucketfs.mount
 DISK_BYTES=$((1 << 30)) # run.sh's default --nvme size
 
 setup() { # install the script and its config as the cache-disk role does; the state of the previous boot
