@@ -134,6 +134,17 @@ same_fs_marker_kept() {
   info "xfs $(fs_uuid) kept, marker: $(cat "$CACHE/marker")"
 }
 
+udev_assembled() { # on a real boot udev's mdadm rules may assemble the array before the script runs
+  local uuid; uuid="$(fs_uuid)"
+  umount "$CACHE" && mdadm --stop /dev/md/bucketfs-cache >/dev/null || die "umount/stop"
+  mdadm --assemble --scan --run >/dev/null 2>&1; grep -q '^md.*active raid0' /proc/mdstat || die "mdadm --assemble --scan: $(cat /proc/mdstat)"
+  info "assembled beforehand: $(grep ^md /proc/mdstat)"
+  run_script cache-disk-run3.log
+  grep -q "is already assembled" /vm/cache-disk-run3.log || die "no 'already assembled' line"
+  grep -q "mounting it without formatting" /vm/cache-disk-run3.log || die "no 'without formatting' line"
+  [ "$(fs_uuid)" = "$uuid" ] && cmp -s "$CACHE/marker" /vm/prev.marker || die "not the same file system"
+}
+
 wiped_run() {
   [ -f /vm/prev.state ] || die "no state file of the previous boot (--copy)"
   run_script cache-disk-run1.log
@@ -207,6 +218,7 @@ case "${PHASE:-}" in
     check same-fs-marker-kept same_fs_marker_kept
     check cache-env-two-disks cache_env $((2 * DISK_BYTES))
     check second-run-changes-nothing second_run_changes_nothing
+    check udev-assembled-array-reused udev_assembled
     check shutdown shutdown_cleanly
     ;;
   wiped)
