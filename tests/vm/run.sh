@@ -20,6 +20,7 @@
 #   --nvme SERIAL[:SIZE]  add an NVMe disk (/dev/nvmeXn1, serial in sysfs), raw, sparse, SIZE default 1G; repeatable
 #   --keep-disks        keep the NVMe images of a previous run in the same --out directory (reboot tests)
 #   --env NAME=VALUE    add to the guest's environment (/vm/env); repeatable
+#   --copy FILE         copy a host file into the guest's /vm (as /vm/BASENAME); repeatable
 #   --out DIR           the run directory (default tests/target/vm-run; emptied first)
 #   --timeout SECONDS   bound on the whole boot (default 900)
 #   --mem MIB --smp N   guest size (default 1536, 2)
@@ -36,7 +37,7 @@ HOOK_ADDR=10.0.2.100 HOOK_PORT=7777
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 server="" port=20490 smb_port="" hook="" timeout=900 out="$root/tests/target/vm-run" mem=1536 smp=2 keep_disks=0
-scenario="" nvme=() envs=() qemu_extra=()
+scenario="" nvme=() envs=() copies=() qemu_extra=()
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
     --nvme) nvme+=("${2:?}"); shift 2 ;;
     --keep-disks) keep_disks=1; shift ;;
     --env) envs+=("${2:?}"); shift 2 ;;
+    --copy) copies+=("${2:?}"); shift 2 ;;
     --out) out="${2:?}"; shift 2 ;;
     --timeout) timeout="${2:?}"; shift 2 ;;
     --mem) mem="${2:?}"; shift 2 ;;
@@ -186,6 +188,10 @@ done
 cp "$here/guest/start.sh" "$run/vm/start"
 cp "$here/guest/lib.sh" "$here/guest/fscheck.py" "$run/vm/"
 cp "$scenario" "$run/vm/scenario"
+for f in "${copies[@]}"; do
+  [ -f "$f" ] || die "--copy: no file $f"
+  cp -p "$f" "$run/vm/"
+done
 chmod +x "$run/vm/start" "$run/vm/scenario"
 : >"$run/vm/out.log"
 {
