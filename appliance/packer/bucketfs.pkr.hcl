@@ -155,8 +155,10 @@ build {
     extra_arguments = [
       "--become",
       "--extra-vars", "appliance_build=true bucketfs_dist_dir=${abspath(local.dist_dir)}",
-      # Packer 1.6's SSH proxy offers ssh-rsa (SHA-1) keys, which OpenSSH 9 refuses unless asked
+      # Packer 1.6's SSH proxy offers ssh-rsa (SHA-1) keys, which OpenSSH 9 refuses unless asked, and speaks the
+      # old scp protocol only (OpenSSH 9's scp uses SFTP unless given -O)
       "--ssh-extra-args", "-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedAlgorithms=+ssh-rsa",
+      "--scp-extra-args", "'-O'",
     ]
     ansible_env_vars = ["ANSIBLE_CONFIG=${path.root}/../ansible/ansible.cfg", "ANSIBLE_HOST_KEY_CHECKING=False"]
   }
