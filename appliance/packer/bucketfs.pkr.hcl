@@ -169,7 +169,7 @@ build {
       "sudo cloud-init clean --logs --seed",
       "sudo rm -f /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub",
       "sudo truncate -s 0 /etc/machine-id",
-      "sudo rm -rf /var/lib/bucketfs/* /var/log/bucketfs/*",
+      "sudo sh -c 'rm -rf /var/lib/bucketfs/* /var/log/bucketfs/*'",
     ]
   }
 }
