@@ -13,9 +13,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 SUITE=bookworm
 # debootstrap makes a bare minbase system; apt in the new root then installs these (debootstrap's own --include
-# fails to order the configuration of this many packages, e.g. python3-cryptography for cloud-init)
+# fails to order the configuration of this many packages, e.g. python3-cryptography for cloud-init). mdadm,
+# xfsprogs and nvme-cli (the cache disk's tools, installed again by the playbook) are here so that the initramfs
+# they trigger is rebuilt natively, not by the Packer build under TCG (where that one apt task took over 10 min).
 PACKAGES="linux-image-amd64 grub-pc-bin openssh-server cloud-init cloud-guest-utils sudo python3 python3-apt
-  ca-certificates ifupdown isc-dhcp-client netbase systemd-sysv dbus locales less curl"
+  ca-certificates ifupdown isc-dhcp-client netbase systemd-sysv dbus locales less curl mdadm xfsprogs nvme-cli"
 size=3G
 output="$here/output-base/debian-12-base.qcow2"
 while [ $# -gt 0 ]; do
