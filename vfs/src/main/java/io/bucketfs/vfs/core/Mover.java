@@ -48,6 +48,12 @@ final class Mover implements Closeable {
     private volatile boolean closed;
     private boolean kicked;
     private long backoff = 100;
+    /**
+     * Held around the bucket work on single keys (a delete, a move, one key of a directory move) and around
+     * {@link #settle}, which moves a file's bytes from a write's thread: a delete that found a key nobody's must not
+     * land after a settle copied a file's bytes there.
+     */
+    private final ReentrantLock keyWork = new ReentrantLock();
     /** Ops that must wait (their bucket work said so), by op id: when to try each again. The mover thread's. */
     private final java.util.Map<Long, Long> parked = new java.util.HashMap<>();
 
@@ -205,15 +211,26 @@ final class Mover implements Closeable {
     private boolean apply(NsRecord.KeyOp op) throws ObjectStoreException, VfsException {
         switch (op.kind()) {
             case DELETE:
-                if (stagedNeeds(op.inodeId()) || data.isKeyBusy(op.source())) {
-                    return false;
+                keyWork.lock();
+                try {
+                    if (stagedNeeds(op.inodeId()) || data.isKeyBusy(op.source())) {
+                        return false;
+                    }
+                    if (!claimedForDelete(op.source(), op.inodeId())) {
+                        deleteKey(op.source());
+                    }
+                    return true;
+                } finally {
+                    keyWork.unlock();
                 }
-                if (!claimedForDelete(op.source(), op.inodeId())) {
-                    deleteKey(op.source());
-                }
-                return true;
             case MOVE:
-                return moveKey(op.source(), op.target(), op.ifMatch(), op.inodeId()) != null && dropStaleTarget(op);
+                keyWork.lock();
+                try {
+                    return moveKey(op.source(), op.target(), op.ifMatch(), op.inodeId()) != null
+                            && dropStaleTarget(op);
+                } finally {
+                    keyWork.unlock();
+                }
             case MOVE_PREFIX:
                 return movePrefix(op.source(), op.target());
             case MARKER:
@@ -510,6 +527,15 @@ final class Mover implements Closeable {
 
     /** One key of a directory move: copied unless the file there now has bytes of its own. */
     private boolean movePrefixKey(ObjectSummary s, String newKey) throws ObjectStoreException {
+        keyWork.lock();
+        try {
+            return movePrefixKeyLocked(s, newKey);
+        } finally {
+            keyWork.unlock();
+        }
+    }
+
+    private boolean movePrefixKeyLocked(ObjectSummary s, String newKey) throws ObjectStoreException {
         boolean ownBytes;
         Lock l = ns.lock.readLock();
         l.lock();
@@ -658,6 +684,7 @@ final class Mover implements Closeable {
         } finally {
             l.unlock();
         }
+        keyWork.lock(); // not while the mover checks and deletes a key: it could take the bytes copied here
         try {
             if (moveKey(source, target, etag, i.id) == null) {
                 throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + i.name
@@ -665,6 +692,8 @@ final class Mover implements Closeable {
             }
         } catch (ObjectStoreException e) {
             throw BucketProbe.io("moving " + source + " to " + target, e);
+        } finally {
+            keyWork.unlock();
         }
     }
 
