@@ -37,8 +37,8 @@ public final class GatewayDaemon implements Daemon {
             throw new DaemonInitException("bucketfs: " + e.getMessage());
         }
         try {
-            nfs = listen(config.bind(), config.nfsPort());
-            smb = config.smbPort() == 0 ? null : listen(config.bind(), config.smbPort());
+            nfs = listen("nfs-port", config.bind(), config.nfsPort());
+            smb = config.smbPort() == 0 ? null : listen("smb-port", config.bind(), config.smbPort());
         } catch (IOException e) {
             closeChannels();
             throw new DaemonInitException("bucketfs: " + e.getMessage());
@@ -47,7 +47,7 @@ public final class GatewayDaemon implements Daemon {
                 smb == null ? "(off)" : smb.socket().getLocalSocketAddress(), uid());
     }
 
-    private static ServerSocketChannel listen(String bind, int port) throws IOException {
+    private static ServerSocketChannel listen(String key, String bind, int port) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.socket().setReuseAddress(true);
@@ -55,8 +55,7 @@ public final class GatewayDaemon implements Daemon {
             return ch;
         } catch (IOException e) {
             ch.close();
-            throw new IOException((port == 2049 ? "nfs-port" : port == 445 ? "smb-port" : "port " + port)
-                    + ": cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException(key + ": cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
     }
 

@@ -227,7 +227,7 @@ final class Mover implements Closeable {
                 keyWork.lock();
                 try {
                     return moveKey(op.source(), op.target(), op.ifMatch(), op.inodeId()) != null
-                            && dropStaleTarget(op);
+                            && dropStale(op.target(), op.inodeId());
                 } finally {
                     keyWork.unlock();
                 }
@@ -321,19 +321,12 @@ final class Mover implements Closeable {
     }
 
     /**
-     * After a move: a copy to the op's target that an earlier attempt made before the file was renamed on (the
-     * attempt cut short by a crash, or by a failure the store reported after doing the copy) is deleted, unless a
-     * file's bytes are there now. The key stays hidden and reserved ({@link Namespace#isPendingRemoval}) until the
-     * op is finished, so no new file takes it in between. False (retry) while an upload to it is on its way.
-     */
-    private boolean dropStaleTarget(NsRecord.KeyOp op) throws ObjectStoreException {
-        return dropStale(op.target(), op.inodeId());
-    }
-
-    /**
-     * Deletes the copy at {@code key} (a move's target, as the op named it) unless some file's bytes are there or
-     * due there ({@link Namespace#holdsBytes}); for a directory move the key is a file's path in the moved
-     * directory, which the file may have left before its bytes moved.
+     * After a move: deletes the copy at {@code key} (the op's target as it named it) that an earlier attempt made
+     * before the file was renamed on (cut short by a crash, or by a failure the store reported after doing the copy),
+     * unless some file's bytes are there or due there ({@link Namespace#holdsBytes}). For a directory move the key
+     * is a file's path in the moved directory, which the file may have left before its bytes moved. The key stays
+     * hidden and reserved ({@link Namespace#isPendingRemoval}) until the delete is done, so no new file takes it in
+     * between. False (retry) while an upload to it is on its way.
      */
     private boolean dropStale(String key, long inodeId) throws ObjectStoreException {
         Lock l = ns.lock.writeLock();

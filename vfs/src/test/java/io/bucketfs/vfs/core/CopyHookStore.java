@@ -18,12 +18,12 @@ final class CopyHookStore extends ForwardingObjectStore {
 
     /** Runs around the real copy of {@code source} to {@code target}; may throw to report a failure. */
     @FunctionalInterface
-    interface AfterCopy {
+    interface CopyHook {
         void run(String source, String target) throws ObjectStoreException;
     }
 
-    volatile AfterCopy beforeCopy;
-    volatile AfterCopy afterCopy;
+    volatile CopyHook beforeCopy;
+    volatile CopyHook afterCopy;
     /** While set, PUTs and multipart uploads fail as a store that cannot be reached does. */
     volatile boolean failWrites;
 
@@ -33,12 +33,12 @@ final class CopyHookStore extends ForwardingObjectStore {
 
     @Override
     public ObjectInfo copy(String sourceKey, String targetKey, CopyOptions options) throws ObjectStoreException {
-        AfterCopy before = beforeCopy;
+        CopyHook before = beforeCopy;
         if (before != null) {
             before.run(sourceKey, targetKey);
         }
         ObjectInfo info = delegate.copy(sourceKey, targetKey, options);
-        AfterCopy hook = afterCopy;
+        CopyHook hook = afterCopy;
         if (hook != null) {
             hook.run(sourceKey, targetKey);
         }
