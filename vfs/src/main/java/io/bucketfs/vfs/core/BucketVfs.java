@@ -74,8 +74,8 @@ public final class BucketVfs implements Vfs {
         });
     }
 
-    /** A renamed staged file had been uploaded to its old key too: that object goes (through the journal). */
-    private void deleteOldKey(String key, long inodeId) {
+    /** A renamed staged file's old key goes (through the journal); the future is the record's. */
+    private CompletableFuture<Long> deleteOldKey(String key, long inodeId) {
         CompletableFuture<Long> f;
         Lock l = ns.lock.writeLock();
         l.lock();
@@ -85,6 +85,7 @@ public final class BucketVfs implements Vfs {
             l.unlock();
         }
         f.thenRun(mover::kick);
+        return f;
     }
 
     /** Starts the background work (the mover). */

@@ -82,7 +82,8 @@ final class FileData {
     private final Map<Long, String> conflicts = new ConcurrentHashMap<>();
     private Mover mover;
     private Revalidator revalidator;
-    private java.util.function.BiConsumer<String, Long> oldKeyDeleter = (k, id) -> { };
+    private java.util.function.BiFunction<String, Long, java.util.concurrent.CompletableFuture<Long>> oldKeyDeleter =
+            (k, id) -> java.util.concurrent.CompletableFuture.completedFuture(0L);
 
     /** Refreshes an inode from the bucket after its object changed under a read. */
     @FunctionalInterface
@@ -110,8 +111,10 @@ final class FileData {
         return io.bucketfs.vfs.lock.LockTimer.of(timer);
     }
 
-    /** Who deletes the old key of a renamed file whose earlier upload had already reached it. */
-    void onOldKey(java.util.function.BiConsumer<String, Long> deleter) {
+    /**
+     * Who deletes the old key of a renamed staged file (through the journal: the future is the DELETE's record).
+     */
+    void onOldKey(java.util.function.BiFunction<String, Long, java.util.concurrent.CompletableFuture<Long>> deleter) {
         this.oldKeyDeleter = deleter;
     }
 
@@ -378,6 +381,7 @@ final class FileData {
                 return;
             }
             Inode oldDir = directoryOf(oldKey);
+            MetaLog.await(journalOldKeyDelete(i, oldKey));
             o.file.retarget(newKey, WriteCondition.NONE).thenAccept(wroteOld -> {
                 if (wroteOld) {
                     deleteOldKey(oldKey, oldDir, i.id);
@@ -405,13 +409,34 @@ final class FileData {
     }
 
     /**
+     * Before the stager retargets {@code i} away from {@code oldKey}: a DELETE of that key, queued in the journal
+     * (the returned future) unless the rename's own op already removes it ({@code oldKey} is where the file's bytes
+     * wait for their move). An upload to the old key may be in flight, or may have landed without the namespace
+     * taking it as the file's (the file had moved on): once the stager's manifest names the new key, a crash would
+     * leave that object known to no one — a file that was never there. The mover runs the delete once the file is
+     * no longer staged, and leaves the key alone if a file's bytes live there by then.
+     */
+    java.util.concurrent.CompletableFuture<Long> journalOldKeyDelete(Inode i, String oldKey) {
+        Lock l = ns.lock.readLock();
+        l.lock();
+        try {
+            if (oldKey.equals(ns.dataKey(i))) {
+                return java.util.concurrent.CompletableFuture.completedFuture(0L);
+            }
+        } finally {
+            l.unlock();
+        }
+        return oldKeyDeleter.apply(oldKey, i.id);
+    }
+
+    /**
      * An upload reached the old key of a renamed file: that object goes. If the directory that held the key was
      * moved since the rename, the object may have moved with it (the directory move copied it before this delete
      * was queued), so the same name under the directory's current key goes too; the mover leaves alone a key that
      * is a file's own.
      */
     void deleteOldKey(String oldKey, Inode oldDir, long inodeId) {
-        oldKeyDeleter.accept(oldKey, inodeId);
+        oldKeyDeleter.apply(oldKey, inodeId);
         if (oldDir == null) {
             return;
         }
@@ -427,7 +452,7 @@ final class FileData {
             l.unlock();
         }
         if (!moved.equals(oldKey)) {
-            oldKeyDeleter.accept(moved, inodeId);
+            oldKeyDeleter.apply(moved, inodeId);
         }
     }
 

@@ -95,6 +95,7 @@ final class StagedRecovery {
             LOG.info("'{}': staged under its old key {} (a crash before the retarget); retargeting", ns.key(i), old);
             try {
                 Inode oldDir = data.directoryOf(old);
+                data.journalOldKeyDelete(i, old).join(); // as in FileData.retarget; the journal needs no lock
                 f.retarget(ns.key(i), WriteCondition.NONE).thenAccept(wroteOld -> {
                     if (wroteOld) {
                         data.deleteOldKey(old, oldDir, i.id);

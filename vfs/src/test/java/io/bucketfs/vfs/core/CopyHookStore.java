@@ -12,7 +12,8 @@ import io.bucketfs.backends.PutOptions;
 /**
  * A real store with hooks run before each COPY and after each successful one (the VFS contract tests use them to
  * change the source as another tool would, or to make a copy fail after the store did it, as a timeout or a crash
- * does), and can fail every write as an unreachable store does. Everything else is the real store's behaviour.
+ * does), hooks around each PUT (to hold an upload in flight, or to take a crash image the moment it landed), and can
+ * fail every write as an unreachable store does. Everything else is the real store's behaviour.
  */
 final class CopyHookStore extends ForwardingObjectStore {
 
@@ -24,6 +25,9 @@ final class CopyHookStore extends ForwardingObjectStore {
 
     volatile CopyHook beforeCopy;
     volatile CopyHook afterCopy;
+    /** Run before and after each successful PUT, with the key as both arguments. */
+    volatile CopyHook beforePut;
+    volatile CopyHook afterPut;
     /** While set, PUTs and multipart uploads fail as a store that cannot be reached does. */
     volatile boolean failWrites;
 
@@ -48,7 +52,16 @@ final class CopyHookStore extends ForwardingObjectStore {
     @Override
     public ObjectInfo put(String key, Payload body, PutOptions options) throws ObjectStoreException {
         unreachable();
-        return delegate.put(key, body, options);
+        CopyHook before = beforePut;
+        if (before != null) {
+            before.run(key, key);
+        }
+        ObjectInfo info = delegate.put(key, body, options);
+        CopyHook after = afterPut;
+        if (after != null) {
+            after.run(key, key);
+        }
+        return info;
     }
 
     @Override
