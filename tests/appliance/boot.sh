@@ -11,24 +11,34 @@
 #   boot 2: the same disks: the array is assembled and the file system mounted, nothing formatted (same md and
 #           xfs UUIDs, the marker file written in the cache directory at boot 1 is there, no "formatting" in the
 #           script's log, no cache-disk.fresh); the file written at boot 1 reads back through NFS.
+#   boot 3: the NVMe disks blanked, as a stop/start wipes instance storage: formatted again (new UUID, the marker
+#           gone, cache-disk.fresh), the gateway up on the empty cache, and the file reads back from the bucket.
 # What the test adds to the root, standing in for what an image build and a cloud provide (the image has its own
 # kernel; cloud-init configures the network): the test VM's kernel modules and an initramfs hand-over to systemd
 # (tests/vm), DHCP by systemd-networkd, the NVMe model of QEMU in cache-disk.conf, a 10 s NFS grace period, and
 # the probe units (tests/appliance/boot-probe) that report to the serial console. Needs root (unshare, mke2fs -d).
-# usage: tests/appliance/boot.sh [--root DIR] [--out DIR] [--boots 1|2] [--timeout SECONDS]
+# usage: tests/appliance/boot.sh [--root DIR] [--out DIR] [--boots 1|2|3] [--timeout SECONDS]
 #   --root DIR   the root appliance/idempotence --keep left (default tests/.tools/appliance/root; changed in place)
 #   --out DIR    run directory (default tests/target/appliance-boot; emptied first): console-N.log, qemu-N.log
-#   --boots N    2 (default) checks the reboot too
+#   --boots N    1: the first boot only; 2: and the reboot; 3 (default): and a stop/start (below)
 #   --timeout S  bound on each boot until the probe reported (default 900)
 set -euo pipefail
 trap 'echo "boot.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 die() { echo "boot.sh: $*" >&2; exit 2; }
-fail() { echo "boot.sh: FAILED: $*" >&2; exit 1; }
+fail() {
+  echo "boot.sh: FAILED: $*" >&2
+  if [ -n "${QEMU:-}" ] && kill -0 "$QEMU" 2>/dev/null; then
+    sleep 2 # the gateway's last lines reach the console (GATEWAY ...)
+    kill "$QEMU"
+    grep -a '^GATEWAY' "$out"/console-*.log | tail -40 >&2 || true
+  fi
+  exit 1
+}
 say() { echo "boot.sh: $*"; }
 
-approot="$repo/tests/.tools/appliance/root" out="$repo/tests/target/appliance-boot" boots=2 timeout=900
+approot="$repo/tests/.tools/appliance/root" out="$repo/tests/target/appliance-boot" boots=3 timeout=900
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) approot="${2:?}"; shift 2 ;;
@@ -105,10 +115,20 @@ ExecStart=/usr/local/sbin/bucketfs-boot-probe up
 [Install]
 WantedBy=multi-user.target
 EOF
+cat >"$approot/etc/systemd/system/bucketfs-boot-probe-log.service" <<'EOF'
+[Unit]
+Description=test probe: the gateway's log on the serial console
+After=bucketfs.service
+[Service]
+ExecStart=/bin/sh -c 'exec tail -n +1 -F /var/log/bucketfs/gateway.out | sed -u "s/^/GATEWAY /" >/dev/console 2>&1'
+[Install]
+WantedBy=multi-user.target
+EOF
 wants="$approot/etc/systemd/system/multi-user.target.wants"
 mkdir -p "$wants" "$approot/etc/systemd/system/network-online.target.wants"
 ln -sfn /etc/systemd/system/bucketfs-boot-probe-disk.service "$wants/"
 ln -sfn /etc/systemd/system/bucketfs-boot-probe.service "$wants/"
+ln -sfn /etc/systemd/system/bucketfs-boot-probe-log.service "$wants/"
 ln -sfn /lib/systemd/system/systemd-networkd.service "$wants/"
 ln -sfn /lib/systemd/system/systemd-networkd-wait-online.service \
   "$approot/etc/systemd/system/network-online.target.wants/"
@@ -247,4 +267,18 @@ got="$(nfs nfs-cat "$(url default/hello.txt)" 2>&1)" || fail "boot 2: nfs-cat: $
 [ "$got" = "$payload" ] || fail "boot 2: read back '$got' after the reboot, wrote '$payload'"
 say "boot 2: same array and file system, nothing formatted, hello.txt reads back"
 powerdown 2
+[ "$boots" -ge 3 ] || { say "OK ($boots boots, $(( $(date +%s) - t0 )) s)"; exit 0; }
+
+# ---------------------------------------------------------------- boot 3: instance storage wiped (a stop/start)
+truncate -s 0 "$out/nvme-a.img" "$out/nvme-b.img" && truncate -s 1G "$out/nvme-a.img" "$out/nvme-b.img"
+boot 3
+check_boot 3
+grep -q 'PROBE-LOG .*blank devices .*: formatting' "$out/console-3.log" || fail "boot 3: the wiped disks were not formatted"
+[ "$(probe 3 fs_uuid)" != "$(probe 2 fs_uuid)" ] || fail "boot 3: the old file system uuid on wiped disks"
+case "$(probe 3 marker)" in new*) ;; *) fail "boot 3: the cache directory was not new: $(probe 3 marker)" ;; esac
+[ "$(probe 3 fresh)" = yes ] || fail "boot 3: no cache-disk.fresh after formatting"
+got="$(nfs nfs-cat "$(url default/hello.txt)" 2>&1)" || fail "boot 3: nfs-cat: $got"
+[ "$got" = "$payload" ] || fail "boot 3: read back '$got' from the bucket with an empty cache, wrote '$payload'"
+say "boot 3: wiped disks formatted again, empty cache, hello.txt reads back from the bucket"
+powerdown 3
 say "OK ($boots boots, $(( $(date +%s) - t0 )) s)"
