@@ -5,7 +5,8 @@
 #   bucketfs-s3.sh start|stop|kill|restart|status|deps
 #   env: SERVER_DIR (logs, pids), SERVER_DATA (gateway data dir and S3Proxy's objects; kept across restarts),
 #        SERVER_PORT (default 20490; S3Proxy listens on SERVER_PORT+1), SERVER_BIND (default 127.0.0.1),
-#        BUCKETFS_TEST_CLASSPATH (the tests module's test classpath; without it the launcher asks Maven, offline)
+#        BUCKETFS_TEST_CLASSPATH (the tests module's test classpath; without it the launcher asks Maven, offline),
+#        JAVA_OPTS (the gateway's JVM options, after its default -Xmx1g: e.g. "-Xmx2g" or a log level)
 # kill/restart touch the gateway only: the bucket stays up, as a real object store would.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,7 +55,8 @@ start() {
     wait_port "$s3_pid" "$s3port" "$s3_log" S3Proxy
   fi
   echo "== start $(date '+%F %T')" >>"$gw_log"
-  setsid java -Xmx1g -Djdk.httpclient.allowRestrictedHeaders=content-length -cp "$cp" \
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  setsid java -Xmx1g ${JAVA_OPTS:-} -Djdk.httpclient.allowRestrictedHeaders=content-length -cp "$cp" \
     io.bucketfs.tests.servers.GatewayOnS3Main "$SERVER_DATA/gateway" "$bind" "$port" "http://127.0.0.1:$s3port" \
     default </dev/null >>"$gw_log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
   echo $! >"$gw_pid"
