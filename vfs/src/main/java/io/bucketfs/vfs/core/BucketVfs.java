@@ -331,6 +331,7 @@ public final class BucketVfs implements Vfs {
         writable();
         Inode d = dirOf(dir);
         requirePerm(caller, d, W | X, "mkdir in");
+        long lookedAt = System.nanoTime();
         if (lister.child(d, name) != null) {
             throw new VfsException(VfsStatus.EXISTS, "'" + name + "' exists");
         }
@@ -339,6 +340,7 @@ public final class BucketVfs implements Vfs {
         if (made == null) {
             throw new VfsException(VfsStatus.EXISTS, "'" + name + "' exists");
         }
+        lister.listedEmpty(d, made, lookedAt);
         return entry(made);
     }
 

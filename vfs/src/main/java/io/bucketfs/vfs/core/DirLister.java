@@ -230,6 +230,27 @@ final class DirLister {
         }
     }
 
+    /**
+     * A directory this gateway has just made holds nothing in the bucket: as of {@code lookedAt}, when the lookup of
+     * its name began and found nothing (no object, nothing under the prefix), or as of the parent's fresh listing
+     * that lookup answered from, whichever is older. Its listing counts as fresh from then (for the directory TTL),
+     * so that the files created in it next skip the probe that a new name in an unlisted directory costs (a HEAD and
+     * a LIST each).
+     */
+    void listedEmpty(Inode parent, Inode dir, long lookedAt) {
+        Lock l = ns.lock.writeLock();
+        l.lock();
+        try {
+            long since = fresh(parent.listedAt, mount.dirTtl().toNanos()) ? Math.min(parent.listedAt, lookedAt)
+                    : lookedAt;
+            if (dir.listedAt == 0) {
+                dir.listedAt = since;
+            }
+        } finally {
+            l.unlock();
+        }
+    }
+
     /** NOT_EMPTY unless {@code dir} has no entries, here or in the bucket. */
     void requireEmpty(Inode dir) throws VfsException {
         String key;

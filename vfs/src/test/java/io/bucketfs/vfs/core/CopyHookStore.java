@@ -2,18 +2,22 @@ package io.bucketfs.vfs.core;
 
 import io.bucketfs.backends.CopyOptions;
 import io.bucketfs.backends.ForwardingObjectStore;
+import io.bucketfs.backends.ListPage;
+import io.bucketfs.backends.ListRequest;
 import io.bucketfs.backends.MultipartUpload;
 import io.bucketfs.backends.ObjectInfo;
 import io.bucketfs.backends.ObjectStore;
 import io.bucketfs.backends.ObjectStoreException;
 import io.bucketfs.backends.Payload;
 import io.bucketfs.backends.PutOptions;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real store with hooks run before each COPY and after each successful one (the VFS contract tests use them to
  * change the source as another tool would, or to make a copy fail after the store did it, as a timeout or a crash
  * does), hooks around each PUT (to hold an upload in flight, or to take a crash image the moment it landed), and can
- * fail every write as an unreachable store does. Everything else is the real store's behaviour.
+ * fail every write as an unreachable store does; it counts HEADs and LISTs. Everything else is the real store's
+ * behaviour.
  */
 final class CopyHookStore extends ForwardingObjectStore {
 
@@ -31,8 +35,24 @@ final class CopyHookStore extends ForwardingObjectStore {
     /** While set, PUTs and multipart uploads fail as a store that cannot be reached does. */
     volatile boolean failWrites;
 
+    /** HEADs and LISTs asked of the store so far. */
+    final AtomicInteger heads = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
+
     CopyHookStore(ObjectStore real) {
         super(real);
+    }
+
+    @Override
+    public ObjectInfo head(String key) throws ObjectStoreException {
+        heads.incrementAndGet();
+        return delegate.head(key);
+    }
+
+    @Override
+    public ListPage list(ListRequest request) throws ObjectStoreException {
+        lists.incrementAndGet();
+        return delegate.list(request);
     }
 
     @Override

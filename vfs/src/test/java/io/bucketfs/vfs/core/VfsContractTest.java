@@ -217,6 +217,25 @@ public abstract class VfsContractTest {
     // ------------------------------------------------------------------ directories
 
     @Test
+    void filesCreatedInANewDirectoryCostNoBucketLookups() throws Exception {
+        settings = settings.withTtls(Duration.ZERO, Duration.ofMinutes(5));
+        restart();
+        FileHandle made = vfs.mkdir(ROOT, vfs.root(), "fresh", SetAttr.NONE).handle();
+        int heads = hooked.heads.get();
+        int lists = hooked.lists.get();
+        for (int i = 0; i < 20; i++) {
+            vfs.create(ROOT, made, "f" + i, CreateMode.GUARDED, SetAttr.NONE, 0);
+        }
+        assertEquals(20, vfs.readdir(ROOT, made, 0, 0, 100).entries().size());
+        assertEquals(heads, hooked.heads.get(), "the new directory is known empty: no HEAD per new name");
+        assertEquals(lists, hooked.lists.get(), "nor a LIST per new name, nor for its listing");
+        sync();
+        restart(); // forgotten on restart: the directory is listed from the bucket again
+        FileHandle again = vfs.lookup(ROOT, vfs.root(), "fresh").handle();
+        assertEquals(20, vfs.readdir(ROOT, again, 0, 0, 100).entries().size());
+    }
+
+    @Test
     void mkdirReaddirRemoveRmdir() throws Exception {
         FileHandle a = vfs.mkdir(ROOT, vfs.root(), "a", SetAttr.mode(0750)).handle();
         newFileIn(a, "x", "1");
