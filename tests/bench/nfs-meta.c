@@ -7,6 +7,9 @@
  *   nfs-meta [-t START_MS] URL create  DIR PREFIX COUNT   OPEN(CREATE) + CLOSE of DIR/PREFIX0 .. PREFIX<COUNT-1>
  *   nfs-meta [-t START_MS] URL stat    DIR PREFIX COUNT   a stat (LOOKUP + GETATTR) of each of them
  *   nfs-meta [-t START_MS] URL readdir DIR                one listing of DIR, entry by entry
+ *   nfs-meta [-t START_MS] URL remove  PATH               removes the file PATH
+ *   nfs-meta [-t START_MS] URL write   DIR PREFIX COUNT KIB   DIR/PREFIX0 .. PREFIX<COUNT-1> created, KIB KiB of
+ *                                                         the pattern byte[j] = (7j + j/251) mod 256 written, closed
  *
  * URL is an export URL as libnfs parses it, e.g. nfs://127.0.0.1/default?version=4&nfsport=2049; DIR is a path
  * inside the export ("/meta-1"). With -t, the operations start at START_MS (milliseconds since the epoch) after
@@ -52,7 +55,7 @@ static int fail(struct nfs_context *nfs, const char *what, const char *path) {
 
 static int usage(void) {
     fprintf(stderr, "usage: nfs-meta [-t START_MS] URL mkdir DIR | create DIR PREFIX COUNT | stat DIR PREFIX COUNT"
-                    " | readdir DIR\n");
+                    " | readdir DIR | remove PATH | write DIR PREFIX COUNT KIB\n");
     return 2;
 }
 
@@ -72,11 +75,27 @@ int main(int argc, char **argv) {
     }
     const char *mode = argv[2];
     const char *dir = argv[3];
-    int per_file = strcmp(mode, "create") == 0 || strcmp(mode, "stat") == 0;
-    if (per_file && argc != 6) {
+    int writes = strcmp(mode, "write") == 0;
+    int per_file = strcmp(mode, "create") == 0 || strcmp(mode, "stat") == 0 || writes;
+    if (per_file && argc != (writes ? 7 : 6)) {
         return usage();
     }
     long count = per_file ? strtol(argv[5], NULL, 10) : 0;
+    long kib = writes ? strtol(argv[6], NULL, 10) : 0;
+    if (writes && (kib < 1 || kib > 1 << 20)) {
+        return usage();
+    }
+    char *pattern = NULL;
+    if (writes) {
+        pattern = malloc((size_t) kib << 10);
+        if (pattern == NULL) {
+            fprintf(stderr, "nfs-meta: out of memory\n");
+            return 1;
+        }
+        for (long j = 0; j < kib << 10; j++) {
+            pattern[j] = (char) ((7 * j + j / 251) & 0xff);
+        }
+    }
 
     struct nfs_context *nfs = nfs_init_context();
     if (nfs == NULL) {
@@ -124,6 +143,30 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "nfs-meta: stat %s: not an empty regular file (mode %o, size %" PRIu64 ")\n",
                         path, (unsigned) st.nfs_mode, (uint64_t) st.nfs_size);
                 return 1;
+            }
+        }
+        ops = count;
+    } else if (strcmp(mode, "remove") == 0) {
+        if (nfs_unlink(nfs, dir) != 0) {
+            return fail(nfs, "remove", dir);
+        }
+        ops = 1;
+    } else if (writes) {
+        for (long i = 0; i < count; i++) {
+            struct nfsfh *fh;
+            snprintf(path, sizeof path, "%s/%s%ld", dir, argv[4], i);
+            if (nfs_creat(nfs, path, 0644, &fh) != 0) {
+                return fail(nfs, "create", path);
+            }
+            for (long done = 0; done < kib << 10; ) {
+                int n = nfs_write(nfs, fh, (uint64_t) ((kib << 10) - done), pattern + done);
+                if (n <= 0) {
+                    return fail(nfs, "write", path);
+                }
+                done += n;
+            }
+            if (nfs_close(nfs, fh) != 0) {
+                return fail(nfs, "close", path);
             }
         }
         ops = count;

@@ -59,6 +59,20 @@ public enum ServerLauncher {
         }
     }
 
+    /** Resident set size of process {@code pid} now, in MiB (from /proc), or -1 if unknown (or ended). */
+    public static long rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** the lower-case name used by {@code tests/servers/} and {@code tests/vm/run.sh --server} */
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -164,20 +178,7 @@ public enum ServerLauncher {
 
         /** Resident set size of the server now, in MiB (from /proc), or -1 if unknown. */
         public long rssMiB() {
-            Optional<Long> pid = pid();
-            if (pid.isEmpty()) {
-                return -1;
-            }
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", pid.get().toString(), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                return -1;
-            }
-            return -1;
+            return pid().map(ServerLauncher::rssMiB).orElse(-1L);
         }
 
         /**
