@@ -54,6 +54,23 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /**
+     * Places {@code count} empty objects {@code prefix + "f0"} .. {@code prefix + "f<count-1>"} into {@code bucket}
+     * of the server over {@code dir} (running or not) by writing them as the store keeps them, one file each: what a
+     * benchmark needs to list many objects, which S3Proxy would take minutes to accept as PUTs (~250/s here). The
+     * store reads its directory on every request, so a running server lists them at once. {@code prefix} is a plain
+     * path of non-empty segments ending in '/'.
+     */
+    public static void placeEmptyObjects(Path dir, String bucket, String prefix, int count) throws IOException {
+        if (!prefix.endsWith("/") || prefix.startsWith("/") || prefix.contains("//")) {
+            throw new IllegalArgumentException("prefix must be a/b/ style: " + prefix);
+        }
+        Path parent = Files.createDirectories(dir.resolve(bucket).resolve(prefix));
+        for (int k = 0; k < count; k++) {
+            Files.createFile(parent.resolve("f" + k + FlatKeyBlobStore.SUFFIX));
+        }
+    }
+
+    /**
      * Starts a server over {@code dir} (its objects survive a restart on the same directory) on {@code port}
      * (0: any free one) and waits until it accepts requests. {@link #close} deletes the directory.
      */

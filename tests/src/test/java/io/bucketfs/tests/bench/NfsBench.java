@@ -88,7 +88,7 @@ public final class NfsBench {
          * From {@code -Dbucketfs.bench.nfs.*}: {@code quick} (false; true changes the size defaults to 64 MiB and
          * 400 files), {@code dir} ({@code target/nfs-bench-work}), {@code results}
          * ({@code target/nfs-bench-results.md}), {@code readMiB} (1024), {@code readers} (4), {@code files}
-         * (2000), {@code clients} (4), {@code runs} (5), {@code only} (comma-separated names), {@code gatewayJar}
+         * (10000), {@code clients} (4), {@code runs} (5), {@code only} (comma-separated names), {@code gatewayJar}
          * ({@code -Dbucketfs.dist}/bucketfs-gateway.jar, else {@code ../gateway/target/...}), {@code metaSource}
          * ({@code bench/nfs-meta.c}), {@code gatewayJvm} (space-separated JVM options of the gateway, none),
          * {@code root} ({@code -Dbucketfs.root}, else {@code ..}).
@@ -107,7 +107,7 @@ public final class NfsBench {
             return new Config(Path.of(prop("dir", "target/nfs-bench-work")).toAbsolutePath(),
                     Path.of(prop("results", "target/nfs-bench-results.md")).toAbsolutePath(),
                     intProp("readMiB", quick ? 64 : 1024), intProp("readers", 4),
-                    intProp("files", quick ? 400 : 2000), intProp("clients", 4), intProp("runs", 5), only,
+                    intProp("files", quick ? 400 : 10000), intProp("clients", 4), intProp("runs", 5), only,
                     Path.of(prop("gatewayJar", dist.resolve("bucketfs-gateway.jar").toString())).toAbsolutePath(),
                     Path.of(prop("metaSource", "bench/nfs-meta.c")).toAbsolutePath(), jvm,
                     Path.of(prop("root", System.getProperty("bucketfs.root", ".."))).toAbsolutePath().normalize());

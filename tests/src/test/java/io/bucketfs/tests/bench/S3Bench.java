@@ -99,8 +99,8 @@ public final class S3Bench {
          * 200 small files, 1,000 listed objects and a 256 MiB checkpoint), {@code dir}
          * ({@code target/s3-bench-work}), {@code results} ({@code target/s3-bench-results.md}), {@code coldMiB}
          * (1024), {@code smallFiles} (1000), {@code smallKiB} (64), {@code writers} (4), {@code listEntries}
-         * (5000), {@code checkpointMiB} (1024; the defaults are scaled to S3Proxy's pace on 2 cores, ~250 PUTs/s and
-         * ~90 MiB/s of uploads: 10000, 10000 and 4096 take an hour), {@code runs} (5), {@code only} (comma-separated names),
+         * (10000), {@code checkpointMiB} (1024; the small files and the checkpoint are scaled to S3Proxy's pace on 2
+         * cores, ~250 PUTs/s and ~90 MiB/s of uploads: 10000 files and 4096 MiB take 40 minutes more), {@code runs} (5), {@code only} (comma-separated names),
          * {@code metaSource} ({@code bench/nfs-meta.c}), {@code gatewayJvm} (space-separated JVM options),
          * {@code root} ({@code -Dbucketfs.root}, else {@code ..}).
          */
@@ -117,7 +117,7 @@ public final class S3Bench {
             return new Config(Path.of(prop("dir", "target/s3-bench-work")).toAbsolutePath(),
                     Path.of(prop("results", "target/s3-bench-results.md")).toAbsolutePath(),
                     intProp("coldMiB", quick ? 64 : 1024), intProp("smallFiles", quick ? 200 : 1000),
-                    intProp("smallKiB", 64), intProp("writers", 4), intProp("listEntries", quick ? 1000 : 5000),
+                    intProp("smallKiB", 64), intProp("writers", 4), intProp("listEntries", quick ? 1000 : 10000),
                     intProp("checkpointMiB", quick ? 256 : 1024), intProp("runs", 5), only,
                     Path.of(prop("metaSource", "bench/nfs-meta.c")).toAbsolutePath(), jvm,
                     Path.of(prop("root", System.getProperty("bucketfs.root", ".."))).toAbsolutePath().normalize());

@@ -4,6 +4,7 @@ import static io.bucketfs.tests.bench.VfsBench.formatRuns;
 import static io.bucketfs.tests.bench.VfsBench.median;
 
 import io.bucketfs.backends.s3.RawS3Client;
+import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.tests.servers.ServerLauncher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -405,31 +406,21 @@ final class S3BenchCases {
 
     /**
      * Prefixes {@code list-0/} (the warm-up, fewer objects) to {@code list-RUNS/}, each of
-     * {@link S3Bench.Config#listEntries()} empty objects put by the SDK (32 in parallel) before any system has looked; run {@code r} lists
+     * {@link S3Bench.Config#listEntries()} empty objects, placed into S3Proxy's store as its files (PUTs would take
+     * minutes) before any system has looked; run {@code r} lists
      * {@code list-r} once with each (bucketfs: one {@code nfs-meta readdir} over NFSv4, entries with their
      * attributes; FUSE: a directory stream of the mount; the SDK: ListObjectsV2 pages, the object-store
      * ceiling). Every listing must count every object.
      */
     private void putListings() throws Exception {
-        int n = config.listEntries();
         long t0 = System.nanoTime();
         for (int i = 0; i <= config.runs(); i++) {
-            String prefix = "list-" + i + "/";
-            List<Future<?>> puts = new ArrayList<>();
-            for (int k = 0; k < entries(i); k++) {
-                String key = prefix + "f" + k;
-                puts.add(pool.submit(() -> {
-                    s3.putEmpty(key);
-                    return null;
-                }));
-            }
-            for (Future<?> f : puts) {
-                f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
+            S3ProxyServer.placeEmptyObjects(gateway.dataDir().resolve("s3"), S3Bench.BUCKET, "list-" + i + "/",
+                    entries(i));
         }
         log.accept(String.format(Locale.ROOT, "list-cold    setup: %d prefixes of %d empty objects (the warm-up's: "
-                + "%d) put by the SDK (32 in parallel) in %.1f s", config.runs(), n, entries(0),
-                (System.nanoTime() - t0) / 1e9));
+                + "%d) placed into S3Proxy's store directory in %.1f s", config.runs(), config.listEntries(),
+                entries(0), (System.nanoTime() - t0) / 1e9));
     }
 
     /** Lists the prefixes {@link #putListings} filled. */
@@ -448,8 +439,8 @@ final class S3BenchCases {
             }
         }
         logRuns("list-cold", "entries/s", rates);
-        String what = "the first listing of a directory of " + n + " objects put into the bucket by another S3 "
-                + "client; bucketfs: nfs-meta readdir (libnfs, NFSv4.0, attributes included); FUSE: a directory "
+        String what = "the first listing of a directory of " + n + " objects that appeared in the bucket behind "
+                + "every system's back; bucketfs: nfs-meta readdir (libnfs, NFSv4.0, attributes included); FUSE: a directory "
                 + "stream of the mount";
         add("list-cold", "s3fs", rates.get("bucketfs"), rates.get("s3fs"), "entries/s", what);
         add("list-cold", "rclone", rates.get("bucketfs"), rates.get("rclone"), "entries/s", "the same listing");
