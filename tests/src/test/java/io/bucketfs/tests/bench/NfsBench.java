@@ -3,14 +3,10 @@ package io.bucketfs.tests.bench;
 import io.bucketfs.tests.servers.ServerLauncher;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,14 +91,8 @@ public final class NfsBench {
          */
         public static Config fromSystemProperties() {
             boolean quick = Boolean.parseBoolean(prop("quick", "false"));
-            Set<String> only = new LinkedHashSet<>();
-            for (String name : prop("only", "").split(",")) {
-                if (!name.isBlank()) {
-                    only.add(name.trim());
-                }
-            }
-            List<String> jvm = Arrays.stream(prop("gatewayJvm", "").trim().split("\\s+"))
-                    .filter(s -> !s.isEmpty()).toList();
+            Set<String> only = BenchReport.names(prop("only", ""));
+            List<String> jvm = BenchReport.words(prop("gatewayJvm", ""));
             Path dist = Path.of(System.getProperty("bucketfs.dist", "../gateway/target"));
             return new Config(Path.of(prop("dir", "target/nfs-bench-work")).toAbsolutePath(),
                     Path.of(prop("results", "target/nfs-bench-results.md")).toAbsolutePath(),
@@ -124,18 +114,16 @@ public final class NfsBench {
 
     private final Config config;
     private final PrintStream out;
-    private final List<String> lines = new ArrayList<>();
-    private final List<VfsBench.Result> results = new ArrayList<>();
+    private final BenchReport report;
 
     public NfsBench(Config config, PrintStream out) {
         this.config = config;
         this.out = out;
+        this.report = new BenchReport(out);
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        BenchReport.quietLogs();
         new NfsBench(Config.fromSystemProperties(), System.out).runAll();
     }
 
@@ -148,9 +136,9 @@ public final class NfsBench {
         VfsBench.deleteRecursively(config.workDir());
         Files.createDirectories(config.workDir());
         try (BenchProcesses processes = new BenchProcesses(config.workDir().resolve("pids"))) {
-            Path meta = compileMetaClient(processes);
-            emit(String.format(Locale.ROOT, "bucketfs NfsBench: %d cores, load average %s, java %s; bucketfs serve "
-                    + "(local-directory bucket) vs nfs-ganesha %s (VFS FSAL, local disk) on 127.0.0.1; %d timed "
+            Path meta = compileMetaClient(processes, config.workDir(), config.metaSource());
+            report.emit(String.format(Locale.ROOT, "bucketfs NfsBench: %d cores, load average %s, java %s; bucketfs "
+                    + "serve (local-directory bucket) vs nfs-ganesha %s (VFS FSAL, local disk) on 127.0.0.1; %d timed "
                     + "runs per measurement after one warm-up, alternating, medians; ratio = bucketfs / ganesha",
                     Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("java.version"),
                     ganeshaVersion(processes), config.runs()));
@@ -163,18 +151,18 @@ public final class NfsBench {
                          gatewayDir, gatewayDir.resolve("data"), ServerLauncher.freePort(),
                          Map.of("BUCKETFS_JAR", config.gatewayJar().toString(),
                                  "JAVA_OPTS", String.join(" ", config.gatewayJvm()))))) {
-                NfsBenchCases cases = new NfsBenchCases(config, processes, meta, gateway, ganesha, this::emit);
+                NfsBenchCases cases = new NfsBenchCases(config, processes, meta, gateway, ganesha, report::emit);
                 if (config.wants("warm-read")) {
-                    record(cases.warmRead());
+                    report.record(cases.warmRead());
                 }
                 if (config.wantsMetadata()) {
                     for (VfsBench.Result r : cases.metadata()) {
                         if (config.wants(r.name())) {
-                            record(r);
+                            report.record(r);
                         }
                     }
                 }
-                emit(String.format(Locale.ROOT, "gateway RSS at the end: %d MiB", gateway.rssMiB()));
+                report.emit(String.format(Locale.ROOT, "gateway RSS at the end: %d MiB", gateway.rssMiB()));
             }
         } catch (Exception | Error e) {
             keepLogs();
@@ -182,52 +170,15 @@ public final class NfsBench {
         } finally {
             VfsBench.deleteRecursively(config.workDir());
         }
-        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        emit("NfsBench done in " + seconds + " s");
-        String table = table(seconds);
-        out.println();
-        out.print(table);
-        if (config.results() != null) {
-            Files.createDirectories(config.results().getParent());
-            Files.writeString(config.results(), table, StandardCharsets.UTF_8);
-            out.println("results written to " + config.results());
-        }
-        return List.copyOf(lines);
-    }
-
-    private void record(VfsBench.Result r) {
-        results.add(r);
-        emit(r.line());
-    }
-
-    void emit(String line) {
-        lines.add(line);
-        out.println(line);
-        out.flush();
-    }
-
-    /** The markdown table: one row per measurement, then the run's log lines for the single runs. */
-    String table(long seconds) {
-        StringBuilder b = new StringBuilder();
-        b.append("# NFS benchmark: bucketfs vs nfs-ganesha\n\n");
-        b.append(String.format(Locale.ROOT, "%s, %d cores, load average at the start %s; %d MiB file, %d readers; "
-                + "%d files, %d clients; %d timed runs after one warm-up, medians; %d s in all.%n%n",
+        return report.finish("NfsBench", started, "NFS benchmark: bucketfs vs nfs-ganesha", seconds -> String.format(
+                Locale.ROOT, "%s, %d cores, load average at the start %s; %d MiB file, %d readers; %d files, %d "
+                + "clients; %d timed runs after one warm-up, medians; %d s in all.",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
-                lines.isEmpty() ? "?" : lines.get(0).replaceAll(".*load average ([^,]*),.*", "$1"),
-                config.readMiB(), config.readers(), config.filesPerClient() * config.clients(), config.clients(),
-                config.runs(), seconds));
-        b.append("| measurement | bucketfs | ganesha | ratio bucketfs/ganesha | what |\n");
-        b.append("|---|---:|---:|---:|---|\n");
-        for (VfsBench.Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %.1f %s | %.1f %s | %.2f | %s |%n", r.name(), r.vfs(),
-                    r.unit(), r.peer(), r.unit(), r.ratio(), r.detail()));
-        }
-        b.append("\n```\n");
-        for (String l : lines) {
-            b.append(l).append('\n');
-        }
-        b.append("```\n");
-        return b.toString();
+                report.loadAtStart(), config.readMiB(), config.readers(), config.filesPerClient() * config.clients(),
+                config.clients(), config.runs(), seconds),
+                "| measurement | bucketfs | ganesha | ratio bucketfs/ganesha | what |\n|---|---:|---:|---:|---|\n",
+                r -> String.format(Locale.ROOT, "| %s | %.1f %s | %.1f %s | %.2f | %s |", r.name(), r.vfs(), r.unit(),
+                        r.peer(), r.unit(), r.ratio(), r.detail()), config.results());
     }
 
     /** After a failure: the servers' logs into {@code nfs-bench-logs} beside the work directory, and say so. */
@@ -252,10 +203,12 @@ public final class NfsBench {
         }
     }
 
-    private Path compileMetaClient(BenchProcesses processes) throws IOException, InterruptedException {
-        Path bin = config.workDir().resolve("nfs-meta");
-        processes.run(config.workDir(), 120, List.of("cc", "-O2", "-Wall", "-o", bin.toString(),
-                config.metaSource().toString(), "-lnfs")).orThrow();
+    /** {@code tests/bench/nfs-meta.c} ({@code source}) compiled into {@code workDir}; the binary's path. */
+    static Path compileMetaClient(BenchProcesses processes, Path workDir, Path source)
+            throws IOException, InterruptedException {
+        Path bin = workDir.resolve("nfs-meta");
+        processes.run(workDir, 120, List.of("cc", "-O2", "-Wall", "-o", bin.toString(), source.toString(), "-lnfs"))
+                .orThrow();
         return bin;
     }
 

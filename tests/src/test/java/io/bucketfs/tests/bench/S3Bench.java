@@ -5,15 +5,11 @@ import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.tests.servers.ServerLauncher;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,20 +96,15 @@ public final class S3Bench {
          * ({@code target/s3-bench-work}), {@code results} ({@code target/s3-bench-results.md}), {@code coldMiB}
          * (1024), {@code smallFiles} (1000), {@code smallKiB} (64), {@code writers} (4), {@code listEntries}
          * (10000), {@code checkpointMiB} (1024; the small files and the checkpoint are scaled to S3Proxy's pace on 2
-         * cores, ~250 PUTs/s and ~90 MiB/s of uploads: 10000 files and 4096 MiB take 40 minutes more), {@code runs} (5), {@code only} (comma-separated names),
+         * cores, ~250 PUTs/s and ~90 MiB/s of uploads: 10000 files and 4096 MiB take 40 minutes more),
+         * {@code runs} (5), {@code only} (comma-separated names),
          * {@code metaSource} ({@code bench/nfs-meta.c}), {@code gatewayJvm} (space-separated JVM options),
          * {@code root} ({@code -Dbucketfs.root}, else {@code ..}).
          */
         public static Config fromSystemProperties() {
             boolean quick = Boolean.parseBoolean(prop("quick", "false"));
-            Set<String> only = new LinkedHashSet<>();
-            for (String name : prop("only", "").split(",")) {
-                if (!name.isBlank()) {
-                    only.add(name.trim());
-                }
-            }
-            List<String> jvm = Arrays.stream(prop("gatewayJvm", "").trim().split("\\s+"))
-                    .filter(s -> !s.isEmpty()).toList();
+            Set<String> only = BenchReport.names(prop("only", ""));
+            List<String> jvm = BenchReport.words(prop("gatewayJvm", ""));
             return new Config(Path.of(prop("dir", "target/s3-bench-work")).toAbsolutePath(),
                     Path.of(prop("results", "target/s3-bench-results.md")).toAbsolutePath(),
                     intProp("coldMiB", quick ? 64 : 1024), intProp("smallFiles", quick ? 200 : 1000),
@@ -137,18 +128,16 @@ public final class S3Bench {
 
     private final Config config;
     private final PrintStream out;
-    private final List<String> lines = new ArrayList<>();
-    private final List<VfsBench.Result> results = new ArrayList<>();
+    private final BenchReport report;
 
     public S3Bench(Config config, PrintStream out) {
         this.config = config;
         this.out = out;
+        this.report = new BenchReport(out);
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        BenchReport.quietLogs();
         new S3Bench(Config.fromSystemProperties(), System.out).runAll();
     }
 
@@ -161,9 +150,9 @@ public final class S3Bench {
         VfsBench.deleteRecursively(config.workDir());
         Files.createDirectories(config.workDir());
         try (BenchProcesses processes = new BenchProcesses(config.workDir().resolve("pids"))) {
-            Path meta = compileMetaClient(processes);
-            emit(String.format(Locale.ROOT, "bucketfs S3Bench: %d cores, load average %s, java %s; bucketfs (NFS, "
-                    + "default mount on S3Proxy) vs s3fs %s (use_cache) and rclone %s (mount --vfs-cache-mode full) "
+            Path meta = NfsBench.compileMetaClient(processes, config.workDir(), config.metaSource());
+            report.emit(String.format(Locale.ROOT, "bucketfs S3Bench: %d cores, load average %s, java %s; bucketfs "
+                    + "(NFS, default mount on S3Proxy) vs s3fs %s (use_cache) and rclone %s (mount --vfs-cache-mode full) "
                     + "over the same bucket, and the AWS SDK on the same S3Proxy; 127.0.0.1; %d timed runs per "
                     + "measurement after one warm-up, taking turns, medians; ratio = bucketfs / peer",
                     Runtime.getRuntime().availableProcessors(), NfsBench.loadAverage(),
@@ -179,9 +168,9 @@ public final class S3Bench {
                 FuseMount rclone = mountRclone(processes, port + 1);
                 try {
                     S3BenchCases cases = new S3BenchCases(config, processes, meta, gateway, s3, s3fs, rclone,
-                            this::emit);
+                            report::emit);
                     for (VfsBench.Result r : cases.runAll()) {
-                        record(r);
+                        report.record(r);
                     }
                 } finally {
                     rclone.close();
@@ -194,17 +183,17 @@ public final class S3Bench {
         } finally {
             VfsBench.deleteRecursively(config.workDir());
         }
-        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        emit("S3Bench done in " + seconds + " s");
-        String table = table(seconds);
-        out.println();
-        out.print(table);
-        if (config.results() != null) {
-            Files.createDirectories(config.results().getParent());
-            Files.writeString(config.results(), table, StandardCharsets.UTF_8);
-            out.println("results written to " + config.results());
-        }
-        return List.copyOf(lines);
+        return report.finish("S3Bench", started, "Object-store benchmark: bucketfs vs s3fs, rclone and the raw SDK, "
+                + "on S3Proxy", seconds -> String.format(Locale.ROOT, "%s, %d cores, load average at the start %s; %d "
+                + "MiB cold objects; %d files of %d KiB, %d writers; %d objects listed; %d MiB checkpoint; %d timed "
+                + "runs after one warm-up, medians; %d s in all.", Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                Runtime.getRuntime().availableProcessors(), report.loadAtStart(), config.coldMiB(),
+                config.filesPerWriter() * config.writers(), config.smallKiB(), config.writers(), config.listEntries(),
+                config.checkpointMiB(), config.runs(), seconds),
+                "| measurement | bucketfs | peer | peer's figure | ratio bucketfs/peer | what |\n"
+                        + "|---|---:|---|---:|---:|---|\n",
+                r -> String.format(Locale.ROOT, "| %s | %.1f %s | %s | %.1f %s | %.2f | %s |", r.name(), r.vfs(),
+                        r.unit(), r.peerLabel(), r.peer(), r.unit(), r.ratio(), r.detail()), config.results());
     }
 
     // ------------------------------------------------------------------ the FUSE peers
@@ -264,7 +253,7 @@ public final class S3Bench {
         return awaitMounted(new FuseMount("rclone", dir, cache, processes.start(b), log));
     }
 
-    /** Waits until {@code m} is in the mount table; fails loudly (with its log) if its process ends or it takes 60 s. */
+    /** Waits until {@code m} is in the mount table; fails loudly (with its log) if its process ends or 60 s pass. */
     private static FuseMount awaitMounted(FuseMount m) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -282,51 +271,6 @@ public final class S3Bench {
             }
             Thread.sleep(100);
         }
-    }
-
-    // ------------------------------------------------------------------ output
-
-    private void record(VfsBench.Result r) {
-        results.add(r);
-        emit(r.line());
-    }
-
-    void emit(String line) {
-        lines.add(line);
-        out.println(line);
-        out.flush();
-    }
-
-    /** The markdown table: one row per measurement and peer, then the run's log lines. */
-    String table(long seconds) {
-        StringBuilder b = new StringBuilder();
-        b.append("# Object-store benchmark: bucketfs vs s3fs, rclone and the raw SDK, on S3Proxy\n\n");
-        b.append(String.format(Locale.ROOT, "%s, %d cores, load average at the start %s; %d MiB cold objects; %d "
-                + "files of %d KiB, %d writers; %d objects listed; %d MiB checkpoint; %d timed runs after one "
-                + "warm-up, medians; %d s in all.%n%n", Instant.now().truncatedTo(ChronoUnit.SECONDS),
-                Runtime.getRuntime().availableProcessors(),
-                lines.isEmpty() ? "?" : lines.get(0).replaceAll(".*load average ([^,]*),.*", "$1"), config.coldMiB(),
-                config.filesPerWriter() * config.writers(), config.smallKiB(), config.writers(),
-                config.listEntries(), config.checkpointMiB(), config.runs(), seconds));
-        b.append("| measurement | bucketfs | peer | peer's figure | ratio bucketfs/peer | what |\n");
-        b.append("|---|---:|---|---:|---:|---|\n");
-        for (VfsBench.Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %.1f %s | %s | %.1f %s | %.2f | %s |%n", r.name(), r.vfs(),
-                    r.unit(), r.peerLabel(), r.peer(), r.unit(), r.ratio(), r.detail()));
-        }
-        b.append("\n```\n");
-        for (String l : lines) {
-            b.append(l).append('\n');
-        }
-        b.append("```\n");
-        return b.toString();
-    }
-
-    private Path compileMetaClient(BenchProcesses processes) throws IOException, InterruptedException {
-        Path bin = config.workDir().resolve("nfs-meta");
-        processes.run(config.workDir(), 120, List.of("cc", "-O2", "-Wall", "-o", bin.toString(),
-                config.metaSource().toString(), "-lnfs")).orThrow();
-        return bin;
     }
 
     private String version(BenchProcesses processes, String pkg) throws IOException, InterruptedException {

@@ -440,8 +440,8 @@ final class S3BenchCases {
         }
         logRuns("list-cold", "entries/s", rates);
         String what = "the first listing of a directory of " + n + " objects that appeared in the bucket behind "
-                + "every system's back; bucketfs: nfs-meta readdir (libnfs, NFSv4.0, attributes included); FUSE: a directory "
-                + "stream of the mount";
+                + "every system's back; bucketfs: nfs-meta readdir (libnfs, NFSv4.0, attributes included); FUSE: a "
+                + "directory stream of the mount";
         add("list-cold", "s3fs", rates.get("bucketfs"), rates.get("s3fs"), "entries/s", what);
         add("list-cold", "rclone", rates.get("bucketfs"), rates.get("rclone"), "entries/s", "the same listing");
         add("list-cold", "raw-list", rates.get("bucketfs"), rates.get("raw-list"), "entries/s",

@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,14 +92,8 @@ public final class SmbBench {
          */
         public static Config fromSystemProperties() {
             boolean quick = Boolean.parseBoolean(prop("quick", "false"));
-            Set<String> only = new LinkedHashSet<>();
-            for (String name : prop("only", "").split(",")) {
-                if (!name.isBlank()) {
-                    only.add(name.trim());
-                }
-            }
-            List<String> jvm = Arrays.stream(prop("gatewayJvm", "").trim().split("\\s+"))
-                    .filter(s -> !s.isEmpty()).toList();
+            Set<String> only = BenchReport.names(prop("only", ""));
+            List<String> jvm = BenchReport.words(prop("gatewayJvm", ""));
             Path dist = Path.of(System.getProperty("bucketfs.dist", "../gateway/target"));
             return new Config(Path.of(prop("dir", "target/smb-bench-work")).toAbsolutePath(),
                     Path.of(prop("results", "target/smb-bench-results.md")).toAbsolutePath(),
@@ -147,19 +140,17 @@ public final class SmbBench {
 
     private final Config config;
     private final PrintStream out;
-    private final List<String> lines = new ArrayList<>();
-    private final List<VfsBench.Result> results = new ArrayList<>();
+    private final BenchReport report;
     private BenchProcesses processes;
 
     public SmbBench(Config config, PrintStream out) {
         this.config = config;
         this.out = out;
+        this.report = new BenchReport(out);
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        BenchReport.quietLogs();
         new SmbBench(Config.fromSystemProperties(), System.out).runAll();
     }
 
@@ -171,9 +162,9 @@ public final class SmbBench {
         Files.createDirectories(work);
         try (BenchProcesses p = new BenchProcesses(work.resolve("pids"))) {
             processes = p;
-            emit(String.format(Locale.ROOT, "bucketfs SmbBench: %d cores, load average %s, java %s; bucketfs serve "
-                    + "(local-directory bucket) vs Samba smbd %s (local disk) on 127.0.0.1, smbclient %s; %d timed "
-                    + "runs per measurement after one warm-up, alternating, medians; ratio = bucketfs / samba",
+            report.emit(String.format(Locale.ROOT, "bucketfs SmbBench: %d cores, load average %s, java %s; bucketfs "
+                    + "serve (local-directory bucket) vs Samba smbd %s (local disk) on 127.0.0.1, smbclient %s; %d "
+                    + "timed runs per measurement after one warm-up, alternating, medians; ratio = bucketfs / samba",
                     Runtime.getRuntime().availableProcessors(), NfsBench.loadAverage(),
                     System.getProperty("java.version"), version(List.of("smbd", "--version")),
                     version(List.of("smbclient", "--version")), config.runs()));
@@ -197,20 +188,20 @@ public final class SmbBench {
                     prepareRead(ours, peer, source, sha);
                 }
                 if (config.wants("warm-read")) {
-                    record(timedRead("warm-read", ours, peer, "smbclient's defaults: unsigned"));
+                    report.record(timedRead("warm-read", ours, peer, "smbclient's defaults: unsigned"));
                 }
                 if (config.wants("warm-read-signed")) { // Windows 11 24H2 and Server 2025 sign by default
-                    record(timedRead("warm-read-signed", ours.with("client signing=required"),
+                    report.record(timedRead("warm-read-signed", ours.with("client signing=required"),
                             peer.with("client signing=required"), "signing required"));
                 }
                 if (config.wants("warm-read-encrypted")) {
-                    record(timedRead("warm-read-encrypted", ours.with("client smb encrypt=required"),
+                    report.record(timedRead("warm-read-encrypted", ours.with("client smb encrypt=required"),
                             peer.with("client smb encrypt=required"), "encryption required"));
                 }
                 if (config.wants("write")) {
-                    record(write(ours, peer, source));
+                    report.record(write(ours, peer, source));
                 }
-                emit(String.format(Locale.ROOT, "gateway RSS at the end: %d MiB", gateway.rssMiB()));
+                report.emit(String.format(Locale.ROOT, "gateway RSS at the end: %d MiB", gateway.rssMiB()));
             }
         } catch (Exception | Error e) {
             NfsBench.keepLogs("SmbBench", work, work.resolveSibling("smb-bench-logs"), out);
@@ -219,17 +210,14 @@ public final class SmbBench {
             processes = null;
             VfsBench.deleteRecursively(work);
         }
-        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        emit("SmbBench done in " + seconds + " s");
-        String table = table(seconds);
-        out.println();
-        out.print(table);
-        if (config.results() != null) {
-            Files.createDirectories(config.results().getParent());
-            Files.writeString(config.results(), table, StandardCharsets.UTF_8);
-            out.println("results written to " + config.results());
-        }
-        return List.copyOf(lines);
+        return report.finish("SmbBench", started, "SMB benchmark: bucketfs vs Samba", seconds -> String.format(
+                Locale.ROOT, "%s, %d cores, load average at the start %s; %d MiB file, %d parallel smbclient; %d "
+                + "timed runs after one warm-up, medians; %d s in all.", Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                Runtime.getRuntime().availableProcessors(), report.loadAtStart(), config.fileMiB(), config.clients(),
+                config.runs(), seconds),
+                "| case | bucketfs MiB/s | samba MiB/s | ratio bucketfs/samba | what |\n|---|---:|---:|---:|---|\n",
+                r -> String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %s |", r.name(), r.vfs(), r.peer(),
+                        r.ratio(), r.detail()), config.results());
     }
 
     /**
@@ -246,8 +234,8 @@ public final class SmbBench {
         smbclient(ours, "put " + source + " " + BIG);
         double copySeconds = (System.nanoTime() - t0) / 1e9;
         double settled = ours.server().awaitSettled(SETTLE_TIMEOUT_SECONDS);
-        emit(String.format(Locale.ROOT, "warm-read    setup: %d MiB put into bucketfs in %.1f s (%.1f MiB/s, one "
-                + "smbclient), in the bucket and out of staging %.1f s later; into Samba's share by a local copy",
+        report.emit(String.format(Locale.ROOT, "warm-read    setup: %d MiB put into bucketfs in %.1f s (%.1f MiB/s, "
+                + "one smbclient), in the bucket and out of staging %.1f s later; into Samba's share by a local copy",
                 config.fileMiB(), copySeconds, config.fileMiB() / copySeconds, settled));
         for (Server s : List.of(ours, peer)) {
             Path copy = config.workDir().resolve("check.bin");
@@ -275,7 +263,7 @@ public final class SmbBench {
             a.add(parallel(ours, k -> "get " + BIG + " /dev/null"));
             b.add(parallel(peer, k -> "get " + BIG + " /dev/null"));
         }
-        emit(String.format(Locale.ROOT, "%-12s runs MiB/s: bucketfs [%s] samba [%s]; gateway RSS %d MiB", name,
+        report.emit(String.format(Locale.ROOT, "%-12s runs MiB/s: bucketfs [%s] samba [%s]; gateway RSS %d MiB", name,
                 formatRuns(a), formatRuns(b), ours.server().rssMiB()));
         return new VfsBench.Result(name, "bucketfs", median(a), "samba", median(b), "MiB/s",
                 String.format(Locale.ROOT, "%d MiB file read whole by %d parallel smbclient get, after a first "
@@ -306,7 +294,7 @@ public final class SmbBench {
                 }
             }
         }
-        emit("write        runs MiB/s: bucketfs [" + formatRuns(a) + "] samba [" + formatRuns(b) + "]; bucketfs "
+        report.emit("write        runs MiB/s: bucketfs [" + formatRuns(a) + "] samba [" + formatRuns(b) + "]; bucketfs "
                 + "had uploaded each run's files to the bucket " + formatRuns(settle) + " s after the run (not in "
                 + "MiB/s)");
         return new VfsBench.Result("write", "bucketfs", median(a), "samba", median(b), "MiB/s",
@@ -397,39 +385,5 @@ public final class SmbBench {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private void record(VfsBench.Result r) {
-        results.add(r);
-        emit(r.line());
-    }
-
-    void emit(String line) {
-        lines.add(line);
-        out.println(line);
-        out.flush();
-    }
-
-    /** The markdown table: case, bucketfs MiB/s, samba MiB/s, ratio; then the run's log lines. */
-    String table(long seconds) {
-        StringBuilder b = new StringBuilder();
-        b.append("# SMB benchmark: bucketfs vs Samba\n\n");
-        b.append(String.format(Locale.ROOT, "%s, %d cores, load average at the start %s; %d MiB file, %d parallel "
-                + "smbclient; %d timed runs after one warm-up, medians; %d s in all.%n%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
-                lines.isEmpty() ? "?" : lines.get(0).replaceAll(".*load average ([^,]*),.*", "$1"),
-                config.fileMiB(), config.clients(), config.runs(), seconds));
-        b.append("| case | bucketfs MiB/s | samba MiB/s | ratio bucketfs/samba | what |\n");
-        b.append("|---|---:|---:|---:|---|\n");
-        for (VfsBench.Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %s |%n", r.name(), r.vfs(), r.peer(),
-                    r.ratio(), r.detail()));
-        }
-        b.append("\n```\n");
-        for (String l : lines) {
-            b.append(l).append('\n');
-        }
-        b.append("```\n");
-        return b.toString();
     }
 }
