@@ -49,10 +49,19 @@ start() {
   local cp; cp="$(classpath)"
   if ! alive "$s3_pid"; then
     echo "== start $(date '+%F %T')" >>"$s3_log"
+    local before; before=$(wc -l <"$s3_log")
     setsid java -Xmx512m -cp "$cp" io.bucketfs.tests.servers.S3ProxyMain "$SERVER_DATA/s3" "$s3port" default \
       </dev/null >>"$s3_log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
     echo $! >"$s3_pid"
     wait_port "$s3_pid" "$s3port" "$s3_log" S3Proxy
+    # the port may accept before S3Proxy does (another process on it): READY is this S3Proxy's own word
+    local i
+    for i in $(seq 300); do
+      tail -n +$((before + 1)) "$s3_log" | grep -q '^READY ' && break
+      alive "$s3_pid" || { echo "bucketfs-s3.sh: S3Proxy exited at start; last log lines:" >&2; tail -n 20 "$s3_log" >&2; exit 1; }
+      [ "$i" -lt 300 ] || { echo "bucketfs-s3.sh: S3Proxy not READY after 30 s" >&2; tail -n 20 "$s3_log" >&2; exit 1; }
+      sleep 0.1
+    done
   fi
   echo "== start $(date '+%F %T')" >>"$gw_log"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options

@@ -159,22 +159,18 @@ public final class S3Bench {
                     System.getProperty("java.version"), version(processes, "s3fs"), version(processes, "rclone"),
                     config.runs()));
             Path gatewayDir = config.workDir().resolve("bucketfs");
-            int port = ServerLauncher.freePort();
+            int port = ServerLauncher.freePortPair(); // S3Proxy listens on port + 1
             try (ServerLauncher.Running gateway = processes.start(ServerLauncher.BUCKETFS_S3.at(config.repoRoot(),
                     gatewayDir, config.workDir().resolve("data"), port,
                     Map.of("JAVA_OPTS", String.join(" ", config.gatewayJvm()))));
                  RawS3Client s3 = RawS3Client.ofS3Proxy("http://127.0.0.1:" + (port + 1), BUCKET, 32)) {
-                FuseMount s3fs = mountS3fs(processes, port + 1);
-                FuseMount rclone = mountRclone(processes, port + 1);
-                try {
+                try (FuseMount s3fs = mountS3fs(processes, port + 1);
+                     FuseMount rclone = mountRclone(processes, port + 1)) {
                     S3BenchCases cases = new S3BenchCases(config, processes, meta, gateway, s3, s3fs, rclone,
                             report::emit);
                     for (VfsBench.Result r : cases.runAll()) {
                         report.record(r);
                     }
-                } finally {
-                    rclone.close();
-                    s3fs.close();
                 }
             }
         } catch (Exception | Error e) {

@@ -73,6 +73,26 @@ public enum ServerLauncher {
         return -1;
     }
 
+    /**
+     * A port P of 127.0.0.1 such that P and P + 1 are both free now: for {@link #BUCKETFS_S3}, whose S3Proxy listens on
+     * the gateway's port + 1.
+     */
+    public static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int p = freePort();
+            if (p >= 65535) {
+                continue;
+            }
+            try (ServerSocket a = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress());
+                 ServerSocket b = new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no two adjacent free ports on 127.0.0.1 in 100 tries");
+    }
+
     /** the lower-case name used by {@code tests/servers/} and {@code tests/vm/run.sh --server} */
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
