@@ -36,34 +36,18 @@ public class ObjectStoreException extends IOException {
     }
 
     private final Kind kind;
-    private final boolean staleConnection;
 
     public ObjectStoreException(Kind kind, String message) {
         this(kind, message, null);
     }
 
     public ObjectStoreException(Kind kind, String message, Throwable cause) {
-        this(kind, message, cause, false);
-    }
-
-    /**
-     * @param staleConnection the request died on a connection the server had already closed (a broken pipe or a
-     *                        reset while sending, no answer at all): a {@link Kind#TRANSIENT} failure that a fresh
-     *                        connection is likely to avoid, so {@link Retrier} tries again at once, not after a pause
-     */
-    public ObjectStoreException(Kind kind, String message, Throwable cause, boolean staleConnection) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
-        this.staleConnection = staleConnection && kind == Kind.TRANSIENT;
     }
 
     public Kind kind() {
         return kind;
-    }
-
-    /** Whether the request died on a connection the server had closed (see the constructor). */
-    public boolean staleConnection() {
-        return staleConnection;
     }
 
     @Override

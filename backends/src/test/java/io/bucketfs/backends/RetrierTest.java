@@ -49,35 +49,6 @@ class RetrierTest {
     }
 
     @Test
-    void staleConnectionsAreRetriedAtOnceTwiceInARowThenWithPauses() throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> retrier(POLICY).call("op", true,
-                () -> {
-                    throw new ObjectStoreException(Kind.TRANSIENT, "broken pipe " + calls.incrementAndGet(), null,
-                            true);
-                }));
-        assertEquals("broken pipe 5", e.getMessage());
-        assertEquals(2, pauses.size(), "attempts 2 and 3 follow at once, 4 and 5 after a pause: " + pauses);
-
-        pauses.clear();
-        calls.set(0);
-        String r = retrier(POLICY).call("op", true, () -> {
-            int n = calls.incrementAndGet();
-            if (n == 1) {
-                throw new ObjectStoreException(Kind.TRANSIENT, "refused");
-            }
-            if (n < 4) {
-                throw new ObjectStoreException(Kind.TRANSIENT, "reset", null, true);
-            }
-            return "ok";
-        });
-        assertEquals("ok", r);
-        assertEquals(1, pauses.size(), "only the failure that was not a stale connection pauses: " + pauses);
-        assertTrue(!new ObjectStoreException(Kind.THROTTLED, "slow", null, true).staleConnection(),
-                "only a transient failure can be a stale connection");
-    }
-
-    @Test
     void neverRetriesClientErrors() {
         for (Kind k : new Kind[] {Kind.NOT_FOUND, Kind.PRECONDITION_FAILED, Kind.NOT_MODIFIED, Kind.ACCESS_DENIED,
                 Kind.PERMANENT}) {

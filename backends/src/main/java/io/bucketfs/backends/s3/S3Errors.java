@@ -144,7 +144,7 @@ final class S3Errors {
         }
         IOException io = ioCause(e);
         if (io != null) {
-            return new ObjectStoreException(Kind.TRANSIENT, what + ": " + describe(io), e, staleConnection(io));
+            return new ObjectStoreException(Kind.TRANSIENT, what + ": " + describe(io), e);
         }
         if (truncatedBody(e)) {
             // a response cut off mid-body (the connection dropped while the XML streamed): try again
@@ -177,19 +177,6 @@ final class S3Errors {
             }
         }
         return null;
-    }
-
-    /**
-     * Whether {@code io} says the server had closed the connection the request went out on: a broken pipe or a reset
-     * while sending, or no answer at all (Apache's NoHttpResponseException). A refused connection is not one.
-     */
-    static boolean staleConnection(IOException io) {
-        if (io.getClass().getSimpleName().equals("NoHttpResponseException")) {
-            return true;
-        }
-        String m = io.getMessage();
-        return io instanceof java.net.SocketException && !(io instanceof java.net.ConnectException) && m != null
-                && (m.contains("Broken pipe") || m.contains("Connection reset"));
     }
 
     private static String describe(IOException io) {

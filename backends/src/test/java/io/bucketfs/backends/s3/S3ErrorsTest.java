@@ -150,17 +150,4 @@ class S3ErrorsTest {
         assertEquals(Kind.PERMANENT, S3Errors.kindOfCode("InvalidObjectState"));
         assertEquals(Kind.PERMANENT, S3Errors.kindOfCode(null));
     }
-
-    @Test
-    void aBrokenPipeOrResetIsAStaleConnectionARefusalIsNot() {
-        assertTrue(S3Errors.staleConnection(new SocketException("Broken pipe")));
-        assertTrue(S3Errors.staleConnection(new SocketException("Connection reset")));
-        assertTrue(S3Errors.staleConnection(new org.apache.http.NoHttpResponseException("failed to respond")));
-        assertFalse(S3Errors.staleConnection(new ConnectException("Connection refused")));
-        assertFalse(S3Errors.staleConnection(new SocketTimeoutException("Read timed out")));
-        ObjectStoreException e = S3Errors.map("HEAD", "k", SdkClientException
-                .create("Unable to execute HTTP request: Broken pipe", new SocketException("Broken pipe")));
-        assertEquals(Kind.TRANSIENT, e.kind());
-        assertTrue(e.staleConnection(), e.toString());
-    }
 }
