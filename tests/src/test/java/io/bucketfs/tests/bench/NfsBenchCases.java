@@ -304,7 +304,7 @@ final class NfsBenchCases {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

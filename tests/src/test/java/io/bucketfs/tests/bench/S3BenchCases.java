@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -562,7 +561,7 @@ final class S3BenchCases {
 
     /** Puts {@code size} random bytes (seeded by {@code seed}) at {@code key}; returns their SHA-256 in hex. */
     private String uploadRandom(String key, long size, int seed) throws Exception {
-        MessageDigest md = sha256();
+        MessageDigest md = NfsBenchCases.sha256();
         s3.multipartUpload(key, size, PART, SDK_THREADS, index -> {
             byte[] b = new byte[(int) Math.min(PART, size - (long) index * PART)];
             SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
@@ -655,7 +654,7 @@ final class S3BenchCases {
     }
 
     private static String digest(InputStream in, long size) throws IOException {
-        MessageDigest md = sha256();
+        MessageDigest md = NfsBenchCases.sha256();
         long n = 0;
         byte[] buf = new byte[1 << 20];
         try (in) {
@@ -672,14 +671,6 @@ final class S3BenchCases {
 
     private static String digestFile(Path f) throws IOException {
         return digest(Files.newInputStream(f), Files.size(f));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
