@@ -324,6 +324,9 @@ public final class ChunkCache implements Closeable {
         }
     }
 
+    /** How many times a chunk whose body broke off (reset, truncated) is fetched before the read fails. */
+    static final int BODY_ATTEMPTS = 4;
+
     private ChunkEntry fetchAndCommit(ChunkFetch f) throws IOException {
         ObjectVersion v = f.version;
         long start = chunkStart(f.key.index());
@@ -333,19 +336,29 @@ public final class ChunkCache implements Closeable {
         boolean committed = false;
         try {
             long t0 = System.nanoTime();
-            ChunkEntry e;
-            try (ObjectContent c = f.store.get(v.key(), GetOptions.range(start, len).withIfMatch(v.etag()))) {
-                if (c.info().size() != v.size() || c.length() != len) {
-                    throw new ObjectChangedException(v, "GET " + v.key() + " with ETag " + v.etag() + " answered "
-                            + c.length() + " bytes of an object of " + c.info().size() + ", expected " + len
-                            + " of " + v.size(), null);
+            ChunkEntry e = null;
+            for (int attempt = 1; e == null; attempt++) {
+                boolean body = false;
+                try (ObjectContent c = f.store.get(v.key(), GetOptions.range(start, len).withIfMatch(v.etag()))) {
+                    if (c.info().size() != v.size() || c.length() != len) {
+                        throw new ObjectChangedException(v, "GET " + v.key() + " with ETag " + v.etag()
+                                + " answered " + c.length() + " bytes of an object of " + c.info().size()
+                                + ", expected " + len + " of " + v.size(), null);
+                    }
+                    body = true;
+                    e = files.write(f.key, c.stream(), len);
+                } catch (ObjectStoreException ex) {
+                    if (ex.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED) {
+                        throw new ObjectChangedException(v, "object " + v.key() + " is no longer ETag " + v.etag(),
+                                ex);
+                    }
+                    // the GET itself was retried by the store; a body cut short (reset, truncated) is fetched again
+                    if (!body || !ex.kind().retryable() || attempt >= BODY_ATTEMPTS) {
+                        throw ex;
+                    }
+                    LOG.debug("body of {} failed ({}), attempt {} of {}; fetching it again", f.key, ex.getMessage(),
+                            attempt, BODY_ATTEMPTS);
                 }
-                e = files.write(f.key, c.stream(), len);
-            } catch (ObjectStoreException ex) {
-                if (ex.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED) {
-                    throw new ObjectChangedException(v, "object " + v.key() + " is no longer ETag " + v.etag(), ex);
-                }
-                throw ex;
             }
             long nanos = System.nanoTime() - t0;
             boolean ahead = f.readAhead;
