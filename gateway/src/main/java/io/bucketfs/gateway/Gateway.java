@@ -27,6 +27,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
+    /** Timeouts, retries and connections of every bucket the gateway opens. */
+    private final BackendSettings backend;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private FileChannel lockChannel;
     private FileLock lock;
@@ -46,8 +48,9 @@ public final class Gateway implements AutoCloseable {
     private final java.util.Map<String, ObjectStore> mountStores = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.bucketfs.gateway.metrics.GatewayMetrics metrics = new io.bucketfs.gateway.metrics.GatewayMetrics();
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, BackendSettings backend) {
         this.config = config;
+        this.backend = backend;
     }
 
     /** Takes the data directory, opens the embedded default bucket and prepares the cache directory. */
@@ -61,7 +64,16 @@ public final class Gateway implements AutoCloseable {
      * provider) instead of the embedded one.
      */
     public static Gateway start(GatewayConfig config, ConnectionSpec defaultBucket) throws IOException {
-        Gateway g = new Gateway(config);
+        return start(config, defaultBucket, BackendSettings.DEFAULT, io.bucketfs.cache.write.WriteBackSettings.DEFAULT);
+    }
+
+    /**
+     * {@link #start(GatewayConfig, ConnectionSpec)} with the backend's timeouts and retries ({@code backend}, for
+     * every bucket the gateway opens) and the staging bounds ({@code writeBack}) given.
+     */
+    public static Gateway start(GatewayConfig config, ConnectionSpec defaultBucket, BackendSettings backend,
+                                io.bucketfs.cache.write.WriteBackSettings writeBack) throws IOException {
+        Gateway g = new Gateway(config, backend);
         try {
             g.lockDataDir();
             Files.createDirectories(config.cacheDir());
@@ -71,7 +83,7 @@ public final class Gateway implements AutoCloseable {
             } catch (io.bucketfs.gateway.state.FieldException e) {
                 throw new CliException(io.bucketfs.gateway.state.StateStore.FILE + ": " + e.line(), e);
             }
-            g.defaultBucket = ObjectStores.open(defaultBucket.validate(), BackendSettings.DEFAULT);
+            g.defaultBucket = ObjectStores.open(defaultBucket.validate(), backend);
             long objects = g.defaultBucket.list(ListRequest.flat("")).objects().size();
             LOG.info("default bucket {} ({}{} objects)", g.defaultBucket.describe(), objects >= ListRequest.MAX_KEYS
                     ? "at least " : "", objects);
@@ -90,8 +102,7 @@ public final class Gateway implements AutoCloseable {
             }
             g.vfs = io.bucketfs.vfs.core.VfsRuntime.open(config.stateDir(), config.cacheDir(),
                     io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
-                    io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
-                    io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
+                    writeBack, io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
             g.metrics.bind(g.vfs);
             for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
                 g.vfs.cache().limit(m.name(), m.cacheSize()); // the mount's --cache-size, within the pool
@@ -146,7 +157,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Opens the bucket of a connection, its secrets opened from the vault; no request is made. */
     public ObjectStore openConnection(io.bucketfs.gateway.state.ConnectionRecord c) throws IOException {
-        return ObjectStores.open(Connections.spec(c, vault), BackendSettings.DEFAULT);
+        return ObjectStores.open(Connections.spec(c, vault), backend);
     }
 
     /**
@@ -161,7 +172,7 @@ public final class Gateway implements AutoCloseable {
             return openConnection(state.get().connection(b.get().connection()).orElseThrow());
         }
         return ObjectStores.open(ConnectionSpec.of(Provider.LOCAL, name).withEndpoint(config.bucketsDir().toString()),
-                BackendSettings.DEFAULT);
+                backend);
     }
 
     /** The VFS side of a created mount: its settings and its (newly opened) store, remembered for closing. */

@@ -53,6 +53,8 @@ final class FileData {
     private static final class Open {
         final StagedFile file;
         volatile long lastWrite = System.nanoTime();
+        /** Set (under the Open's monitor) when the idle check takes it out of use: it can no longer be pinned. */
+        boolean released;
         /**
          * The staged data file is written in place, so bytes below this may belong to a committed generation not
          * yet known to be uploaded: overwriting them now would put unacknowledged bytes into what a crash
@@ -212,30 +214,50 @@ final class FileData {
         }
     }
 
+    /**
+     * The staged handle of {@code i} (staged now if needed), pinned so that the idle check cannot close it while
+     * the caller writes through it (a write may wait long, for an upload or for staging space); the caller unpins.
+     */
+    private Open pinnedFor(Inode i) throws VfsException {
+        while (true) {
+            Open o = stagedFor(i);
+            synchronized (o) {
+                if (!o.released) {
+                    o.pins.incrementAndGet();
+                    return o;
+                }
+            }
+        }
+    }
+
     /** Truncates or extends (stages the file first). Not under a lock. */
     void truncate(Inode i, long size) throws VfsException {
-        Open o = stagedFor(i);
-        protectCommitted(i, o, size);
+        Open o = pinnedFor(i);
         try {
+            protectCommitted(i, o, size);
             o.file.truncate(size);
         } catch (RuntimeException e) {
             throw ioFailure("truncating '" + i.name + "'", e);
+        } finally {
+            o.lastWrite = System.nanoTime();
+            o.pins.decrementAndGet();
         }
-        o.lastWrite = System.nanoTime();
     }
 
     void write(Inode i, long offset, ByteBuffer src, Instant now) throws VfsException {
-        Open o = stagedFor(i);
+        Open o = pinnedFor(i);
         long end = offset + src.remaining();
-        protectCommitted(i, o, offset);
         try {
+            protectCommitted(i, o, offset);
             o.file.write(offset, src);
         } catch (StagingFullException e) {
             throw new VfsException(VfsStatus.NO_SPACE, "staging area full: " + e.getMessage(), e);
         } catch (IOException e) {
             throw ioFailure("writing '" + i.name + "'", e);
+        } finally {
+            o.lastWrite = System.nanoTime();
+            o.pins.decrementAndGet();
         }
-        o.lastWrite = System.nanoTime();
         Lock l = ns.lock.writeLock();
         l.lock();
         try {
@@ -261,7 +283,7 @@ final class FileData {
             return;
         }
         try {
-            wb().barrier().get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS); // commits nothing new itself
+            o.file.committedUploaded().get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS); // this file's, no other's
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VfsException(VfsStatus.IO_ERROR, "interrupted waiting for the upload of '" + i.name + "'");
@@ -469,6 +491,13 @@ final class FileData {
         if (idle < IDLE_COMMIT.toNanos() || o.pins.get() > 0) {
             timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
             return;
+        }
+        synchronized (o) {
+            if (o.pins.get() > 0) { // pinned since the check above
+                timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            o.released = true;
         }
         if (staged.remove(id, o)) {
             try {
