@@ -417,7 +417,11 @@ public final class Gateway implements AutoCloseable {
         LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{}{})", bind, smb.port(),
                 mounts.keySet(), settings.encryptData() ? "; encryption required" : "",
                 encryptedShares.isEmpty() ? "" : "; encryption required on " + encryptedShares,
-                settings.requireSigning() ? "; signing required" : "");
+                "; signing required on " + switch (settings.signing()) {
+                    case OPTIONAL -> "sessions that ask";
+                    case SMB3 -> "SMB 3.x";
+                    case REQUIRED -> "every dialect";
+                });
         return smb;
     }
 

@@ -54,6 +54,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "clients are refused.")
     java.util.Set<String> smbEncryptShares = new java.util.LinkedHashSet<>();
 
+    @Option(names = "--smb-signing", paramLabel = "POLICY",
+            description = "Which SMB sessions must sign: smb3 (default: every SMB 3.x session; 2.x as the client "
+                    + "asks), required (every dialect) or optional (only where the client asks).")
+    String smbSigning = "smb3";
+
     @Option(names = "--admin-port", paramLabel = "PORT",
             description = "The admin API's port on 127.0.0.1, used by the bucketfs CLI (default: "
                     + io.bucketfs.gateway.admin.AdminServer.DEFAULT_PORT + "; 0 picks a free one, written to "
@@ -74,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (nfsGrace < 0) {
             throw new CliException("nfs-grace: must not be negative");
         }
+        io.bucketfs.smb.server.SmbSettings.Signing signing;
+        try {
+            signing = io.bucketfs.smb.server.SmbSettings.Signing.parse(smbSigning);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("smb-signing: " + e.getMessage());
+        }
         GatewayConfig config = new GatewayConfig(dataDir != null ? dataDir : defaultDataDir(), cacheDir,
                 cacheSize != null ? cacheSize : GatewayConfig.DEFAULT_CACHE_SIZE);
         Gateway gateway;
@@ -90,8 +101,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("nfs-port: " + e.getMessage(), e);
         }
         try {
-            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS, gateway.defaultSmbUsers(),
-                    smbEncryptShares);
+            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS.withSigning(signing),
+                    gateway.defaultSmbUsers(), smbEncryptShares);
         } catch (IllegalArgumentException e) {
             gateway.close();
             throw new CliException("smb-encrypt-share: " + e.getMessage(), e);
