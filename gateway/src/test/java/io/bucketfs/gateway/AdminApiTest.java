@@ -51,6 +51,9 @@ class AdminApiTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
             assertEquals(a.url(), Files.readString(cfg.dataDir().resolve(AdminServer.ENDPOINT_FILE)).trim());
             assertTrue(a.url().startsWith("http://127.0.0.1:"));
+            java.util.List<String> bound = listeners(a.port());
+            assertTrue(!bound.isEmpty() && bound.stream().allMatch(x -> x.equals("0100007F")
+                    || x.equals("0000000000000000FFFF00000100007F")), "the kernel's word: 127.0.0.1 only: " + bound);
             String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
 
             assertEquals(401, call(a, null, "GET", "/v1/mounts", null).statusCode());
@@ -129,6 +132,23 @@ class AdminApiTest {
                         "only the bucket that was asked for (and the state): " + p);
             }
         }
+    }
+
+    /**
+     * The local addresses (hex, as {@code /proc/net/tcp} and {@code tcp6} write them) of the sockets listening on
+     * {@code port}.
+     */
+    private static java.util.List<String> listeners(int port) throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String table : java.util.List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
+                    out.add(f[1].substring(0, f[1].indexOf(':')));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every path below {@code root}, relative to it. */

@@ -267,8 +267,9 @@ class ControlPlaneEndToEndTest {
             // no secret anywhere: not in the gateway's log, not in what the CLI printed, not in the state file
             String gatewayLog = Files.readString(log, StandardCharsets.UTF_8);
             String all = gatewayLog + transcript + stateText();
-            assertTrue(gatewayLog.contains("admin POST /v1/connections") && gatewayLog.contains("admin PUT /v1/users/bob")
-                    && gatewayLog.contains("SMB logon failure from"), "the log is the gateway's, of this run");
+            assertTrue(gatewayLog.contains("admin POST /v1/connections")
+                    && gatewayLog.contains("admin PUT /v1/users/bob") && gatewayLog.contains("SMB logon failure from"),
+                    "the log is the gateway's, of this run");
             List<String> secrets = new ArrayList<>(List.of(S3ProxyServer.SECRET, WRONG_SECRET,
                     Files.readString(data.resolve("admin-token")).strip(),
                     Files.readString(data.resolve("smb-password")).strip()));

@@ -32,7 +32,8 @@ class GatewayStateStartTest {
         try (Gateway g = Gateway.start(cfg)) {
             ControlPlane cp = new ControlPlane(g, Clock.systemUTC());
             cp.createBucket(new Requests.Bucket("data"));
-            cp.createMount(new Requests.Mount("m", null, "data", "p/", "nfs", "2TiB", null, null, null, null, null, null));
+            cp.createMount(new Requests.Mount("m", null, "data", "p/", "nfs", "2TiB", null, null, null,
+                    null, null, null));
             // a connection to a closed port is refused naming the endpoint, and not stored
             io.bucketfs.gateway.state.FieldException refused = assertThrows(
                     io.bucketfs.gateway.state.FieldException.class, () -> cp.createConnection(new Requests.Connection(

@@ -38,6 +38,10 @@ final class RawSmbClient implements AutoCloseable {
     private final Socket socket;
     private long messageId;
     final Answer negotiated;
+    /** The TreeId of requests sent without one: the last successful {@link #treeConnect}'s. */
+    int treeId;
+    /** A session id for callers that keep one here. */
+    long sessionId;
 
     /** Connects and negotiates {@code dialect} (2.0.2 to 3.0.2: no negotiate contexts). */
     RawSmbClient(int port, int dialect) throws IOException {
@@ -54,10 +58,19 @@ final class RawSmbClient implements AutoCloseable {
     }
 
     Answer call(int command, long sessionId, byte[] body) throws IOException {
-        return call(command, sessionId, 0, body);
+        return call(command, sessionId, treeId, body);
     }
 
     Answer call(int command, long sessionId, int treeId, byte[] body) throws IOException {
+        send(command, sessionId, treeId, body);
+        return read();
+    }
+
+    void send(int command, long sessionId, byte[] body) throws IOException {
+        send(command, sessionId, treeId, body);
+    }
+
+    void send(int command, long sessionId, int treeId, byte[] body) throws IOException {
         ByteBuffer h = le(64 + body.length);
         h.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
                 .putShort((short) 1).putInt(0).putInt(0).putLong(messageId++).putInt(0).putInt(treeId)
@@ -66,6 +79,10 @@ final class RawSmbClient implements AutoCloseable {
         out.write(ByteBuffer.allocate(4).putInt(h.capacity()).array());
         out.write(h.array());
         out.flush();
+    }
+
+    /** The next message from the server: a response or a notification. */
+    Answer read() throws IOException {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         byte[] m = new byte[in.readInt()];
         in.readFully(m);
@@ -104,8 +121,13 @@ final class RawSmbClient implements AutoCloseable {
                 ntlmv2(challengeToken(challenge), SmbFixture.USER, password));
     }
 
+    /** TREE_CONNECT to the share {@code default}; its status; on success its TreeId becomes {@link #treeId}. */
     int treeConnect(long sessionId) throws IOException {
-        return treeConnectAnswer(sessionId).status();
+        Answer a = treeConnectAnswer(sessionId);
+        if (a.status() == NtStatus.SUCCESS) {
+            treeId = ByteBuffer.wrap(a.bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt(36);
+        }
+        return a.status();
     }
 
     /** TREE_CONNECT to the share {@code default}; the answer's header holds the TreeId at offset 36. */
