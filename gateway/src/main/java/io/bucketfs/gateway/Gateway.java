@@ -36,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.vfs.core.VfsRuntime vfs;
     private io.bucketfs.nfs.NfsServer nfs;
     private volatile io.bucketfs.nfs.export.ExportTable exports;
+    private io.bucketfs.nfs.export.ExportRules defaultExportRules = io.bucketfs.nfs.export.ExportRules.DEFAULT;
     private volatile io.bucketfs.smb.server.SmbServer smb;
     /** The SMB shares of created mounts, each detachable for when its mount is deleted. */
     private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
@@ -200,14 +201,17 @@ public final class Gateway implements AutoCloseable {
         return new io.bucketfs.vfs.core.VfsRuntime.MountSpec(settings, store);
     }
 
-    /** The NFS export of a created mount: its persistent id, its client networks, read-only if the mount is. */
+    /**
+     * The NFS export of a created mount: its persistent id, its client networks (none listed: everyone, as mounts
+     * made before the private-network default were), root squash, read-only if the mount is.
+     */
     private io.bucketfs.nfs.export.Export export(io.bucketfs.gateway.state.MountRecord m, io.bucketfs.vfs.Vfs v) {
         boolean readOnly = m.readOnly() || (m.connection() != null
                 && !state.get().connection(m.connection()).map(c -> c.readWrite()).orElse(false));
         java.util.List<io.bucketfs.nfs.export.Cidr> clients = m.nfsClients().stream()
                 .map(io.bucketfs.nfs.export.Cidr::parse).toList();
         return new io.bucketfs.nfs.export.Export(m.exportId(), m.name(), v, new io.bucketfs.nfs.export.ExportRules(
-                clients, readOnly, false, io.bucketfs.nfs.export.ExportRules.NOBODY,
+                clients, readOnly, m.squashesRoot(), io.bucketfs.nfs.export.ExportRules.NOBODY,
                 io.bucketfs.nfs.export.ExportRules.NOBODY));
     }
 
@@ -297,14 +301,27 @@ public final class Gateway implements AutoCloseable {
     public static final int DEFAULT_EXPORT_ID = 1;
 
     /**
-     * The NFS export table: the default mount at {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, open to
-     * everyone). Made once; Every NFS version serves it.
+     * Sets the rules of the default mount's export ({@link io.bucketfs.nfs.export.ExportRules#DEFAULT} unless set:
+     * the private networks, root squashed); meant for before NFS starts (a running server applies them to the
+     * requests that follow).
+     */
+    public synchronized void defaultExportRules(io.bucketfs.nfs.export.ExportRules rules) {
+        defaultExportRules = java.util.Objects.requireNonNull(rules);
+        if (exports != null && exports.remove(GatewayConfig.DEFAULT_BUCKET).isPresent()) {
+            exports.add(new io.bucketfs.nfs.export.Export(DEFAULT_EXPORT_ID, GatewayConfig.DEFAULT_BUCKET,
+                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), rules));
+        }
+    }
+
+    /**
+     * The NFS export table: the default mount at {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, with
+     * {@link #defaultExportRules}). Made once; Every NFS version serves it.
      */
     public synchronized io.bucketfs.nfs.export.ExportTable nfsExports() {
         if (exports == null) {
             exports = new io.bucketfs.nfs.export.ExportTable();
             exports.add(new io.bucketfs.nfs.export.Export(DEFAULT_EXPORT_ID, GatewayConfig.DEFAULT_BUCKET,
-                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), io.bucketfs.nfs.export.ExportRules.OPEN));
+                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), defaultExportRules));
             for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
                 if (m.protocolEnum().nfs()) {
                     exports.add(export(m, vfs.mount(m.name())));
@@ -428,7 +445,11 @@ public final class Gateway implements AutoCloseable {
         LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{}{})", bind, smb.port(),
                 mounts.keySet(), settings.encryptData() ? "; encryption required" : "",
                 encryptedShares.isEmpty() ? "" : "; encryption required on " + encryptedShares,
-                settings.requireSigning() ? "; signing required" : "");
+                "; signing required on " + switch (settings.signing()) {
+                    case OPTIONAL -> "sessions that ask";
+                    case SMB3 -> "SMB 3.x";
+                    case REQUIRED -> "every dialect";
+                });
         return smb;
     }
 
