@@ -75,9 +75,6 @@ class BackendFaultsTest {
     private static final int OUTAGE_FILE = 2 << 20;
     /** Longer than the attribute and listing TTLs (30 s), so that cached data is served past them. */
     private static final Duration OUTAGE = Duration.ofSeconds(LONG ? 60 : 35);
-    private static final WriteBackSettings WRITE_BACK = WriteBackSettings.DEFAULT
-            .withMaxStagingBytes(STAGING, Duration.ofSeconds(3))
-            .withRetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
 
     @TempDir
     Path dir;
@@ -103,15 +100,25 @@ class BackendFaultsTest {
         }
         direct.put("w/.keep", Payload.ofBytes(new byte[0]), PutOptions.NONE);
         proxy = new FaultProxy(s3.endpoint().getPort());
+    }
+
+    /** The gateway on the bucket through the proxy, its staging area bounded by {@code staging} bytes. */
+    private void startGateway(long staging) throws Exception {
         ConnectionSpec viaProxy = s3.spec("bfs").withEndpoint(proxy.endpoint());
-        gateway = Gateway.start(new GatewayConfig(dir.resolve("gw"), null), viaProxy, BACKEND, WRITE_BACK);
+        WriteBackSettings writeBack = WriteBackSettings.DEFAULT.withMaxStagingBytes(staging, Duration.ofSeconds(3))
+                .withRetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+        gateway = Gateway.start(new GatewayConfig(dir.resolve("gw"), null), viaProxy, BACKEND, writeBack);
+        // the clients work as root on the export (the bucket's directories are root's): no root squash
+        gateway.defaultExportRules(new io.bucketfs.nfs.export.ExportRules(
+                io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS, false, false,
+                io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY));
         int nfsPort = gateway.startNfs("127.0.0.1", 0, NfsSettings.DEFAULTS.withGrace(Duration.ZERO))
                 .address().getPort();
         int smbPort = gateway.startSmb("127.0.0.1", 0, SmbSettings.DEFAULTS).port();
         String password = Files.readString(gateway.config().smbPasswordFile(), StandardCharsets.UTF_8).trim();
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        clients = new Clients(Clients.compileNfsMeta(TestVm.repoRootFromProperty(), bin), nfsPort, smbPort, Gateway.DEFAULT_SMB_USER + "%" + password,
-                OP_BOUND.toSeconds() + 30);
+        clients = new Clients(Clients.compileNfsMeta(TestVm.repoRootFromProperty(), bin), nfsPort, smbPort,
+                Gateway.DEFAULT_SMB_USER + "%" + password, OP_BOUND.toSeconds() + 30);
     }
 
     @AfterEach
@@ -132,6 +139,7 @@ class BackendFaultsTest {
 
     @Test
     void atTenPercentFaultsEveryOperationSucceedsOrFailsWithEioAndTheGatewayRecovers() throws Exception {
+        startGateway(1L << 30); // room for all the writes: only the faults may fail an operation
         proxy.plan(FaultProxy.Plan.even(0.10, 10_000));
         Workload w = new Workload(clients, dir.resolve("client"), placed);
         Workload.Report report = w.run(8, Duration.ofSeconds(LONG ? 600 : 25));
@@ -150,6 +158,7 @@ class BackendFaultsTest {
 
     @Test
     void anOutageServesTheCacheQueuesWritesWithinTheBoundAndFailsCleanly() throws Exception {
+        startGateway(STAGING);
         Workload w = new Workload(clients, dir.resolve("client"), placed);
         List<String> cached = new ArrayList<>(placed.keySet()).subList(0, 24);
         assertEquals(List.of(), readAllBack(cached), "reads before the outage");
