@@ -327,6 +327,33 @@ public final class ChunkCache implements Closeable {
     /** How many times a chunk whose body broke off (reset, truncated) is fetched before the read fails. */
     static final int BODY_ATTEMPTS = 4;
 
+    /**
+     * Gives back at least {@code bytes} of the disk by evicting resident chunks (fewer if it holds less): for the
+     * staging area on the same disk, whose writes must not fail while clean chunks take the room.
+     *
+     * @return the chunks evicted
+     */
+    public int shed(long bytes) {
+        List<ChunkEntry> victims;
+        indexLock.lock();
+        try {
+            victims = index.shed(bytes);
+        } finally {
+            indexLock.unlock();
+        }
+        dropEvicted(victims);
+        return victims.size();
+    }
+
+    /** How many chunks' worth a fetch evicts when the cache disk is full ({@link #noSpace}). */
+    static final int SHED_CHUNKS = 4;
+
+    /** Whether {@code e} is the file system's "no space left on device" (ENOSPC) or quota exceeded. */
+    public static boolean noSpace(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
+    }
+
     private ChunkEntry fetchAndCommit(ChunkFetch f) throws IOException {
         ObjectVersion v = f.version;
         long start = chunkStart(f.key.index());
@@ -358,6 +385,17 @@ public final class ChunkCache implements Closeable {
                     }
                     LOG.debug("body of {} failed ({}), attempt {} of {}; fetching it again", f.key, ex.getMessage(),
                             attempt, BODY_ATTEMPTS);
+                } catch (IOException ex) {
+                    if (!noSpace(ex) || attempt >= BODY_ATTEMPTS) {
+                        throw ex;
+                    }
+                    // the disk filled before the cache did: make room by evicting, then fetch the chunk again
+                    int evicted = shed(SHED_CHUNKS * fileLength);
+                    LOG.warn("cache disk full writing {} ({}): evicted {} chunks to make room", f.key,
+                            ex.getMessage(), evicted);
+                    if (evicted == 0) {
+                        throw ex; // nothing of ours to give back: the disk is full of something else
+                    }
                 }
             }
             long nanos = System.nanoTime() - t0;

@@ -249,7 +249,9 @@ final class FileData {
         long end = offset + src.remaining();
         try {
             protectCommitted(i, o, offset);
-            o.file.write(offset, src);
+            ByteBuffer bytes = src.duplicate();
+            withRoom("writing " + o.file.key(), false, () -> o.file.write(offset, bytes.duplicate()));
+            src.position(src.limit());
         } catch (StagingFullException e) {
             throw new VfsException(VfsStatus.NO_SPACE, "staging area full: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -492,6 +494,14 @@ final class FileData {
             timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
+        try {
+            commitLocal(o); // before letting go: a failure keeps the handle, committed at the next check
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("committing idle staged file {} failed ({}); it stays open and is tried again", o.file.key(),
+                    e.toString());
+            timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         synchronized (o) {
             if (o.pins.get() > 0) { // pinned since the check above
                 timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -717,14 +727,60 @@ final class FileData {
         }
     }
 
+    /** A staging write. */
+    @FunctionalInterface
+    private interface StagingIo {
+        void run() throws IOException;
+    }
+
+    /** How much of the cache a staging write that found the disk full evicts before it tries once more. */
+    static final long ROOM_BYTES = 64L << 20;
+
+    /**
+     * Runs {@code io}; when the disk is full (the staging area shares it with the chunk cache), evicts cached chunks
+     * — clean copies of the bucket — and runs it once more: staged data, not yet in the bucket, comes first. A
+     * commit ({@code committing}) that still finds no room gets the staging space reserve: what was written and
+     * acknowledged must become durable; new writes are refused instead.
+     */
+    private void withRoom(String what, boolean committing, StagingIo io) throws IOException {
+        try {
+            io.run();
+        } catch (IOException e) {
+            if (!ChunkCache.noSpace(e)) {
+                throw e;
+            }
+            int evicted = cache.shed(ROOM_BYTES);
+            LOG.warn("staging disk full {} ({}): evicted {} cached chunks to make room", what, e.getMessage(), evicted);
+            if (evicted == 0 && !(committing && wb().releaseSpaceReserve())) {
+                throw e;
+            }
+            io.run();
+        }
+    }
+
+    /** Commits (LOCAL: data and manifest synced) what {@code o} wrote, making room on a full disk if it must. */
+    private void commitLocal(Open o) throws IOException {
+        withRoom("committing " + o.file.key(), true, () -> {
+            try {
+                o.file.commit(Durability.LOCAL).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Closes readers and commits open staged files (LOCAL) at shutdown. */
     void close() {
         readers.values().forEach(CachedReader::close);
         readers.clear();
         for (Open o : staged.values()) {
             try {
+                commitLocal(o);
                 o.file.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.error("committing {} at shutdown failed; it stays staged", o.file.key(), e);
             }
         }
