@@ -75,7 +75,7 @@ public final class Nfs3Program implements RpcDispatchable {
     }
 
     /** Procedure {@code p} (1 to 21), the same instance every call decodes with (the decoder fuzz target's entry). */
-    Nfs3Proc<?> procedure(int p) {
+    public Nfs3Proc<?> procedure(int p) {
         return procs[p];
     }
 

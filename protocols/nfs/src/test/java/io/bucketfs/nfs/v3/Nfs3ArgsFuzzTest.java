@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * valid arguments of every procedure, each checked to decode whole ({@link #everySeedDecodesWhole}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class Nfs3ArgsFuzzTest {
+public class Nfs3ArgsFuzzTest {
 
-    static final int PROCEDURES = 21;
+    public static final int PROCEDURES = 21;
     /** The input's first byte modulo this picks the procedure: 0..20 are procedures 1..21, 21 is MOUNT's MNT. */
     static final int TARGETS = PROCEDURES + 1;
     static final Nfs3Program PROGRAM = new Nfs3Program(new ExportTable(), NfsSettings.DEFAULTS);
@@ -82,7 +82,7 @@ class Nfs3ArgsFuzzTest {
     }
 
     /** Valid arguments of every procedure: each field filled with a plausible value, then encoded. */
-    static Stream<Arguments> seeds() {
+    public static Stream<Arguments> seeds() {
         return IntStream.range(0, TARGETS).mapToObj(target -> {
             XdrAble args = target < PROCEDURES ? PROGRAM.procedure(target + 1).newArgs() : new DirPath("/export");
             fill(args);

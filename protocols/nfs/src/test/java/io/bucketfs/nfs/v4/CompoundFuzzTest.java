@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * seeds are one COMPOUND per operation the server decodes, each checked to decode whole.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CompoundFuzzTest {
+public class CompoundFuzzTest {
 
     static final DecodeOracle ORACLE = new DecodeOracle(List.of(IOException.class, Nfs4Exception.class),
             8L << 20, 64);
@@ -115,7 +115,7 @@ class CompoundFuzzTest {
     }
 
     /** One COMPOUND (minor version 1) per operation the server decodes, its arguments filled with plausible values. */
-    static Stream<Arguments> seeds() {
+    public static Stream<Arguments> seeds() {
         return opArgsClasses().stream().map(c -> {
             OpArgs op = (OpArgs) instance(c);
             CompoundArgs args = new CompoundArgs("fuzz", 1, List.of(op));
