@@ -31,7 +31,7 @@ class SessionSetupRawTest {
     private static final int NEGOTIATE = 0;
     private static final int SESSION_SETUP = 1;
     private static final int TREE_CONNECT = 3;
-    private static final int FLAGS = 0x62088215 & ~0x40000000; // the NLMP example's flags without KEY_EXCH
+    static final int FLAGS = 0x62088215 & ~0x40000000; // the NLMP example's flags without KEY_EXCH
 
     @TempDir
     Path tmp;
@@ -117,7 +117,7 @@ class SessionSetupRawTest {
     }
 
     /** An NTLMv2 AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3, 3.3.2) answering a CHALLENGE_MESSAGE. */
-    private static byte[] authenticate(byte[] challenge, String password) {
+    static byte[] authenticate(byte[] challenge, String password) {
         ByteBuffer c = ByteBuffer.wrap(challenge).order(ByteOrder.LITTLE_ENDIAN);
         byte[] serverChallenge = Arrays.copyOfRange(challenge, 24, 32);
         int infoLength = c.getShort(40) & 0xFFFF;
