@@ -60,7 +60,7 @@ class MalformedFramesTest {
         }
     }
 
-    private static ByteBuffer header(int command, long messageId, int next) {
+    static ByteBuffer header(int command, long messageId, int next) {
         ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
                 .putShort((short) 1).putInt(0).putInt(next).putLong(messageId).putInt(0).putInt(0).putLong(0);
@@ -68,7 +68,7 @@ class MalformedFramesTest {
         return b;
     }
 
-    private static byte[] negotiate(int dialectCount, int... dialects) {
+    static byte[] negotiate(int dialectCount, int... dialects) {
         ByteBuffer b = ByteBuffer.allocate(64 + 36 + 2 * dialects.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(header(0, 0, 0).array());
         b.putShort((short) 36).putShort((short) dialectCount).putShort((short) 1).putShort((short) 0).putInt(0);
