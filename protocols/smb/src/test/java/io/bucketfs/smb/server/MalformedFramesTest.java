@@ -45,16 +45,17 @@ class MalformedFramesTest {
     @AfterEach
     void stillServesThenStop() throws Exception {
         try {
-            stillServes();
+            stillServes(fixture.port());
         } finally {
             fixture.close();
         }
     }
 
-    private void stillServes() throws Exception {
+    /** A real client signs in and connects the share. */
+    static void stillServes(int port) throws Exception {
         try (SMBClient client = new SMBClient(SmbConfig.builder().withDialects(SMB2Dialect.SMB_3_1_1)
                 .withTimeout(10, TimeUnit.SECONDS).build());
-             Session s = client.connect("127.0.0.1", fixture.port()).authenticate(new AuthenticationContext(
+             Session s = client.connect("127.0.0.1", port).authenticate(new AuthenticationContext(
                      SmbFixture.USER, SmbFixture.PASSWORD.toCharArray(), ""))) {
             s.connectShare("default").close();
         }
@@ -85,7 +86,7 @@ class MalformedFramesTest {
         return s;
     }
 
-    private static void send(Socket s, byte[] frame, int declaredLength) throws IOException {
+    static void send(Socket s, byte[] frame, int declaredLength) throws IOException {
         OutputStream out = s.getOutputStream();
         out.write(ByteBuffer.allocate(4).putInt(declaredLength).array());
         out.write(frame);
@@ -93,7 +94,7 @@ class MalformedFramesTest {
     }
 
     /** The NTSTATUS of the next response, or -1 when the server closed the connection. */
-    private static long readStatus(Socket s) throws IOException {
+    static long readStatus(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         try {
             DataInputStream d = new DataInputStream(in);
