@@ -1,5 +1,8 @@
 package io.bucketfs.nfs.v4;
 
+import static io.bucketfs.testing.HostileClients.await;
+import static io.bucketfs.testing.HostileClients.closedByPeer;
+import static io.bucketfs.testing.HostileClients.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,11 +10,8 @@ import io.bucketfs.backends.local.LocalDirectoryStore;
 import io.bucketfs.nfs.v4.ops.OpGetattr;
 import io.bucketfs.nfs.v4.ops.OpPutrootfh;
 import io.bucketfs.nfs.v4.xdr.Bitmap4;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,17 +64,17 @@ class HostileConnectionsTest {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             switch (i % 6) {
-                case 0 -> out.write(random(rnd, 1 + rnd.nextInt(3000)));
+                case 0 -> out.write(randomBytes(rnd, 1 + rnd.nextInt(3000)));
                 case 1 -> out.write(Arrays.copyOf(call, rnd.nextInt(call.length))); // a record cut short
                 case 2 -> { // announces 2 GiB: closed at once
                     out.write(ByteBuffer.allocate(8).putInt(0x7fffffff).putInt(1).array());
-                    assertTrue(closedByServer(s), "an oversized record closes the connection");
+                    assertTrue(closedByPeer(s), "an oversized record closes the connection");
                 }
                 case 3 -> { // a verifier of 2 GiB in a 48-byte call: closed before oncrpc4j allocates it
                     byte[] c = call.clone();
                     ByteBuffer.wrap(c).putInt(4 + 36, 0x7fffffff);
                     out.write(c);
-                    assertTrue(closedByServer(s), "a verifier over 400 bytes closes the connection");
+                    assertTrue(closedByPeer(s), "a verifier over 400 bytes closes the connection");
                 }
                 case 4 -> { // many empty fragments, never the last one
                     ByteBuffer b = ByteBuffer.allocate(4 * 500);
@@ -101,26 +101,7 @@ class HostileConnectionsTest {
         for (Socket s : lingering) {
             s.close();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (fx.server.openConnections() != baseline && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(baseline, fx.server.openConnections(), "open connections back to the baseline");
-    }
-
-    private static byte[] random(Random rnd, int n) {
-        byte[] b = new byte[n];
-        rnd.nextBytes(b);
-        return b;
-    }
-
-    private static boolean closedByServer(Socket s) throws IOException {
-        try {
-            return s.getInputStream().read() < 0;
-        } catch (SocketException e) {
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        }
+        assertEquals(baseline, await(fx.server::openConnections, baseline, 20),
+                "open connections back to the baseline");
     }
 }

@@ -1,14 +1,14 @@
 package io.bucketfs.smb.server;
 
+import static io.bucketfs.testing.HostileClients.await;
+import static io.bucketfs.testing.HostileClients.closedByPeer;
+import static io.bucketfs.testing.HostileClients.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bucketfs.backends.local.LocalDirectoryStore;
 import io.bucketfs.smb.mssmb2.NtStatus;
-import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,17 +59,17 @@ class HostileConnectionsTest {
             Socket s = new Socket("127.0.0.1", fixture.port());
             s.setSoTimeout(10_000);
             switch (i % 5) {
-                case 0 -> s.getOutputStream().write(random(rnd, 1 + rnd.nextInt(3000)));
+                case 0 -> s.getOutputStream().write(randomBytes(rnd, 1 + rnd.nextInt(3000)));
                 case 1 -> { // a NEGOTIATE frame cut short
                     MalformedFramesTest.send(s, Arrays.copyOf(negotiate, rnd.nextInt(negotiate.length)),
                             negotiate.length);
                 }
                 case 2 -> { // a frame longer than the server takes: closed at once
-                    MalformedFramesTest.send(s, random(rnd, 16), SmbSettings.DEFAULT_MAX_FRAME_BYTES + 1 + i);
-                    assertTrue(closedByServer(s), "an oversized frame closes the connection");
+                    MalformedFramesTest.send(s, randomBytes(rnd, 16), SmbSettings.DEFAULT_MAX_FRAME_BYTES + 1 + i);
+                    assertTrue(closedByPeer(s), "an oversized frame closes the connection");
                 }
                 case 3 -> { // a whole frame: an SMB2 header's first bytes, then random ones
-                    byte[] frame = random(rnd, 64 + rnd.nextInt(400));
+                    byte[] frame = randomBytes(rnd, 64 + rnd.nextInt(400));
                     ByteBuffer.wrap(frame).putInt(0xFE534D42);
                     MalformedFramesTest.send(s, frame, frame.length);
                 }
@@ -92,26 +92,7 @@ class HostileConnectionsTest {
         for (Socket s : lingering) {
             s.close();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (fixture.server.openConnections() != baseline && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(baseline, fixture.server.openConnections(), "open connections back to the baseline");
-    }
-
-    private static byte[] random(Random rnd, int n) {
-        byte[] b = new byte[n];
-        rnd.nextBytes(b);
-        return b;
-    }
-
-    private static boolean closedByServer(Socket s) throws IOException {
-        try {
-            return s.getInputStream().read() < 0;
-        } catch (SocketException e) {
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        }
+        assertEquals(baseline, await(fixture.server::openConnections, baseline, 20),
+                "open connections back to the baseline");
     }
 }
