@@ -119,13 +119,17 @@ final class Spnego {
 
     /**
      * Whether {@code b[from, to)} starts with BER values (X.690 8.1) whose lengths stay inside their enclosing value,
-     * at every level of nesting up to {@link #MAX_NESTING}; smbj's ASN.1 decoder allocates a value at its announced
-     * length before it reads it, so a token announcing 2 GiB must never reach it.
+     * at every level of nesting up to {@link #MAX_NESTING}, with every application or context tag constructed;
+     * smbj's ASN.1 decoder allocates a value at its announced length before it reads it, so a token announcing
+     * 2 GiB must never reach it.
      */
     static boolean tlvsFit(byte[] b, int from, int to, int depth) {
         int at = from;
         while (at < to) {
             boolean constructed = (b[at] & 0x20) != 0;
+            if (!constructed && (b[at] & 0xC0) != 0) {
+                return false; // smbj parses a tagged value's content as a value: SPNEGO's tags are all explicit
+            }
             if ((b[at++] & 0x1F) == 0x1F) { // high tag number: base-128 digits
                 while (at < to && (b[at] & 0x80) != 0) {
                     at++;

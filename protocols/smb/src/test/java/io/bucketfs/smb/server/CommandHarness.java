@@ -88,7 +88,8 @@ final class CommandHarness implements AutoCloseable {
             return;
         }
         if (channel != null) {
-            channel.finishAndReleaseAll(); // the connection's close releases its opens
+            conn.sessions.values().forEach(conn::dropSession); // releases every open now, not later on a worker
+            channel.finishAndReleaseAll();
         }
         conn = new SmbConnection(fx.server);
         channel = new EmbeddedChannel(conn);
