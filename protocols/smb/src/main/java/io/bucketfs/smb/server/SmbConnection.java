@@ -81,6 +81,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        server.connectionOpened();
         ctx.fireChannelActive();
     }
 
@@ -145,6 +146,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             queue.forEach(ByteBuf::release);
             queue.clear();
         }
+        server.connectionClosed();
         server.workers().execute(this::closeAll);
         ctx.fireChannelInactive();
     }

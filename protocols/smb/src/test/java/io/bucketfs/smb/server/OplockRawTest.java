@@ -68,7 +68,7 @@ class OplockRawTest {
         return c;
     }
 
-    private static byte[] createBody(String name, int oplock, int access, int disposition) {
+    static byte[] createBody(String name, int oplock, int access, int disposition) {
         byte[] path = name.getBytes(StandardCharsets.UTF_16LE);
         return le(56 + path.length).putShort((short) 57).put((byte) 0).put((byte) oplock).putInt(2).putLong(0)
                 .putLong(0).putInt(access).putInt(0x80).putInt(0x7).putInt(disposition).putInt(0x40)
