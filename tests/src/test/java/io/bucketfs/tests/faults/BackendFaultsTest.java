@@ -199,6 +199,7 @@ class BackendFaultsTest {
 
     /** The bucket's {@code w/} holds exactly the files the workload's model allows, with their bytes. */
     private void assertBucketHolds(Workload.Files model) throws Exception {
+        dropS3ProxyTempFiles();
         Map<String, String> inBucket = new HashMap<>();
         String token = null;
         do {
@@ -221,6 +222,24 @@ class BackendFaultsTest {
         } while (token != null);
         List<String> wrong = model.check(inBucket);
         assertEquals(List.of(), wrong, "the bucket after the barrier does not hold what the clients were told");
+    }
+
+    /**
+     * S3Proxy's file store writes an object to {@code NAME-UUID} and renames it; a PUT it saw cut off (the fault
+     * proxy's resets) can leave that empty temp file behind, and S3Proxy then breaks off every listing that meets
+     * it (seen once in ten runs). Not the gateway's: the files are removed before the bucket is listed, and named.
+     */
+    private void dropS3ProxyTempFiles() throws Exception {
+        java.util.regex.Pattern temp = java.util.regex.Pattern.compile(
+                ".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        try (var files = Files.walk(dir.resolve("s3"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (temp.matcher(f.getFileName().toString()).matches() && Files.size(f) == 0) {
+                    System.out.println("BackendFaultsTest: S3Proxy's leftover temp file removed: " + f);
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     private String sha256Of(String key) throws Exception {
