@@ -29,8 +29,15 @@ final class SmbFixture implements AutoCloseable {
 
     /** Also serves the mount as {@code encryptedShare}, a share requiring encryption, when not null. */
     SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare) throws Exception {
+        this(dir, store, settings, encryptedShare, MountSettings.defaults("default").durability());
+    }
+
+    /** ... with the mount's durability policy {@code durability}. */
+    SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare,
+               MountSettings.Durability durability) throws Exception {
         this.store = store;
-        MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO);
+        MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO)
+                .withDurability(durability);
         runtime = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
                 CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(256L << 20),
                 WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),
