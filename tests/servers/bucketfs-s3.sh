@@ -30,7 +30,9 @@ classpath() {
   echo "$root/tests/target/test-classes:$root/tests/target/classes:$(cat "$f")"
 }
 
-alive() { local p; p="$(cat "$1" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# a killed process stays a zombie until its parent (here init, which may be slow to reap) waits for it: dead all the same
+zombie() { [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]; }
+alive() { local p; p="$(cat "$1" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! zombie "$p"; }
 accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_port() { # pidfile port log what
@@ -79,7 +81,7 @@ stop() { # pidfile signal
   alive "$1" || { rm -f "$1"; return 0; }
   local p i; p="$(cat "$1")"
   kill "-$2" "$p"
-  for i in $(seq 600); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; return 0; }; sleep 0.1; done
+  for i in $(seq 600); do { kill -0 "$p" 2>/dev/null && ! zombie "$p"; } || { rm -f "$1"; return 0; }; sleep 0.1; done
   echo "bucketfs-s3.sh: pid $p still alive after 60 s" >&2; return 1
 }
 
