@@ -89,9 +89,9 @@ abstract class CrashWorker<H> implements AutoCloseable {
         } else if (dice < 70) {
             String tmp = "t" + ledger.nextName();
             write(tmp, true, ledger.acked().get(some));
-            rename(tmp, some, Kind.RENAME);
+            renameOp(tmp, some);
         } else if (dice < 85 || files.size() < 3) {
-            rename(some, "f" + ledger.nextName(), Kind.RENAME);
+            renameOp(some, "f" + ledger.nextName());
         } else {
             ledger.begin(new Pending(Kind.REMOVE, some, null, null, false));
             remove(some);
@@ -99,8 +99,8 @@ abstract class CrashWorker<H> implements AutoCloseable {
         }
     }
 
-    private void rename(String from, String to, Kind kind) throws Exception {
-        ledger.begin(new Pending(kind, from, to, null, false));
+    private void renameOp(String from, String to) throws Exception {
+        ledger.begin(new Pending(Kind.RENAME, from, to, null, false));
         rename(from, to);
         ledger.ack(null);
     }

@@ -87,7 +87,7 @@ class GatewayCrashTest {
         List<Double> servingSeconds = new ArrayList<>();
         long started = System.nanoTime();
         try (gateway; BucketView bucket = new BucketView("http://127.0.0.1:" + (port + 1), "default");
-             KeepLogs keep = new KeepLogs(gateway.stateDir())) {
+             KeepLogs keep = new KeepLogs(gateway.stateDir(), gateway.dataDir())) {
             gateway.start();
             Clients clients = new Clients(port, smbPort, password(gateway));
             SplittableRandom random = new SplittableRandom(seed);
@@ -119,6 +119,7 @@ class GatewayCrashTest {
             for (CrashWorker<?> w : workers) {
                 w.close();
             }
+            keep.passed = true;
         }
         System.out.printf("GatewayCrashTest: %d kills in %.1f s, seed %d; operations acknowledged: nfs %d, smb %d; "
                         + "journal replay p50 %d ms, max %d ms; serving again p50 %.2f s, max %.2f s%n", KILLS,
@@ -300,14 +301,46 @@ class GatewayCrashTest {
         }
     }
 
-    /** Copies the gateway's and S3Proxy's logs to {@code target/gateway-crash/} at the end, to read after a failure. */
-    private record KeepLogs(Path stateDir) implements AutoCloseable {
+    /**
+     * Copies the gateway's and S3Proxy's logs to {@code target/gateway-crash/} at the end, and after a failure the
+     * data directory too (journal, staging, the bucket's files), to read with {@code JournalDump}.
+     */
+    private static final class KeepLogs implements AutoCloseable {
+        private final Path stateDir;
+        private final Path dataDir;
+        boolean passed;
+
+        KeepLogs(Path stateDir, Path dataDir) {
+            this.stateDir = stateDir;
+            this.dataDir = dataDir;
+        }
+
         @Override
         public void close() throws IOException {
-            Path to = Files.createDirectories(Path.of("target", "gateway-crash"));
+            Path to = Path.of("target", "gateway-crash");
+            if (Files.exists(to)) {
+                try (var old = Files.walk(to)) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(to);
             for (String log : List.of("gateway.log", "s3proxy.log")) {
                 if (Files.exists(stateDir.resolve(log))) {
                     Files.copy(stateDir.resolve(log), to.resolve(log), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (!passed && Files.isDirectory(dataDir)) {
+                try (var all = Files.walk(dataDir)) {
+                    for (Path p : all.toList()) {
+                        Path dst = to.resolve("data").resolve(dataDir.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(dst);
+                        } else if (Files.isRegularFile(p)) {
+                            Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
                 }
             }
         }
