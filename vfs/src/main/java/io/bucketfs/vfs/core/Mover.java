@@ -378,7 +378,12 @@ final class Mover implements Closeable {
         try {
             Inode at = ns.byPath(key);
             Inode pending = ns.byDataKey(key);
-            return (at != null && !at.isDir() && at.dataKey == null) || (pending != null && pending.id != inodeId);
+            // another file of that name claims the key even while its bytes are still on their way to it (a move
+            // pending, or its upload retargeted there): between the stager finishing that upload and the namespace
+            // taking its ETag, deleting the key would delete the new file's object (found by the end-to-end crash
+            // test: the acknowledged file was gone from the bucket, and a listing after the restart dropped it)
+            return (at != null && !at.isDir() && (at.dataKey == null || at.id != inodeId))
+                    || (pending != null && pending.id != inodeId);
         } finally {
             l.unlock();
         }
