@@ -92,6 +92,9 @@ printf '[Match]\nName=en* eth*\n\n[Network]\nDHCP=ipv4\n' >"$approot/etc/systemd
 sed -i 's/^CACHE_DISK_MODELS=.*/CACHE_DISK_MODELS="QEMU NVMe Ctrl"/' "$approot/etc/bucketfs/cache-disk.conf"
 # a short NFSv4 grace period after each start (90 s by default): the test's client has nothing to reclaim
 grep -q '^nfs-grace=' "$approot/etc/bucketfs/gateway.conf" || echo 'nfs-grace=10' >>"$approot/etc/bucketfs/gateway.conf"
+# the test's client writes as root (nfs-cp): the default mount must not squash it (root squash is the default)
+grep -q '^nfs-root-squash=' "$approot/etc/bucketfs/gateway.conf" ||
+  echo 'nfs-root-squash=false' >>"$approot/etc/bucketfs/gateway.conf"
 install -m 0755 "$here/boot-probe" "$approot/usr/local/sbin/bucketfs-boot-probe"
 cat >"$approot/etc/systemd/system/bucketfs-boot-probe-disk.service" <<'EOF'
 [Unit]

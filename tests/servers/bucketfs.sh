@@ -4,9 +4,12 @@
 #   bucketfs.sh start|stop|kill|restart|status|deps
 #   env: SERVER_DIR (log, pid), SERVER_DATA (--data-dir; kept across restarts), SERVER_PORT (default 20490),
 #        SERVER_BIND (default 127.0.0.1), SERVER_SMB_PORT (SMB port; default 0: no SMB server),
+#        SERVER_SMB_SIGNING (serve --smb-signing: smb3, the product's default, required or optional),
 #        BUCKETFS_JAR (the gateway jar to run, e.g. the one a benchmark measures; default: ./bucketfs, that is
 #        gateway/target/bucketfs-gateway.jar), JAVA_OPTS (JVM options of the gateway)
 # It never builds (BUCKETFS_NO_BUILD=1): build the distribution first (mvn package, or the reactor of the test).
+# The export does not squash root (--nfs-no-root-squash): the VM tests and benchmarks work as root on it, chown
+# included; its clients stay the default (loopback and the private networks).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cmd="${1:-}"
@@ -36,7 +39,7 @@ start() {
   fi
   echo "== start $(date '+%F %T')" >>"$log"
   BUCKETFS_NO_BUILD=1 setsid "${gateway[@]}" serve --data-dir "$SERVER_DATA" --nfs-port "$port" --bind "$bind" \
-    --nfs-grace 0 --smb-port "${SERVER_SMB_PORT:-0}" --admin-port 0 </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
+    --nfs-grace 0 --nfs-no-root-squash --smb-signing "${SERVER_SMB_SIGNING:-smb3}" --smb-port "${SERVER_SMB_PORT:-0}" --admin-port 0 </dev/null >>"$log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
   echo $! >"$pidfile"
   local i
   for i in $(seq 600); do

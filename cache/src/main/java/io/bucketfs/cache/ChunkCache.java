@@ -324,6 +324,36 @@ public final class ChunkCache implements Closeable {
         }
     }
 
+    /** How many times a chunk whose body broke off (reset, truncated) is fetched before the read fails. */
+    static final int BODY_ATTEMPTS = 4;
+
+    /**
+     * Gives back at least {@code bytes} of the disk by evicting resident chunks (fewer if it holds less): for the
+     * staging area on the same disk, whose writes must not fail while clean chunks take the room.
+     *
+     * @return the chunks evicted
+     */
+    public int shed(long bytes) {
+        List<ChunkEntry> victims;
+        indexLock.lock();
+        try {
+            victims = index.shed(bytes);
+        } finally {
+            indexLock.unlock();
+        }
+        dropEvicted(victims);
+        return victims.size();
+    }
+
+    /** How many chunks' worth a fetch evicts when the cache disk is full ({@link #noSpace}). */
+    static final int SHED_CHUNKS = 4;
+
+    /** Whether {@code e} is the file system's "no space left on device" (ENOSPC) or quota exceeded. */
+    public static boolean noSpace(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
+    }
+
     private ChunkEntry fetchAndCommit(ChunkFetch f) throws IOException {
         ObjectVersion v = f.version;
         long start = chunkStart(f.key.index());
@@ -333,19 +363,40 @@ public final class ChunkCache implements Closeable {
         boolean committed = false;
         try {
             long t0 = System.nanoTime();
-            ChunkEntry e;
-            try (ObjectContent c = f.store.get(v.key(), GetOptions.range(start, len).withIfMatch(v.etag()))) {
-                if (c.info().size() != v.size() || c.length() != len) {
-                    throw new ObjectChangedException(v, "GET " + v.key() + " with ETag " + v.etag() + " answered "
-                            + c.length() + " bytes of an object of " + c.info().size() + ", expected " + len
-                            + " of " + v.size(), null);
+            ChunkEntry e = null;
+            for (int attempt = 1; e == null; attempt++) {
+                boolean body = false;
+                try (ObjectContent c = f.store.get(v.key(), GetOptions.range(start, len).withIfMatch(v.etag()))) {
+                    if (c.info().size() != v.size() || c.length() != len) {
+                        throw new ObjectChangedException(v, "GET " + v.key() + " with ETag " + v.etag()
+                                + " answered " + c.length() + " bytes of an object of " + c.info().size()
+                                + ", expected " + len + " of " + v.size(), null);
+                    }
+                    body = true;
+                    e = files.write(f.key, c.stream(), len);
+                } catch (ObjectStoreException ex) {
+                    if (ex.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED) {
+                        throw new ObjectChangedException(v, "object " + v.key() + " is no longer ETag " + v.etag(),
+                                ex);
+                    }
+                    // the GET itself was retried by the store; a body cut short (reset, truncated) is fetched again
+                    if (!body || !ex.kind().retryable() || attempt >= BODY_ATTEMPTS) {
+                        throw ex;
+                    }
+                    LOG.debug("body of {} failed ({}), attempt {} of {}; fetching it again", f.key, ex.getMessage(),
+                            attempt, BODY_ATTEMPTS);
+                } catch (IOException ex) {
+                    if (!noSpace(ex) || attempt >= BODY_ATTEMPTS) {
+                        throw ex;
+                    }
+                    // the disk filled before the cache did: make room by evicting, then fetch the chunk again
+                    int evicted = shed(SHED_CHUNKS * fileLength);
+                    LOG.warn("cache disk full writing {} ({}): evicted {} chunks to make room", f.key,
+                            ex.getMessage(), evicted);
+                    if (evicted == 0) {
+                        throw ex; // nothing of ours to give back: the disk is full of something else
+                    }
                 }
-                e = files.write(f.key, c.stream(), len);
-            } catch (ObjectStoreException ex) {
-                if (ex.kind() == ObjectStoreException.Kind.PRECONDITION_FAILED) {
-                    throw new ObjectChangedException(v, "object " + v.key() + " is no longer ETag " + v.etag(), ex);
-                }
-                throw ex;
             }
             long nanos = System.nanoTime() - t0;
             boolean ahead = f.readAhead;

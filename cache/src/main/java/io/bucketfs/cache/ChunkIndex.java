@@ -136,9 +136,23 @@ final class ChunkIndex {
         }
     }
 
-    /** Evicts from the store furthest over its share, counting the bytes {@code requester} asks for as its own. */
+    /**
+     * Evicts at least {@code bytes} of resident chunks (fewer if the cache holds less), whatever the capacity: the
+     * disk under the cache filled up before the cache did (other files on it, a capacity set larger than the disk).
+     */
+    List<ChunkEntry> shed(long bytes) {
+        List<ChunkEntry> evicted = new ArrayList<>();
+        evictGlobally(null, 0, evicted, Math.max(0, used + reserved - bytes));
+        return evicted;
+    }
+
     private void evictGlobally(Store requester, long bytes, List<ChunkEntry> evicted) {
-        while (used + reserved + bytes > capacity) {
+        evictGlobally(requester, bytes, evicted, capacity);
+    }
+
+    /** Evicts from the store furthest over its share, counting the bytes {@code requester} asks for as its own. */
+    private void evictGlobally(Store requester, long bytes, List<ChunkEntry> evicted, long cap) {
+        while (used + reserved + bytes > cap) {
             Store most = null;
             double highest = -1;
             for (Store t : stores.values()) {

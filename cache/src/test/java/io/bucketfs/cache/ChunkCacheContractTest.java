@@ -19,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -224,6 +225,27 @@ abstract class ChunkCacheContractTest {
         }
         assertEquals(1, store.gets());
         assertEquals(16, cache.stats().misses() + cache.stats().hits());
+    }
+
+    @Test
+    @Timeout(60)
+    void aBodyCutShortIsFetchedAgainAndNeverCachedShort() throws Exception {
+        byte[] d = data(CHUNK, 5);
+        ObjectVersion v = put("cut", d);
+        byte[] d2 = data(CHUNK, 6);
+        ObjectVersion v2 = put("cut-always", d2);
+        open(settings());
+        store.breakBodies(ChunkCache.BODY_ATTEMPTS - 1, CHUNK / 3);
+        assertArrayEquals(Arrays.copyOfRange(d, 100, 300), readRange(v, 100, 200));
+        assertEquals(ChunkCache.BODY_ATTEMPTS, store.gets(), "one GET per broken body, then the good one");
+
+        store.reset();
+        store.breakBodies(ChunkCache.BODY_ATTEMPTS, 10);
+        ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> readRange(v2, 0, 100));
+        assertEquals(ObjectStoreException.Kind.TRANSIENT, e.kind());
+        assertEquals(ChunkCache.BODY_ATTEMPTS, store.gets(), "bounded: no more GETs than the attempts");
+        assertArrayEquals(Arrays.copyOfRange(d2, 0, CHUNK), readRange(v2, 0, CHUNK), "nothing short was cached");
+        assertEquals(ChunkCache.BODY_ATTEMPTS + 1, store.gets());
     }
 
     @Test

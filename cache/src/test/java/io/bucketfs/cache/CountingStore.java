@@ -34,6 +34,8 @@ final class CountingStore implements ObjectStore {
     private final Queue<GetOptions> options = new ConcurrentLinkedQueue<>();
     private final AtomicReference<ObjectStoreException> failNext = new AtomicReference<>();
     private volatile long delayMillis;
+    private final AtomicInteger broken = new AtomicInteger();
+    private volatile long breakAfter;
     private volatile CountDownLatch gate;
     private final CountDownLatch entered = new CountDownLatch(1);
 
@@ -77,6 +79,15 @@ final class CountingStore implements ObjectStore {
         failNext.set(e);
     }
 
+    /**
+     * The next {@code count} GETs answer, but their bodies break off after {@code after} bytes: alternately a reset
+     * (an IOException) and a clean early end (a truncated body).
+     */
+    void breakBodies(int count, long after) {
+        broken.set(count);
+        breakAfter = after;
+    }
+
     @Override
     public ObjectContent get(String key, GetOptions o) throws ObjectStoreException {
         gets.incrementAndGet();
@@ -96,7 +107,34 @@ final class CountingStore implements ObjectStore {
             if (f != null) {
                 throw f;
             }
-            return real.get(key, o);
+            ObjectContent c = real.get(key, o);
+            int b = broken.getAndDecrement();
+            if (b <= 0) {
+                broken.incrementAndGet();
+                return c;
+            }
+            return new ObjectContent(c.info(), c.offset(), c.length(), new java.io.FilterInputStream(c.stream()) {
+                private long left = breakAfter;
+
+                @Override
+                public int read() throws java.io.IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws java.io.IOException {
+                    if (left <= 0) {
+                        if (b % 2 == 0) {
+                            throw new java.net.SocketException("Connection reset (injected)");
+                        }
+                        return -1;
+                    }
+                    int n = super.read(buf, off, (int) Math.min(len, left));
+                    left -= Math.max(n, 0);
+                    return n;
+                }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ObjectStoreException(ObjectStoreException.Kind.TRANSIENT, "interrupted", e);

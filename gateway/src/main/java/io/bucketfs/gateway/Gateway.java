@@ -27,6 +27,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
+    /** Timeouts, retries and connections of every bucket the gateway opens. */
+    private final BackendSettings backend;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private FileChannel lockChannel;
     private FileLock lock;
@@ -34,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     private io.bucketfs.vfs.core.VfsRuntime vfs;
     private io.bucketfs.nfs.NfsServer nfs;
     private volatile io.bucketfs.nfs.export.ExportTable exports;
+    private io.bucketfs.nfs.export.ExportRules defaultExportRules = io.bucketfs.nfs.export.ExportRules.DEFAULT;
     private volatile io.bucketfs.smb.server.SmbServer smb;
     /** The SMB shares of created mounts, each detachable for when its mount is deleted. */
     private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
@@ -46,8 +49,9 @@ public final class Gateway implements AutoCloseable {
     private final java.util.Map<String, ObjectStore> mountStores = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.bucketfs.gateway.metrics.GatewayMetrics metrics = new io.bucketfs.gateway.metrics.GatewayMetrics();
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, BackendSettings backend) {
         this.config = config;
+        this.backend = backend;
     }
 
     /** Takes the data directory, opens the embedded default bucket and prepares the cache directory. */
@@ -61,7 +65,16 @@ public final class Gateway implements AutoCloseable {
      * provider) instead of the embedded one.
      */
     public static Gateway start(GatewayConfig config, ConnectionSpec defaultBucket) throws IOException {
-        Gateway g = new Gateway(config);
+        return start(config, defaultBucket, BackendSettings.DEFAULT, io.bucketfs.cache.write.WriteBackSettings.DEFAULT);
+    }
+
+    /**
+     * {@link #start(GatewayConfig, ConnectionSpec)} with the backend's timeouts and retries ({@code backend}, for
+     * every bucket the gateway opens) and the staging bounds ({@code writeBack}) given.
+     */
+    public static Gateway start(GatewayConfig config, ConnectionSpec defaultBucket, BackendSettings backend,
+                                io.bucketfs.cache.write.WriteBackSettings writeBack) throws IOException {
+        Gateway g = new Gateway(config, backend);
         try {
             g.lockDataDir();
             Files.createDirectories(config.cacheDir());
@@ -71,7 +84,7 @@ public final class Gateway implements AutoCloseable {
             } catch (io.bucketfs.gateway.state.FieldException e) {
                 throw new CliException(io.bucketfs.gateway.state.StateStore.FILE + ": " + e.line(), e);
             }
-            g.defaultBucket = ObjectStores.open(defaultBucket.validate(), BackendSettings.DEFAULT);
+            g.defaultBucket = ObjectStores.open(defaultBucket.validate(), backend);
             long objects = g.defaultBucket.list(ListRequest.flat("")).objects().size();
             LOG.info("default bucket {} ({}{} objects)", g.defaultBucket.describe(), objects >= ListRequest.MAX_KEYS
                     ? "at least " : "", objects);
@@ -90,8 +103,7 @@ public final class Gateway implements AutoCloseable {
             }
             g.vfs = io.bucketfs.vfs.core.VfsRuntime.open(config.stateDir(), config.cacheDir(),
                     io.bucketfs.cache.CacheSettings.DEFAULT.withCapacityBytes(config.cacheSize()),
-                    io.bucketfs.cache.write.WriteBackSettings.DEFAULT,
-                    io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
+                    writeBack, io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
             g.metrics.bind(g.vfs);
             for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
                 g.vfs.cache().limit(m.name(), m.cacheSize()); // the mount's --cache-size, within the pool
@@ -146,7 +158,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Opens the bucket of a connection, its secrets opened from the vault; no request is made. */
     public ObjectStore openConnection(io.bucketfs.gateway.state.ConnectionRecord c) throws IOException {
-        return ObjectStores.open(Connections.spec(c, vault), BackendSettings.DEFAULT);
+        return ObjectStores.open(Connections.spec(c, vault), backend);
     }
 
     /**
@@ -161,7 +173,7 @@ public final class Gateway implements AutoCloseable {
             return openConnection(state.get().connection(b.get().connection()).orElseThrow());
         }
         return ObjectStores.open(ConnectionSpec.of(Provider.LOCAL, name).withEndpoint(config.bucketsDir().toString()),
-                BackendSettings.DEFAULT);
+                backend);
     }
 
     /** The VFS side of a created mount: its settings and its (newly opened) store, remembered for closing. */
@@ -189,14 +201,17 @@ public final class Gateway implements AutoCloseable {
         return new io.bucketfs.vfs.core.VfsRuntime.MountSpec(settings, store);
     }
 
-    /** The NFS export of a created mount: its persistent id, its client networks, read-only if the mount is. */
+    /**
+     * The NFS export of a created mount: its persistent id, its client networks (none listed: everyone, as mounts
+     * made before the private-network default were), root squash, read-only if the mount is.
+     */
     private io.bucketfs.nfs.export.Export export(io.bucketfs.gateway.state.MountRecord m, io.bucketfs.vfs.Vfs v) {
         boolean readOnly = m.readOnly() || (m.connection() != null
                 && !state.get().connection(m.connection()).map(c -> c.readWrite()).orElse(false));
         java.util.List<io.bucketfs.nfs.export.Cidr> clients = m.nfsClients().stream()
                 .map(io.bucketfs.nfs.export.Cidr::parse).toList();
         return new io.bucketfs.nfs.export.Export(m.exportId(), m.name(), v, new io.bucketfs.nfs.export.ExportRules(
-                clients, readOnly, false, io.bucketfs.nfs.export.ExportRules.NOBODY,
+                clients, readOnly, m.squashesRoot(), io.bucketfs.nfs.export.ExportRules.NOBODY,
                 io.bucketfs.nfs.export.ExportRules.NOBODY));
     }
 
@@ -286,14 +301,27 @@ public final class Gateway implements AutoCloseable {
     public static final int DEFAULT_EXPORT_ID = 1;
 
     /**
-     * The NFS export table: the default mount at {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, open to
-     * everyone). Made once; Every NFS version serves it.
+     * Sets the rules of the default mount's export ({@link io.bucketfs.nfs.export.ExportRules#DEFAULT} unless set:
+     * the private networks, root squashed); meant for before NFS starts (a running server applies them to the
+     * requests that follow).
+     */
+    public synchronized void defaultExportRules(io.bucketfs.nfs.export.ExportRules rules) {
+        defaultExportRules = java.util.Objects.requireNonNull(rules);
+        if (exports != null && exports.remove(GatewayConfig.DEFAULT_BUCKET).isPresent()) {
+            exports.add(new io.bucketfs.nfs.export.Export(DEFAULT_EXPORT_ID, GatewayConfig.DEFAULT_BUCKET,
+                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), rules));
+        }
+    }
+
+    /**
+     * The NFS export table: the default mount at {@code /default} (export id {@value #DEFAULT_EXPORT_ID}, with
+     * {@link #defaultExportRules}). Made once; Every NFS version serves it.
      */
     public synchronized io.bucketfs.nfs.export.ExportTable nfsExports() {
         if (exports == null) {
             exports = new io.bucketfs.nfs.export.ExportTable();
             exports.add(new io.bucketfs.nfs.export.Export(DEFAULT_EXPORT_ID, GatewayConfig.DEFAULT_BUCKET,
-                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), io.bucketfs.nfs.export.ExportRules.OPEN));
+                    vfs.mount(GatewayConfig.DEFAULT_BUCKET), defaultExportRules));
             for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
                 if (m.protocolEnum().nfs()) {
                     exports.add(export(m, vfs.mount(m.name())));
@@ -417,7 +445,11 @@ public final class Gateway implements AutoCloseable {
         LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{}{})", bind, smb.port(),
                 mounts.keySet(), settings.encryptData() ? "; encryption required" : "",
                 encryptedShares.isEmpty() ? "" : "; encryption required on " + encryptedShares,
-                settings.requireSigning() ? "; signing required" : "");
+                "; signing required on " + switch (settings.signing()) {
+                    case OPTIONAL -> "sessions that ask";
+                    case SMB3 -> "SMB 3.x";
+                    case REQUIRED -> "every dialect";
+                });
         return smb;
     }
 

@@ -51,6 +51,9 @@ class AdminApiTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
             assertEquals(a.url(), Files.readString(cfg.dataDir().resolve(AdminServer.ENDPOINT_FILE)).trim());
             assertTrue(a.url().startsWith("http://127.0.0.1:"));
+            java.util.List<String> bound = listeners(a.port());
+            assertTrue(!bound.isEmpty() && bound.stream().allMatch(x -> x.equals("0100007F")
+                    || x.equals("0000000000000000FFFF00000100007F")), "the kernel's word: 127.0.0.1 only: " + bound);
             String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
 
             assertEquals(401, call(a, null, "GET", "/v1/mounts", null).statusCode());
@@ -86,5 +89,72 @@ class AdminApiTest {
             assertEquals("name", error(r).get("field").asText());
         }
         assertTrue(!Files.exists(cfg.dataDir().resolve(AdminServer.ENDPOINT_FILE)), "a stopped gateway says so");
+    }
+
+    /**
+     * Path traversal through the admin API (the CLI's only way in): bucket and mount names and mount prefixes that
+     * would leave their place ({@code ..}, absolute, NUL, separators) are refused naming the field, and nothing is
+     * made — no state, no directory beside the buckets.
+     */
+    @Test
+    void traversalInBucketNamesMountNamesAndPrefixesIsRefused() throws Exception {
+        GatewayConfig cfg = new GatewayConfig(dir.resolve("data"), null);
+        try (Gateway g = Gateway.start(cfg)) {
+            AdminServer a = g.startAdmin(0);
+            String token = Files.readString(cfg.dataDir().resolve(AdminServer.TOKEN_FILE), StandardCharsets.US_ASCII)
+                    .trim();
+            java.util.Set<Path> before = listing(cfg.dataDir());
+            for (String name : java.util.List.of("..", "../escape", "a/../../escape", "/etc", "a/b", "nul\0x",
+                    "..\\escape", "x".repeat(64))) {
+                String json = StateStore.JSON.writeValueAsString(java.util.Map.of("name", name));
+                HttpResponse<String> r = call(a, token, "POST", "/v1/buckets", json);
+                assertEquals(400, r.statusCode(), name + ": " + r.body());
+                assertEquals("name", error(r).get("field").asText());
+                r = call(a, token, "POST", "/v1/mounts", StateStore.JSON.writeValueAsString(
+                        java.util.Map.of("name", name, "bucket", "default")));
+                assertEquals(400, r.statusCode(), name + ": " + r.body());
+                assertEquals("name", error(r).get("field").asText());
+            }
+            assertEquals(201, call(a, token, "POST", "/v1/buckets", "{\"name\": \"data\"}").statusCode());
+            for (String prefix : java.util.List.of("../", "a/../", "../../etc/", "/abs/", "a//", "./", "a/./",
+                    "nul\0/", "no-slash")) {
+                HttpResponse<String> r = call(a, token, "POST", "/v1/mounts", StateStore.JSON.writeValueAsString(
+                        java.util.Map.of("name", "m", "bucket", "data", "prefix", prefix)));
+                assertEquals(400, r.statusCode(), prefix + ": " + r.body());
+                assertEquals("prefix", error(r).get("field").asText());
+            }
+            assertEquals(0, g.state().get().mounts().size(), "no mount was made");
+            java.util.Set<Path> after = listing(cfg.dataDir());
+            after.removeAll(before);
+            assertTrue(after.contains(Path.of("buckets", "data")), after::toString);
+            for (Path p : after) {
+                assertTrue(p.startsWith(Path.of("buckets", "data")) || p.equals(Path.of(StateStore.FILE)),
+                        "only the bucket that was asked for (and the state): " + p);
+            }
+        }
+    }
+
+    /**
+     * The local addresses (hex, as {@code /proc/net/tcp} and {@code tcp6} write them) of the sockets listening on
+     * {@code port}.
+     */
+    private static java.util.List<String> listeners(int port) throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String table : java.util.List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
+                    out.add(f[1].substring(0, f[1].indexOf(':')));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every path below {@code root}, relative to it. */
+    private static java.util.Set<Path> listing(Path root) throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            return s.map(root::relativize).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
     }
 }

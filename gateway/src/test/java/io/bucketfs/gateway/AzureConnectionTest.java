@@ -74,8 +74,10 @@ class AzureConnectionTest {
             cp.createConnection(azure("azro", az, container, az.key(), false));
             Map<String, Object> tested = cp.testConnection("az", true);
             assertTrue(tested.toString().contains("read-write"), tested.toString());
-            cp.createMount(new Requests.Mount("rw", "az", null, "rw/", "nfs", null, null, null, null, null, null));
-            cp.createMount(new Requests.Mount("ro", "azro", null, null, "nfs", null, null, null, null, null, null));
+            cp.createMount(new Requests.Mount("rw", "az", null, "rw/", "nfs", null, null, null, null,
+                    null, null, null));
+            cp.createMount(new Requests.Mount("ro", "azro", null, null, "nfs", null, null, null, null,
+                    null, null, null));
 
             Vfs ro = g.vfs().mount("ro");
             assertEquals(11, ro.lookup(Caller.ROOT, ro.root(), "existing.txt").attr().size());

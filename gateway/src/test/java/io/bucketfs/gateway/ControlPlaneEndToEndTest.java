@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The control plane end to end: a gateway process ({@code bucketfs serve}) over S3Proxy, driven by the CLI as users
  * drive it, read and written with libnfs ({@code nfs-cp}, {@code nfs-cat}, NFSv3) and smbclient, restarted, and its
- * whole log searched for the secrets it was given.
+ * whole log (the gateway's and the SMB server's at DEBUG) searched for every secret of the run: the S3 secret key
+ * of {@code connections create}/{@code test} (and a wrong one), SMB passwords of {@code users add}/{@code passwd}
+ * and of failed logons with their NT hashes, the generated SMB password, the admin token and the vault key.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ControlPlaneEndToEndTest {
@@ -50,6 +52,8 @@ class ControlPlaneEndToEndTest {
     private static final int RELAY = TestPorts.free();
     private static final String WRONG_SECRET = "definitely-Not-The-Secret-0451";
     private static final String SMB_PASSWORD = "Smb-Pass-word-7781";
+    private static final String NEW_SMB_PASSWORD = "Changed-Pass-9034";
+    private static final String WRONG_SMB_PASSWORD = "Wrong-Pass-6620";
 
     @TempDir
     Path dir;
@@ -128,8 +132,15 @@ class ControlPlaneEndToEndTest {
                     "--smb-users", "alice,nosuch");
             refused("smb-users", "mount", "create", "--connection", "rw", "--name", "rwm", "--smb-users", "alice");
             assertEquals(before, stateText());
+            // rwm is written over NFS by this test's root: it asks for no root squash (the default squashes root)
             ok("mount", "create", "--connection", "rw", "--name", "rwm", "--protocol", "both", "--cache-size", "2GiB",
-                    "--nfs-clients", "127.0.0.0/8", "--smb-users", "alice");
+                    "--nfs-clients", "127.0.0.0/8", "--smb-users", "alice", "--no-root-squash");
+            JsonNode roMount = StateStore.JSON.readTree(ok("mount", "show", "ro", "-o", "json").out());
+            assertTrue(roMount.path("root-squash").asBoolean(false), "root squash by default: " + roMount);
+            assertEquals("[\"127.0.0.0/8\",\"::1/128\",\"10.0.0.0/8\",\"172.16.0.0/12\",\"192.168.0.0/16\","
+                    + "\"fc00::/7\"]", roMount.path("nfs-clients").toString(), "the private networks by default");
+            assertFalse(StateStore.JSON.readTree(ok("mount", "show", "rwm", "-o", "json").out()).path("root-squash")
+                    .asBoolean(true));
             assertTrue(ok("mount", "show", "rwm").out().contains("alice"), ok("mount", "show", "rwm").out());
             refused("name", "users", "delete", "alice");
             before = stateText();
@@ -156,6 +167,10 @@ class ControlPlaneEndToEndTest {
             assertEquals("written over nfs\n", smbGet("rwm", "dir-less.txt", "alice", SMB_PASSWORD));
             assertNotEquals(0, smbRc("rwm", "bob", SMB_PASSWORD), "bob is not in the share's --smb-users");
             assertEquals(0, smbRc("default", "bob", SMB_PASSWORD), "the default share admits every user");
+            withStdin(NEW_SMB_PASSWORD + "\n", () -> ok("users", "passwd", "bob", "--password-stdin"));
+            assertNotEquals(0, smbRc("default", "bob", SMB_PASSWORD), "a failed logon: the old password");
+            assertEquals(0, smbRc("default", "bob", NEW_SMB_PASSWORD), "the new password");
+            assertNotEquals(0, smbRc("rwm", "alice", WRONG_SMB_PASSWORD), "a failed logon: a wrong password");
             try (ObjectStore st = ObjectStores.open(s3.spec(roBucket), BackendSettings.DEFAULT)) {
                 assertEquals(ObjectStoreException.Kind.NOT_FOUND, expectNotFound(st, "nope.txt"));
             }
@@ -163,7 +178,7 @@ class ControlPlaneEndToEndTest {
             // managed bucket and SMB user
             ok("buckets", "create", "--name", "datasets");
             refused("name", "buckets", "create", "--name", "datasets");
-            ok("mount", "create", "--bucket", "datasets");
+            ok("mount", "create", "--bucket", "datasets", "--no-root-squash");
             assertEquals(0, nfsCp(local, "datasets", "d.txt"));
 
             // restart: everything is still there, and the SMB share of rwm is served now
@@ -250,11 +265,24 @@ class ControlPlaneEndToEndTest {
             stop();
 
             // no secret anywhere: not in the gateway's log, not in what the CLI printed, not in the state file
-            String all = Files.readString(log, StandardCharsets.UTF_8) + transcript
-                    + stateText();
-            assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("admin POST /v1/connections"),
-                    "the log is the gateway's");
-            for (String secret : List.of(S3ProxyServer.SECRET, WRONG_SECRET, SMB_PASSWORD)) {
+            String gatewayLog = Files.readString(log, StandardCharsets.UTF_8);
+            String all = gatewayLog + transcript + stateText();
+            assertTrue(gatewayLog.contains("admin POST /v1/connections")
+                    && gatewayLog.contains("admin PUT /v1/users/bob") && gatewayLog.contains("SMB logon failure from"),
+                    "the log is the gateway's, of this run");
+            List<String> secrets = new ArrayList<>(List.of(S3ProxyServer.SECRET, WRONG_SECRET,
+                    Files.readString(data.resolve("admin-token")).strip(),
+                    Files.readString(data.resolve("smb-password")).strip()));
+            String vaultKey = Files.readString(data.resolve(io.bucketfs.gateway.vault.Vault.KEY_FILE)).strip();
+            secrets.add(vaultKey);
+            secrets.add(java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(vaultKey)));
+            for (String pw : List.of(SMB_PASSWORD, NEW_SMB_PASSWORD, WRONG_SMB_PASSWORD)) {
+                byte[] nt = io.bucketfs.smb.ntlm.NtlmCrypto.ntHash(pw.toCharArray());
+                secrets.addAll(List.of(pw, java.util.HexFormat.of().formatHex(nt),
+                        java.util.HexFormat.of().withUpperCase().formatHex(nt),
+                        java.util.Base64.getEncoder().encodeToString(nt)));
+            }
+            for (String secret : secrets) {
                 assertFalse(all.contains(secret), "a secret leaked: " + secret);
             }
         }
@@ -287,7 +315,9 @@ class ControlPlaneEndToEndTest {
 
     private void start() throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Djdk.httpclient.allowRestrictedHeaders=content-length", "-cp", System.getProperty("java.class.path"),
+                "-Djdk.httpclient.allowRestrictedHeaders=content-length",
+                "-Dorg.slf4j.simpleLogger.log.io.bucketfs.gateway=debug",
+                "-Dorg.slf4j.simpleLogger.log.io.bucketfs.smb=debug", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--data-dir", data.toString(), "--bind", "127.0.0.1",
                 "--nfs-port", String.valueOf(NFS), "--smb-port", String.valueOf(SMB), "--admin-port",
                 String.valueOf(ADMIN), "--nfs-grace", "0", "--cache-size", "4GiB");

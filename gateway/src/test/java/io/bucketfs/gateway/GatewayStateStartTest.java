@@ -32,7 +32,8 @@ class GatewayStateStartTest {
         try (Gateway g = Gateway.start(cfg)) {
             ControlPlane cp = new ControlPlane(g, Clock.systemUTC());
             cp.createBucket(new Requests.Bucket("data"));
-            cp.createMount(new Requests.Mount("m", null, "data", "p/", "nfs", "2TiB", null, null, null, null, null));
+            cp.createMount(new Requests.Mount("m", null, "data", "p/", "nfs", "2TiB", null, null, null,
+                    null, null, null));
             // a connection to a closed port is refused naming the endpoint, and not stored
             io.bucketfs.gateway.state.FieldException refused = assertThrows(
                     io.bucketfs.gateway.state.FieldException.class, () -> cp.createConnection(new Requests.Connection(
@@ -59,7 +60,7 @@ class GatewayStateStartTest {
             g.state().update(s -> s.withConnection(new io.bucketfs.gateway.state.ConnectionRecord("c", "minio", "b",
                     null, "http://127.0.0.1:1", true, "id", sealed, null, null, null, null, null, true, "t"))
                     .withMount(new io.bucketfs.gateway.state.MountRecord("mc", s.nextExportId(), "c", null, "",
-                            "nfs", 1L << 30, false, "local", java.util.List.of(), java.util.List.of(), "t")));
+                            "nfs", 1L << 30, false, "local", java.util.List.of(), java.util.List.of(), "t", null)));
         }
         Files.delete(cfg.dataDir().resolve(Vault.KEY_FILE));
         Vault.openOrCreate(cfg.dataDir().resolve(Vault.KEY_FILE), new SecureRandom());

@@ -68,9 +68,9 @@ class ManagedBucketOnConnectionTest {
             assertEquals("connection rw", cp.listBuckets().stream().filter(b -> b.get("name").equals("datasets"))
                     .findFirst().orElseThrow().get("store"));
             cp.createMount(new Requests.Mount("ds", null, "datasets", null, "nfs", null, null, null, null, null,
-                    null));
+                    null, null));
             assertEquals("prefix", field(() -> cp.createMount(new Requests.Mount("all", "rw", null, null, "nfs",
-                    null, null, null, null, null, null))), "a mount of the whole connection overlaps it");
+                    null, null, null, null, null, null, null))), "a mount of the whole connection overlaps it");
             Vfs v = g.vfs().mount("ds");
             Entry f = v.create(Caller.ROOT, v.root(), "d.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
             v.write(Caller.ROOT, f.handle(), 0, ByteBuffer.wrap("managed\n".getBytes(StandardCharsets.UTF_8)),

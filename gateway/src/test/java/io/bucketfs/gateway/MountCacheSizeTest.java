@@ -59,7 +59,7 @@ class MountCacheSizeTest {
             ControlPlane cp = new ControlPlane(g, Clock.systemUTC());
             cp.createBucket(new Requests.Bucket("data"));
             cp.createMount(new Requests.Mount("small", null, "data", null, "nfs", "12MiB", null, null, null, null,
-                    null));
+                    null, null));
             assertEquals(12L * MIB, row(cp, "small").get("cache-size-bytes"));
             g.defaultBucket().put("hot.bin", Payload.ofBytes(content), PutOptions.NONE);
             try (ObjectStore data = g.openManagedBucket("data")) {

@@ -51,7 +51,8 @@ class MountDeleteTest {
             quick.createConnection(new Requests.Connection("rw", "s3-compatible", bucket, "us-east-1",
                     s3.endpoint().toString(), true, S3ProxyServer.IDENTITY, S3ProxyServer.SECRET, null, null, null,
                     null, null, true));
-            quick.createMount(new Requests.Mount("m", "rw", null, null, "nfs", null, null, null, null, null, null));
+            quick.createMount(new Requests.Mount("m", "rw", null, null, "nfs", null, null, null, null,
+                    null, null, null));
             Vfs v = g.vfs().mount("m");
             Entry f = v.create(Caller.ROOT, v.root(), "f.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
             v.write(Caller.ROOT, f.handle(), 0, ByteBuffer.wrap(content), Stability.UNSTABLE);

@@ -35,7 +35,7 @@ class StateStoreTest {
     }
 
     static MountRecord mount(String name, int id, String connection, String bucket) {
-        return new MountRecord(name, id, connection, bucket, "", "nfs", 1L << 30, false, "local", List.of(), List.of(), T);
+        return new MountRecord(name, id, connection, bucket, "", "nfs", 1L << 30, false, "local", List.of(), List.of(), T, null);
     }
 
     @Test

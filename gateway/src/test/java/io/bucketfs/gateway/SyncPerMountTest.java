@@ -51,7 +51,7 @@ class SyncPerMountTest {
             cp.createConnection(new Requests.Connection("rw", "s3-compatible", bucket, "us-east-1",
                     s3.endpoint().toString(), true, S3ProxyServer.IDENTITY, S3ProxyServer.SECRET, null, null, null,
                     null, null, true));
-            cp.createMount(new Requests.Mount("m", "rw", null, null, "nfs", null, null, null, null, null, null));
+            cp.createMount(new Requests.Mount("m", "rw", null, null, "nfs", null, null, null, null, null, null, null));
             Entry stuck = write(g.vfs().mount("m"), "stuck.txt", content);
             s3.close(); // m's bucket is unreachable now
             g.vfs().mount("m").commit(Caller.ROOT, stuck.handle()); // durable locally; the upload cannot finish

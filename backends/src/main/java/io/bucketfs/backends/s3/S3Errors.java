@@ -58,6 +58,10 @@ final class S3Errors {
         if (failure instanceof IOException io) {
             return new ObjectStoreException(Kind.TRANSIENT, what + ": " + describe(io), io);
         }
+        if (failure instanceof java.io.UncheckedIOException u) {
+            // the SDK's XML parsing of a response body that broke off (a reset, a truncated body)
+            return new ObjectStoreException(Kind.TRANSIENT, what + ": " + describe(u.getCause()), u);
+        }
         return new ObjectStoreException(Kind.PERMANENT, what + ": " + failure, failure);
     }
 

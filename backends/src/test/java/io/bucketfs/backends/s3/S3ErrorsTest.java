@@ -103,6 +103,8 @@ class S3ErrorsTest {
         assertEquals(Kind.TRANSIENT, kind(ApiCallTimeoutException.builder().message("call").build()));
         assertEquals(Kind.TRANSIENT, kind(AbortedException.builder().message("aborted").build()));
         assertEquals(Kind.TRANSIENT, kind(new java.io.IOException("body read failed")));
+        // what the SDK's XML unmarshaller throws when a LIST body breaks off (seen through the fault proxy)
+        assertEquals(Kind.TRANSIENT, kind(new UncheckedIOException(new SocketException("Connection reset"))));
     }
 
     @Test

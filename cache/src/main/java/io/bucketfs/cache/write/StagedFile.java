@@ -103,6 +103,16 @@ public final class StagedFile implements Closeable {
     }
 
     /**
+     * Completes when the generation committed so far (by any handle of this file) is in the bucket, asking for its
+     * upload now if it was deferred; other files' uploads do not count. Retries make it wait as long as the bucket
+     * refuses: the caller bounds its wait.
+     */
+    public CompletableFuture<Void> committedUploaded() {
+        checkOpen();
+        return staged.awaitCommitted();
+    }
+
+    /**
      * Renames the staged file before (or between) uploads: later uploads go to {@code newKey} under
      * {@code newCondition}, and a new generation is committed for it (so the content reaches the new key even if
      * it was uploaded before). The change of key is durable when this returns.

@@ -122,6 +122,7 @@ public final class WriteBack implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBack.class);
 
     private final Path dir;
+    private final SpaceReserve reserve;
     private final WriteBackSettings settings;
     private final StoreResolver stores;
     private final BaseSource baseSource;
@@ -142,6 +143,7 @@ public final class WriteBack implements Closeable {
     private WriteBack(Path dir, WriteBackSettings settings, StoreResolver stores, BaseSource baseSource,
                       UploadListener listener, FileChannel lockChannel) {
         this.dir = dir;
+        this.reserve = new SpaceReserve(dir);
         this.settings = settings;
         this.stores = stores;
         this.baseSource = baseSource;
@@ -186,7 +188,16 @@ public final class WriteBack implements Closeable {
             wb.close();
             throw e;
         }
+        wb.reserve.make();
         return wb;
+    }
+
+    /**
+     * Gives back the staging directory's space reserve ({@link SpaceReserve}) when the disk is full, so that staged
+     * writes can be committed; false if it was given back already.
+     */
+    public boolean releaseSpaceReserve() {
+        return reserve.release();
     }
 
     /**

@@ -55,8 +55,12 @@ public final class MountCommand implements Runnable {
         @Option(names = "--read-only", description = "Refuse every change (always so on a read-only connection).")
         boolean readOnly;
         @Option(names = "--nfs-clients", paramLabel = "CIDR", split = ",",
-                description = "The networks NFS clients may come from, e.g. 10.0.0.0/8,192.168.1.7 (default: any).")
+                description = "The networks NFS clients may come from, e.g. 10.0.0.0/8,192.168.1.7 (default: loopback "
+                        + "and the private networks; 0.0.0.0/0,::/0 for any).")
         java.util.List<String> nfsClients;
+        @Option(names = "--no-root-squash",
+                description = "NFS requests of uid 0 act as root (default: they act as nobody, 65534).")
+        boolean noRootSquash;
         @Option(names = "--smb-users", paramLabel = "USER", split = ",",
                 description = "The SMB users who may connect to the share, e.g. alice,bob (default: every user).")
         java.util.List<String> smbUsers;
@@ -65,7 +69,7 @@ public final class MountCommand implements Runnable {
         public Integer call() {
             Printer.object(spec.commandLine().getOut(), opts.output, opts.client().post("/v1/mounts",
                     new Requests.Mount(name, connection, bucket, prefix, protocol, cacheSize, readOnly ? true : null,
-                            durability, nfsClients, region, smbUsers)));
+                            durability, nfsClients, region, smbUsers, noRootSquash ? false : null)));
             return 0;
         }
     }

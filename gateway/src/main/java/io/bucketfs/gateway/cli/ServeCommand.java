@@ -44,6 +44,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "The NFSv4 grace period after a start, for clients to reclaim their state (default: 90).")
     int nfsGrace = 90;
 
+    @Option(names = "--nfs-clients", paramLabel = "CIDR", split = ",",
+            description = "The networks NFS clients of the default mount may come from (default: loopback and the "
+                    + "private networks; 0.0.0.0/0,::/0 for any).")
+    java.util.List<String> nfsClients;
+
+    @Option(names = "--nfs-no-root-squash",
+            description = "NFS requests of uid 0 act as root on the default mount (default: as nobody, 65534).")
+    boolean nfsNoRootSquash;
+
     @Option(names = "--smb-port", paramLabel = "PORT",
             description = "The SMB port (default: 445; 0 picks a free one, which the log names). The user is "
                     + "bucketfs, its password in DATA_DIR/smb-password (generated at the first start).")
@@ -53,6 +62,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Require encryption on this SMB share (repeatable): SMB 3 clients encrypt on it, SMB 2 "
                     + "clients are refused.")
     java.util.Set<String> smbEncryptShares = new java.util.LinkedHashSet<>();
+
+    @Option(names = "--smb-signing", paramLabel = "POLICY",
+            description = "Which SMB sessions must sign: smb3 (default: every SMB 3.x session; 2.x as the client "
+                    + "asks), required (every dialect) or optional (only where the client asks).")
+    String smbSigning = "smb3";
 
     @Option(names = "--admin-port", paramLabel = "PORT",
             description = "The admin API's port on 127.0.0.1, used by the bucketfs CLI (default: "
@@ -74,6 +88,13 @@ public final class ServeCommand implements Callable<Integer> {
         if (nfsGrace < 0) {
             throw new CliException("nfs-grace: must not be negative");
         }
+        io.bucketfs.smb.server.SmbSettings.Signing signing;
+        try {
+            signing = io.bucketfs.smb.server.SmbSettings.Signing.parse(smbSigning);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("smb-signing: " + e.getMessage());
+        }
+        io.bucketfs.nfs.export.ExportRules exportRules = exportRules(nfsClients, !nfsNoRootSquash);
         GatewayConfig config = new GatewayConfig(dataDir != null ? dataDir : defaultDataDir(), cacheDir,
                 cacheSize != null ? cacheSize : GatewayConfig.DEFAULT_CACHE_SIZE);
         Gateway gateway;
@@ -83,6 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("cannot start: " + e.getMessage(), e);
         }
         try {
+            gateway.defaultExportRules(exportRules);
             gateway.startNfs(bind, nfsPort, io.bucketfs.nfs.NfsSettings.DEFAULTS.withGrace(
                     java.time.Duration.ofSeconds(nfsGrace)));
         } catch (java.io.IOException e) {
@@ -90,8 +112,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("nfs-port: " + e.getMessage(), e);
         }
         try {
-            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS, gateway.defaultSmbUsers(),
-                    smbEncryptShares);
+            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS.withSigning(signing),
+                    gateway.defaultSmbUsers(), smbEncryptShares);
         } catch (IllegalArgumentException e) {
             gateway.close();
             throw new CliException("smb-encrypt-share: " + e.getMessage(), e);
@@ -118,6 +140,20 @@ public final class ServeCommand implements Callable<Integer> {
         LOG.info("bucketfs gateway running, data dir {}; stop with Ctrl-C or SIGTERM", config.dataDir());
         gateway.awaitStop();
         return 0;
+    }
+
+    /** The default mount's export rules: {@code clients} (none: the private networks), squashing root or not. */
+    public static io.bucketfs.nfs.export.ExportRules exportRules(java.util.List<String> clients, boolean rootSquash) {
+        java.util.List<io.bucketfs.nfs.export.Cidr> networks = io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS;
+        if (clients != null && !clients.isEmpty()) {
+            try {
+                networks = clients.stream().map(io.bucketfs.nfs.export.Cidr::parse).toList();
+            } catch (IllegalArgumentException e) {
+                throw new CliException("nfs-clients: " + e.getMessage());
+            }
+        }
+        return new io.bucketfs.nfs.export.ExportRules(networks, false, rootSquash,
+                io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY);
     }
 
     static Path defaultDataDir() {

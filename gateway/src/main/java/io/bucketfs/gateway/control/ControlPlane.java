@@ -389,7 +389,9 @@ public final class ControlPlane {
         }
         String durability = r.durability() == null ? "local" : r.durability();
         MountRecord.durability("durability", durability);
-        List<String> clients = r.nfsClients() == null ? List.of() : r.nfsClients();
+        List<String> clients = r.nfsClients() == null || r.nfsClients().isEmpty()
+                ? io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS.stream().map(Object::toString).toList()
+                : r.nfsClients();
         for (int i = 0; i < clients.size(); i++) {
             MountRecord.cidr("nfs-clients", clients.get(i));
         }
@@ -432,7 +434,7 @@ public final class ControlPlane {
             }
         }
         MountRecord m = new MountRecord(name, s.nextExportId(), r.connection(), r.bucket(), prefix, protocol.id(),
-                cacheSize, readOnly, durability, clients, smbUsers, now());
+                cacheSize, readOnly, durability, clients, smbUsers, now(), !Boolean.FALSE.equals(r.rootSquash()));
         gateway.state().update(x -> x.withMount(m));
         try {
             gateway.attachMount(m);

@@ -46,7 +46,7 @@ public final class Requests {
      */
     public record Mount(String name, String connection, String bucket, String prefix, String protocol,
                         String cacheSize, Boolean readOnly, String durability, List<String> nfsClients,
-                        String region, List<String> smbUsers) {
+                        String region, List<String> smbUsers, Boolean rootSquash) {
     }
 
     /** {@code POST /v1/sync}: the write-back barrier of {@code mount} (optional: of all). */

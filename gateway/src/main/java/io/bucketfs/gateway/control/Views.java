@@ -96,6 +96,7 @@ final class Views {
         m.put("cache-size", Sizes.format(r.cacheSize()));
         m.put("cache-size-bytes", r.cacheSize());
         m.put("nfs-clients", r.nfsClients().isEmpty() ? List.of("*") : r.nfsClients());
+        m.put("root-squash", r.squashesRoot());
         if (r.protocolEnum().smb()) {
             m.put("smb-users", r.smbUsers().isEmpty() ? List.of("*") : r.smbUsers());
         }
@@ -117,7 +118,11 @@ final class Views {
         m.put("durability", "local");
         m.put("cache-size", Sizes.format(g.config().cacheSize()));
         m.put("cache-size-bytes", g.config().cacheSize());
-        m.put("nfs-clients", List.of("*"));
+        io.bucketfs.nfs.export.ExportRules rules = g.nfsExports().byId(Gateway.DEFAULT_EXPORT_ID).orElseThrow()
+                .rules();
+        m.put("nfs-clients", rules.clients().isEmpty() ? List.of("*")
+                : rules.clients().stream().map(Object::toString).toList());
+        m.put("root-squash", rules.rootSquash());
         m.put("export-id", Gateway.DEFAULT_EXPORT_ID);
         m.put("nfs-export", "/" + GatewayConfig.DEFAULT_BUCKET);
         m.put("smb-share", g.smbServes(GatewayConfig.DEFAULT_BUCKET) ? GatewayConfig.DEFAULT_BUCKET : "-");

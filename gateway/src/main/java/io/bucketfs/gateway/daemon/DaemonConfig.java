@@ -17,13 +17,15 @@ import java.util.Set;
  * usable size from the environment ({@code BUCKETFS_CACHE_DIR}, {@code BUCKETFS_CACHE_SIZE}, written by the
  * first-boot cache-disk unit) taking precedence. Keys: {@code data-dir} (required), {@code cache-dir},
  * {@code cache-size}, {@code bind}, {@code nfs-port}, {@code nfs-grace}, {@code smb-port} (0: no SMB),
- * {@code admin-port}. A bad value is a one-line {@link IllegalArgumentException} naming its key.
+ * {@code admin-port}, and for the default mount's export {@code nfs-clients} (CIDRs, comma-separated; default:
+ * loopback and the private networks) and {@code nfs-root-squash} ({@code true}, the default, or {@code false}).
+ * A bad value is a one-line {@link IllegalArgumentException} naming its key.
  */
 record DaemonConfig(Path dataDir, Path cacheDir, long cacheSize, String bind, int nfsPort, int nfsGrace, int smbPort,
-                    int adminPort) {
+                    int adminPort, io.bucketfs.nfs.export.ExportRules exportRules) {
 
     static final Set<String> KEYS = Set.of("data-dir", "cache-dir", "cache-size", "bind", "nfs-port", "nfs-grace",
-            "smb-port", "admin-port");
+            "smb-port", "admin-port", "nfs-clients", "nfs-root-squash");
 
     GatewayConfig gateway() {
         return new GatewayConfig(dataDir, cacheDir, cacheSize);
@@ -68,7 +70,21 @@ record DaemonConfig(Path dataDir, Path cacheDir, long cacheSize, String bind, in
         return new DaemonConfig(Path.of(data.trim()), cacheDir == null || cacheDir.isBlank() ? null
                 : Path.of(cacheDir.trim()), size, p.getProperty("bind", "0.0.0.0").trim(),
                 port(p, "nfs-port", 2049), number(p, "nfs-grace", 90, 0, 3600), port(p, "smb-port", 445),
-                port(p, "admin-port", 7070));
+                port(p, "admin-port", 7070), exportRules(p));
+    }
+
+    private static io.bucketfs.nfs.export.ExportRules exportRules(Properties p) {
+        String squash = p.getProperty("nfs-root-squash", "true").trim();
+        if (!squash.equals("true") && !squash.equals("false")) {
+            throw new IllegalArgumentException("nfs-root-squash: '" + squash + "' is not true or false");
+        }
+        String clients = p.getProperty("nfs-clients", "").trim();
+        try {
+            return io.bucketfs.gateway.cli.ServeCommand.exportRules(clients.isEmpty() ? null
+                    : java.util.List.of(clients.split("\\s*,\\s*")), squash.equals("true"));
+        } catch (io.bucketfs.gateway.cli.CliException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static int port(Properties p, String key, int dflt) {

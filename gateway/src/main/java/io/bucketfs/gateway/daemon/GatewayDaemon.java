@@ -65,6 +65,7 @@ public final class GatewayDaemon implements Daemon {
         Gateway g = Gateway.start(config.gateway());
         try {
             g.usePreboundChannels(nfs, smb);
+            g.defaultExportRules(config.exportRules());
             g.startNfs(config.bind(), config.nfsPort(), io.bucketfs.nfs.NfsSettings.DEFAULTS.withGrace(
                     java.time.Duration.ofSeconds(config.nfsGrace())));
             if (smb != null) {

@@ -14,11 +14,12 @@ import java.util.Locale;
  * @param cacheSize the bytes of cache the mount is meant to have
  * @param nfsClients the networks NFS clients may come from (CIDR); empty: everyone
  * @param smbUsers  the SMB users who may connect to the mount's share; empty: every user
+ * @param rootSquash NFS requests of uid 0 run as nobody; null (records of before the field): true
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MountRecord(String name, int exportId, String connection, String bucket, String prefix,
                           String protocol, long cacheSize, boolean readOnly, String durability,
-                          List<String> nfsClients, List<String> smbUsers, String created) {
+                          List<String> nfsClients, List<String> smbUsers, String created, Boolean rootSquash) {
 
     /** The protocols a mount can be served over. */
     public enum Protocol {
@@ -82,11 +83,19 @@ public record MountRecord(String name, int exportId, String connection, String b
         return this;
     }
 
+    /** Whether NFS requests of uid 0 run as nobody (the default, and what a record without the field means). */
+    public boolean squashesRoot() {
+        return !Boolean.FALSE.equals(rootSquash);
+    }
+
     public Protocol protocolEnum() {
         return Protocol.parse("protocol", protocol);
     }
 
-    /** A key prefix: empty, or relative and ending with '/', without empty, '.' or '..' segments. */
+    /**
+     * A key prefix: empty, or relative and ending with '/', without empty, '.' or '..' segments or control
+     * characters (NUL among them).
+     */
     public static String prefix(String field, String p) {
         if (p == null || p.isEmpty()) {
             return "";
@@ -98,6 +107,9 @@ public record MountRecord(String name, int exportId, String connection, String b
         for (String seg : p.substring(0, p.length() - 1).split("/", -1)) {
             if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
                 throw FieldException.invalid(field, "'" + p + "' has an empty, '.' or '..' segment");
+            }
+            if (seg.chars().anyMatch(Character::isISOControl)) {
+                throw FieldException.invalid(field, "a segment of the prefix holds a control character");
             }
         }
         return p;

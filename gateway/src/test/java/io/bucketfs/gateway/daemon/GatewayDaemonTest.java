@@ -1,6 +1,7 @@
 package io.bucketfs.gateway.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,5 +110,25 @@ class GatewayDaemonTest {
         assertEquals(100L << 30, c.cacheSize());
         assertEquals(2049, c.nfsPort());
         assertEquals(445, c.smbPort());
+        assertEquals(io.bucketfs.nfs.export.ExportRules.DEFAULT, c.exportRules(), "private networks, root squashed");
+    }
+
+    @Test
+    void theDefaultExportsClientsAndRootSquashAreSettings() throws Exception {
+        Path conf = dir.resolve("gateway.conf");
+        Files.writeString(conf, "data-dir=/var/lib/bucketfs\nnfs-clients=10.1.0.0/16, 192.168.5.5\n"
+                + "nfs-root-squash=false\n");
+        DaemonConfig c = DaemonConfig.parse(new String[] {"--config", conf.toString()}, Map.of());
+        assertEquals(java.util.List.of(io.bucketfs.nfs.export.Cidr.parse("10.1.0.0/16"),
+                io.bucketfs.nfs.export.Cidr.parse("192.168.5.5")), c.exportRules().clients());
+        assertFalse(c.exportRules().rootSquash());
+        Files.writeString(conf, "data-dir=/var/lib/bucketfs\nnfs-root-squash=no\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DaemonConfig.parse(new String[] {"--config", conf.toString()}, Map.of()));
+        assertTrue(e.getMessage().startsWith("nfs-root-squash: "), e.getMessage());
+        Files.writeString(conf, "data-dir=/var/lib/bucketfs\nnfs-clients=10.0.0.0/99\n");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> DaemonConfig.parse(new String[] {"--config", conf.toString()}, Map.of()));
+        assertTrue(e.getMessage().startsWith("nfs-clients: "), e.getMessage());
     }
 }

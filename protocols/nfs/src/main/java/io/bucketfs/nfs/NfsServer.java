@@ -59,6 +59,7 @@ public final class NfsServer implements Closeable {
     /** The programs besides NFSv4 (for {@link #opListener}). */
     private java.util.Collection<RpcDispatchable> programs = java.util.List.of();
     private final InetSocketAddress address;
+    private final ConnectionCounter connections;
 
     /** Sets the hook told of every NFSv4 operation and NFSv3 procedure (name, latency, error status). */
     public void opListener(io.bucketfs.vfs.OpListener listener) {
@@ -71,8 +72,9 @@ public final class NfsServer implements Closeable {
     }
 
     private NfsServer(TCPNIOTransport transport, ThreadPoolExecutor workers, ScheduledExecutorService reaper,
-            Nfs4Service nfs4, InetSocketAddress address) {
+            Nfs4Service nfs4, InetSocketAddress address, ConnectionCounter connections) {
         this.transport = transport;
+        this.connections = connections;
         this.workers = workers;
         this.reaper = reaper;
         this.nfs4 = nfs4;
@@ -141,6 +143,8 @@ public final class NfsServer implements Closeable {
                 .build();
         FilterChainBuilder chain = FilterChainBuilder.stateless();
         chain.add(new TransportFilter());
+        ConnectionCounter connections = new ConnectionCounter();
+        chain.add(connections);
         chain.add(new RecordLimitParser(settings.maxRequestBytes()));
         chain.add(new RpcProtocolFilter(new ReplyQueue()));
         chain.add(new RpcDispatcher(workers, programs, false, c -> { }));
@@ -164,7 +168,7 @@ public final class NfsServer implements Closeable {
         }
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(named("nfs-lease-reaper"));
         reaper.scheduleWithFixedDelay(nfs4.state()::expireIdle, 1, 1, TimeUnit.SECONDS);
-        NfsServer server = new NfsServer(t, workers, reaper, nfs4, bound);
+        NfsServer server = new NfsServer(t, workers, reaper, nfs4, bound, connections);
         server.programs = java.util.List.copyOf(programs.values());
         return server;
     }
@@ -191,6 +195,11 @@ public final class NfsServer implements Closeable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** Client connections open now (accepted and not yet closed by either side). */
+    public int openConnections() {
+        return connections.open();
     }
 
     /** The address and port actually listened on. */

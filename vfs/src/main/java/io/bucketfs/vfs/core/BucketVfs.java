@@ -462,6 +462,7 @@ public final class BucketVfs implements Vfs {
 
     @Override
     public Entry link(Caller caller, FileHandle file, FileHandle dir, String name) throws VfsException {
+        Names.check(name); // a bad name is BAD_NAME whatever else fails, as in every other call taking one
         throw new VfsException(VfsStatus.NOT_SUPPORTED, "hard links are not supported: one object per file");
     }
 

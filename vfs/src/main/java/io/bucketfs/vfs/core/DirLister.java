@@ -48,6 +48,7 @@ final class DirLister {
     private final BucketProbe probe;
     private final Clock clock;
     private final FileData data;
+    private final StaleServing unreachable = new StaleServing(LOG);
     private final Map<Long, Listing> sessions = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Listing> eldest) {
@@ -76,10 +77,14 @@ final class DirLister {
 
     // ------------------------------------------------------------------------------ single names
 
-    /** The child {@code name} of {@code d}: known, or learned from the bucket now; null if there is none. */
+    /**
+     * The child {@code name} of {@code d}: known, or learned from the bucket now; null if there is none. When the
+     * bucket cannot be reached and {@code d} was listed before, that listing answers: the name is not there.
+     */
     Inode child(Inode d, String name) throws VfsException {
         String key;
         List<NsRecord.KeyOp> pendingBefore;
+        boolean listed;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
@@ -90,6 +95,11 @@ final class DirLister {
             if (fresh(d.listedAt, mount.dirTtl().toNanos())) {
                 return null;
             }
+            listed = d.listedAt != 0;
+            if (listed && unreachable.recentlyUnreachable()) {
+                unreachable.served(ns.key(d) + name);
+                return null;
+            }
             key = ns.key(d) + name;
             if (ns.isPendingRemoval(key)) {
                 return null;
@@ -98,7 +108,18 @@ final class DirLister {
         } finally {
             l.unlock();
         }
-        BucketProbe.Found found = probe.probe(key);
+        BucketProbe.Found found;
+        try {
+            found = probe.probe(key);
+            unreachable.reachable();
+        } catch (VfsException e) {
+            ObjectStoreException cause = StaleServing.unreachable(e);
+            if (cause == null || !listed) {
+                throw e;
+            }
+            unreachable.note(key, cause);
+            return null; // the bucket does not answer: the directory's last listing (without the name) serves
+        }
         if (found == null) {
             return null;
         }
@@ -137,16 +158,22 @@ final class DirLister {
         return i;
     }
 
-    /** Re-reads a clean file's attributes when its TTL ran out; STALE if it is gone from the bucket. */
+    /**
+     * Re-reads a clean file's attributes when its TTL ran out; STALE if it is gone from the bucket. When the bucket
+     * cannot be reached (a retryable failure after the retries) and the file was validated since the start, its
+     * attributes stay in use — the cache keeps serving through an outage — and the next access asks again.
+     */
     Inode revalidate(Inode i, boolean staged) throws VfsException {
         String key;
         String etag;
+        boolean known;
         Lock l = ns.lock.readLock();
         l.lock();
         try {
             if (ns.get(i.id) == null) {
                 throw new VfsException(VfsStatus.STALE, "'" + i.name + "' is gone");
             }
+            known = i.validatedAt != 0;
             // a file without an ETag was created here and its upload not yet confirmed to the namespace (the
             // stager may have finished it just before a crash): the bucket says whether it is there
             if (i.isDir() || staged || fresh(i.validatedAt, mount.attrTtl().toNanos())) {
@@ -154,13 +181,22 @@ final class DirLister {
             }
             key = ns.dataKey(i);
             etag = i.etag;
+            if (known && unreachable.recentlyUnreachable()) {
+                unreachable.served(key);
+                return i;
+            }
         } finally {
             l.unlock();
         }
         ObjectInfo info;
         try {
             info = store.head(key);
+            unreachable.reachable();
         } catch (ObjectStoreException e) {
+            if (e.kind().retryable() && known) {
+                unreachable.note(key, e);
+                return i; // the bucket does not answer: what it said at the last validation serves until it does
+            }
             if (e.kind() != ObjectStoreException.Kind.NOT_FOUND) {
                 throw BucketProbe.io("HEAD " + key, e);
             }

@@ -53,6 +53,8 @@ final class FileData {
     private static final class Open {
         final StagedFile file;
         volatile long lastWrite = System.nanoTime();
+        /** Set (under the Open's monitor) when the idle check takes it out of use: it can no longer be pinned. */
+        boolean released;
         /**
          * The staged data file is written in place, so bytes below this may belong to a committed generation not
          * yet known to be uploaded: overwriting them now would put unacknowledged bytes into what a crash
@@ -212,30 +214,52 @@ final class FileData {
         }
     }
 
+    /**
+     * The staged handle of {@code i} (staged now if needed), pinned so that the idle check cannot close it while
+     * the caller writes through it (a write may wait long, for an upload or for staging space); the caller unpins.
+     */
+    private Open pinnedFor(Inode i) throws VfsException {
+        while (true) {
+            Open o = stagedFor(i);
+            synchronized (o) {
+                if (!o.released) {
+                    o.pins.incrementAndGet();
+                    return o;
+                }
+            }
+        }
+    }
+
     /** Truncates or extends (stages the file first). Not under a lock. */
     void truncate(Inode i, long size) throws VfsException {
-        Open o = stagedFor(i);
-        protectCommitted(i, o, size);
+        Open o = pinnedFor(i);
         try {
+            protectCommitted(i, o, size);
             o.file.truncate(size);
         } catch (RuntimeException e) {
             throw ioFailure("truncating '" + i.name + "'", e);
+        } finally {
+            o.lastWrite = System.nanoTime();
+            o.pins.decrementAndGet();
         }
-        o.lastWrite = System.nanoTime();
     }
 
     void write(Inode i, long offset, ByteBuffer src, Instant now) throws VfsException {
-        Open o = stagedFor(i);
+        Open o = pinnedFor(i);
         long end = offset + src.remaining();
-        protectCommitted(i, o, offset);
         try {
-            o.file.write(offset, src);
+            protectCommitted(i, o, offset);
+            ByteBuffer bytes = src.duplicate();
+            withRoom("writing " + o.file.key(), false, () -> o.file.write(offset, bytes.duplicate()));
+            src.position(src.limit());
         } catch (StagingFullException e) {
             throw new VfsException(VfsStatus.NO_SPACE, "staging area full: " + e.getMessage(), e);
         } catch (IOException e) {
             throw ioFailure("writing '" + i.name + "'", e);
+        } finally {
+            o.lastWrite = System.nanoTime();
+            o.pins.decrementAndGet();
         }
-        o.lastWrite = System.nanoTime();
         Lock l = ns.lock.writeLock();
         l.lock();
         try {
@@ -261,7 +285,7 @@ final class FileData {
             return;
         }
         try {
-            wb().barrier().get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS); // commits nothing new itself
+            o.file.committedUploaded().get(UPLOAD_WAIT.toSeconds(), TimeUnit.SECONDS); // this file's, no other's
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VfsException(VfsStatus.IO_ERROR, "interrupted waiting for the upload of '" + i.name + "'");
@@ -469,6 +493,21 @@ final class FileData {
         if (idle < IDLE_COMMIT.toNanos() || o.pins.get() > 0) {
             timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
             return;
+        }
+        try {
+            commitLocal(o); // before letting go: a failure keeps the handle, committed at the next check
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("committing idle staged file {} failed ({}); it stays open and is tried again", o.file.key(),
+                    e.toString());
+            timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        synchronized (o) {
+            if (o.pins.get() > 0) { // pinned since the check above
+                timer.schedule(() -> idleCheck(id), IDLE_COMMIT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            o.released = true;
         }
         if (staged.remove(id, o)) {
             try {
@@ -688,14 +727,60 @@ final class FileData {
         }
     }
 
+    /** A staging write. */
+    @FunctionalInterface
+    private interface StagingIo {
+        void run() throws IOException;
+    }
+
+    /** How much of the cache a staging write that found the disk full evicts before it tries once more. */
+    static final long ROOM_BYTES = 64L << 20;
+
+    /**
+     * Runs {@code io}; when the disk is full (the staging area shares it with the chunk cache), evicts cached chunks
+     * — clean copies of the bucket — and runs it once more: staged data, not yet in the bucket, comes first. A
+     * commit ({@code committing}) that still finds no room gets the staging space reserve: what was written and
+     * acknowledged must become durable; new writes are refused instead.
+     */
+    private void withRoom(String what, boolean committing, StagingIo io) throws IOException {
+        try {
+            io.run();
+        } catch (IOException e) {
+            if (!ChunkCache.noSpace(e)) {
+                throw e;
+            }
+            int evicted = cache.shed(ROOM_BYTES);
+            LOG.warn("staging disk full {} ({}): evicted {} cached chunks to make room", what, e.getMessage(), evicted);
+            if (evicted == 0 && !(committing && wb().releaseSpaceReserve())) {
+                throw e;
+            }
+            io.run();
+        }
+    }
+
+    /** Commits (LOCAL: data and manifest synced) what {@code o} wrote, making room on a full disk if it must. */
+    private void commitLocal(Open o) throws IOException {
+        withRoom("committing " + o.file.key(), true, () -> {
+            try {
+                o.file.commit(Durability.LOCAL).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Closes readers and commits open staged files (LOCAL) at shutdown. */
     void close() {
         readers.values().forEach(CachedReader::close);
         readers.clear();
         for (Open o : staged.values()) {
             try {
+                commitLocal(o);
                 o.file.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.error("committing {} at shutdown failed; it stays staged", o.file.key(), e);
             }
         }

@@ -15,7 +15,17 @@ public record ExportRules(List<Cidr> clients, boolean readOnly, boolean rootSqua
     /** The anonymous identity of Linux ({@code nobody}/{@code nogroup}). */
     public static final int NOBODY = 65534;
 
-    /** Everyone, read-write, root squash off: the embedded default of {@code ./bucketfs serve}. */
+    /**
+     * The networks an export admits when none are named: loopback and the private ranges (RFC 1918 and the IPv6
+     * unique local addresses of RFC 4193) — never the whole Internet by default.
+     */
+    public static final List<Cidr> PRIVATE_NETWORKS = java.util.stream.Stream.of("127.0.0.0/8", "::1/128",
+            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7").map(Cidr::parse).toList();
+
+    /** The default of every export: {@link #PRIVATE_NETWORKS}, read-write, root squashed to nobody. */
+    public static final ExportRules DEFAULT = new ExportRules(PRIVATE_NETWORKS, false, true, NOBODY, NOBODY);
+
+    /** Everyone, read-write, root squash off (what tests and trusted setups ask for explicitly). */
     public static final ExportRules OPEN = new ExportRules(List.of(), false, false, NOBODY, NOBODY);
 
     public ExportRules {

@@ -132,6 +132,9 @@ public final class MountProgram implements RpcDispatchable {
         }
         List<String> parts = new ArrayList<>();
         for (String s : path.split("/")) {
+            if (s.equals(".") || s.equals("..")) {
+                return new MountRes(MountStatus.MNT3ERR_INVAL, null, null); // before any lookup: no probing
+            }
             if (!s.isEmpty()) {
                 parts.add(s);
             }
@@ -150,9 +153,6 @@ public final class MountProgram implements RpcDispatchable {
                 ? rules.map(new Caller(u.uid(), u.gid(), u.gids())) : rules.anonymous();
         FileHandle dir = ex.get().vfs().root();
         for (String name : parts.subList(1, parts.size())) {
-            if (name.equals(".") || name.equals("..")) {
-                return new MountRes(MountStatus.MNT3ERR_INVAL, null, null);
-            }
             Entry e = ex.get().vfs().lookup(caller, dir, name);
             if (e.attr().type() != FileType.DIRECTORY) {
                 return new MountRes(MountStatus.MNT3ERR_NOTDIR, null, null);

@@ -74,6 +74,11 @@ public final class Nfs3Program implements RpcDispatchable {
         };
     }
 
+    /** Procedure {@code p} (1 to 21), the same instance every call decodes with (the decoder fuzz target's entry). */
+    public Nfs3Proc<?> procedure(int p) {
+        return procs[p];
+    }
+
     /** Per-procedure metrics (latency only: the status is inside each reply); set by the embedding gateway. */
     private volatile io.bucketfs.vfs.OpListener opListener = io.bucketfs.vfs.OpListener.NONE;
 

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Export rules per request: client networks (MOUNT and NFS), read-only, root squash; MNT of a subdirectory. */
+/**
+ * Export rules per request: client networks (MOUNT and NFS), read-only, root squash, the defaults (private
+ * networks, root squashed); MNT of a subdirectory.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class Nfs3ExportRulesTest {
 
@@ -106,6 +109,29 @@ class Nfs3ExportRulesTest {
             assertEquals(0, r.status);
             assertEquals(4242, r.attr.uid());
             assertEquals(4343, r.attr.gid());
+        }
+    }
+
+    @Test
+    void theDefaultRulesAdmitOnlyPrivateNetworksAndSquashRoot() throws Exception {
+        ExportRules d = ExportRules.DEFAULT;
+        for (String ok : List.of("127.0.0.1", "10.1.2.3", "172.31.255.1", "192.168.7.7", "::1", "fd12::7",
+                "::ffff:192.168.1.1")) {
+            assertTrue(d.admits(java.net.InetAddress.getByName(ok)), ok);
+        }
+        for (String no : List.of("8.8.8.8", "172.32.0.1", "100.64.0.1", "2001:db8::1", "::ffff:1.2.3.4")) {
+            assertFalse(d.admits(java.net.InetAddress.getByName(no)), no);
+        }
+        start(d);
+        try (Nfs3Client c = new Nfs3Client(server.port())) {
+            byte[] root = c.root("/" + Nfs3TestServer.EXPORT);
+            assertEquals(Nfs3Status.NFS3ERR_ACCES, c.create(root, "as-root", Create3.GUARDED, 0).status,
+                    "uid 0 acts as nobody: no write in the root-owned 0755 root");
+            server.vfs().setattr(Caller.ROOT, server.vfs().root(), SetAttr.mode(0777), null);
+            NewObjRes3 r = c.create(root, "squashed", Create3.GUARDED, 0);
+            assertEquals(0, r.status);
+            assertEquals(ExportRules.NOBODY, r.attr.uid());
+            assertEquals(ExportRules.NOBODY, r.attr.gid());
         }
     }
 

@@ -40,7 +40,13 @@ public final class Nfs3TestServer implements AutoCloseable {
     }
 
     public static Nfs3TestServer start(Path dir, ObjectStore store, ExportRules rules) throws Exception {
-        MountSettings m = MountSettings.defaults(EXPORT).withTtls(TTL, TTL);
+        return start(dir, store, rules, "");
+    }
+
+    /** The export holds the keys under {@code prefix} of the store ("" for all). */
+    public static Nfs3TestServer start(Path dir, ObjectStore store, ExportRules rules, String prefix)
+            throws Exception {
+        MountSettings m = MountSettings.defaults(EXPORT).withTtls(TTL, TTL).withPrefix(prefix);
         VfsRuntime rt = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
                 CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(512L << 20),
                 WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the server keeps serving the next client.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class MalformedInputTest {
+public class MalformedInputTest {
 
     private static final int GARBAGE_ARGS = 4;
 
@@ -56,7 +56,7 @@ class MalformedInputTest {
     }
 
     /** An RPC CALL header for NFSv4 COMPOUND with AUTH_NONE, then {@code body}, as one record. */
-    private static byte[] record(int xid, int proc, byte[] body) {
+    public static byte[] record(int xid, int proc, byte[] body) {
         ByteBuffer b = ByteBuffer.allocate(4 + 40 + body.length);
         b.putInt(0x80000000 | (40 + body.length));
         b.putInt(xid).putInt(0).putInt(2).putInt(100003).putInt(4).putInt(proc);

@@ -27,8 +27,14 @@ final class NfsFixture implements AutoCloseable {
     NfsServer server;
 
     NfsFixture(Path dir, ObjectStore store) throws Exception {
+        this(dir, store, "");
+    }
+
+    /** The mount holds the keys under {@code prefix} of the store ("" for all). */
+    NfsFixture(Path dir, ObjectStore store, String prefix) throws Exception {
         this.store = store;
-        MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO);
+        MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO)
+                .withPrefix(prefix);
         runtime = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
                 CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(256L << 20),
                 WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),

@@ -35,14 +35,17 @@ public final class CreateContexts {
             int nameLength = b.getShort(at + 6) & 0xFFFF;
             int dataOffset = b.getShort(at + 10) & 0xFFFF;
             long dataLength = b.getInt(at + 12) & 0xFFFFFFFFL;
-            long end = next == 0 ? buf.length - at : next;
+            // an entry ends at Next, and never past the buffer (Next is checked against it only further down)
+            long end = next == 0 ? buf.length - at : Math.min(next, buf.length - at);
             if (nameLength == 0 || nameOffset + nameLength > end
                     || (dataLength > 0 && (dataOffset < 16 || dataOffset + dataLength > end))) {
                 throw SmbProtocolException.invalid("create context outside its entry");
             }
             String name = new String(buf, at + nameOffset, nameLength, StandardCharsets.ISO_8859_1);
             byte[] data = new byte[(int) dataLength];
-            System.arraycopy(buf, at + dataOffset, data, 0, data.length);
+            if (dataLength > 0) { // DataOffset means nothing without data, and may point anywhere
+                System.arraycopy(buf, at + dataOffset, data, 0, data.length);
+            }
             out.put(name, data);
             if (next == 0) {
                 break;

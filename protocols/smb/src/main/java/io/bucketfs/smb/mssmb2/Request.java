@@ -78,8 +78,9 @@ public final class Request {
         if (offset > Integer.MAX_VALUE || length > Integer.MAX_VALUE) {
             throw SmbProtocolException.invalid("buffer offset/length out of range");
         }
+        int from = at((int) offset, (int) length); // before allocating: the length is the client's
         byte[] b = new byte[(int) length];
-        msg.getBytes(at((int) offset, (int) length), b);
+        msg.getBytes(from, b);
         return b;
     }
 

@@ -84,7 +84,7 @@ final class Negotiate {
         }
         c.serverCapabilities = caps;
         c.serverSecurityMode = SECURITY_SIGNING_ENABLED
-                | (server.settings().requireSigning() ? SECURITY_SIGNING_REQUIRED : 0);
+                | (server.settings().signing().requiredFor(dialect) ? SECURITY_SIGNING_REQUIRED : 0);
         int max = dialect == Dialect.SMB_2_0_2 ? 65536 : server.settings().maxIoBytes();
         c.dialect = dialect;
         encode(x.out, c.serverSecurityMode, dialect, server.serverGuid(), caps, max,

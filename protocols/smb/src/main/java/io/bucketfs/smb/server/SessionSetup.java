@@ -174,7 +174,7 @@ final class SessionSetup {
             s.signingAlgorithm = Smb2Crypto.SIGNING_HMAC_SHA256;
         }
         int clientMode = r.u8(3);
-        s.signingRequired = server.settings().requireSigning()
+        s.signingRequired = server.settings().signing().requiredFor(c.dialect)
                 || (clientMode & Negotiate.SECURITY_SIGNING_REQUIRED) != 0;
         s.encryptData = server.settings().encryptData() && s.encryptionKey != null;
         s.preauthHash = null;

@@ -81,6 +81,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        server.connectionOpened();
         ctx.fireChannelActive();
     }
 
@@ -145,6 +146,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             queue.forEach(ByteBuf::release);
             queue.clear();
         }
+        server.connectionClosed();
         server.workers().execute(this::closeAll);
         ctx.fireChannelInactive();
     }
@@ -394,7 +396,9 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unencrypted request on an encrypted session");
         }
         if (!h.isSigned()) {
-            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO && !x.foreignSession) {
+            // an unsigned 3.1.1 TREE_CONNECT is left to 3.3.5.7, which closes the connection
+            if (s.signingRequired && s.isValid() && h.command != Smb2Command.ECHO && !x.foreignSession
+                    && !(h.command == Smb2Command.TREE_CONNECT && dialect == Dialect.SMB_3_1_1)) {
                 throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "unsigned request on a signed session");
             }
             return;

@@ -50,6 +50,8 @@ public final class SmbServer implements AutoCloseable {
     /** [MS-SMB2] 3.3.1.5 GlobalSessionTable: the sessions of every connection, by SessionId. */
     private final Map<Long, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong nextOpenId = new AtomicLong(1);
+    /** Client connections open now: counted by {@link SmbConnection} when its channel becomes active / inactive. */
+    private final AtomicInteger openConnections = new AtomicInteger();
     private final FileNodes nodes = new FileNodes();
     private final SmbLeases leases = new SmbLeases();
     private final ExecutorService workers;
@@ -137,6 +139,19 @@ public final class SmbServer implements AutoCloseable {
 
     SmbSettings settings() {
         return settings;
+    }
+
+    /** Client connections open now (accepted and not yet closed by either side). */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
     }
 
     ExecutorService workers() {

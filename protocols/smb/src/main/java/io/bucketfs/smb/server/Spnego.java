@@ -42,6 +42,9 @@ final class Spnego {
             return blob;
         }
         try {
+            if (!tlvsFit(blob, 0, blob.length, 0)) {
+                throw new SmbProtocolException(NtStatus.LOGON_FAILURE, "SPNEGO token with a length past its end");
+            }
             if (blob.length > 0 && (blob[0] & 0xFF) == 0x60) {
                 Init t = new Init();
                 t.read(blob);
@@ -102,10 +105,61 @@ final class Spnego {
                 return null;
             }
             int len = length(blob, at);
-            return java.util.Arrays.copyOfRange(blob, start, Math.addExact(at[0], len));
+            if (len > blob.length - at[0]) {
+                return null;
+            }
+            return java.util.Arrays.copyOfRange(blob, start, at[0] + len);
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** How deeply constructed BER values may nest in a token (a NegTokenInit needs 6). */
+    static final int MAX_NESTING = 16;
+
+    /**
+     * Whether {@code b[from, to)} starts with BER values (X.690 8.1) whose lengths stay inside their enclosing value,
+     * at every level of nesting up to {@link #MAX_NESTING}, with every application or context tag constructed;
+     * smbj's ASN.1 decoder allocates a value at its announced length before it reads it, so a token announcing
+     * 2 GiB must never reach it.
+     */
+    static boolean tlvsFit(byte[] b, int from, int to, int depth) {
+        int at = from;
+        while (at < to) {
+            boolean constructed = (b[at] & 0x20) != 0;
+            if (!constructed && (b[at] & 0xC0) != 0) {
+                return false; // smbj parses a tagged value's content as a value: SPNEGO's tags are all explicit
+            }
+            if ((b[at++] & 0x1F) == 0x1F) { // high tag number: base-128 digits
+                while (at < to && (b[at] & 0x80) != 0) {
+                    at++;
+                }
+                at++;
+            }
+            if (at >= to) {
+                return false;
+            }
+            int first = b[at++] & 0xFF;
+            long len = first;
+            if (first >= 0x80) {
+                int n = first & 0x7F;
+                if (n == 0 || n > 4 || n > to - at) {
+                    return false; // indefinite lengths are not DER; 4 length bytes are more than any frame
+                }
+                len = 0;
+                for (int i = 0; i < n; i++) {
+                    len = (len << 8) | (b[at++] & 0xFF);
+                }
+            }
+            if (len > to - at || constructed && (depth >= MAX_NESTING || !tlvsFit(b, at, at + (int) len, depth + 1))) {
+                return false;
+            }
+            at += (int) len;
+            if (depth == 0) {
+                return true; // the token is the first value; what follows it is not read
+            }
+        }
+        return true;
     }
 
     private static int length(byte[] b, int[] at) {

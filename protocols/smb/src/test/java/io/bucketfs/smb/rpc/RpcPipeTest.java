@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 /** The connection-oriented PDU engine: binds, calls, fragments, and malformed input of every kind. */
 @Timeout(30)
 class RpcPipeTest {
-    private static List<ShareEntry> shares(int n) {
+    static List<ShareEntry> shares(int n) {
         List<ShareEntry> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             l.add(new ShareEntry("share" + i, ShareEntry.STYPE_DISKTREE, "remark of share " + i, "C:\\share" + i));

@@ -45,22 +45,23 @@ class MalformedFramesTest {
     @AfterEach
     void stillServesThenStop() throws Exception {
         try {
-            stillServes();
+            stillServes(fixture.port());
         } finally {
             fixture.close();
         }
     }
 
-    private void stillServes() throws Exception {
+    /** A real client signs in and connects the share. */
+    static void stillServes(int port) throws Exception {
         try (SMBClient client = new SMBClient(SmbConfig.builder().withDialects(SMB2Dialect.SMB_3_1_1)
                 .withTimeout(10, TimeUnit.SECONDS).build());
-             Session s = client.connect("127.0.0.1", fixture.port()).authenticate(new AuthenticationContext(
+             Session s = client.connect("127.0.0.1", port).authenticate(new AuthenticationContext(
                      SmbFixture.USER, SmbFixture.PASSWORD.toCharArray(), ""))) {
             s.connectShare("default").close();
         }
     }
 
-    private static ByteBuffer header(int command, long messageId, int next) {
+    static ByteBuffer header(int command, long messageId, int next) {
         ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
                 .putShort((short) 1).putInt(0).putInt(next).putLong(messageId).putInt(0).putInt(0).putLong(0);
@@ -68,7 +69,7 @@ class MalformedFramesTest {
         return b;
     }
 
-    private static byte[] negotiate(int dialectCount, int... dialects) {
+    static byte[] negotiate(int dialectCount, int... dialects) {
         ByteBuffer b = ByteBuffer.allocate(64 + 36 + 2 * dialects.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(header(0, 0, 0).array());
         b.putShort((short) 36).putShort((short) dialectCount).putShort((short) 1).putShort((short) 0).putInt(0);
@@ -85,7 +86,7 @@ class MalformedFramesTest {
         return s;
     }
 
-    private static void send(Socket s, byte[] frame, int declaredLength) throws IOException {
+    static void send(Socket s, byte[] frame, int declaredLength) throws IOException {
         OutputStream out = s.getOutputStream();
         out.write(ByteBuffer.allocate(4).putInt(declaredLength).array());
         out.write(frame);
@@ -93,7 +94,7 @@ class MalformedFramesTest {
     }
 
     /** The NTSTATUS of the next response, or -1 when the server closed the connection. */
-    private static long readStatus(Socket s) throws IOException {
+    static long readStatus(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         try {
             DataInputStream d = new DataInputStream(in);

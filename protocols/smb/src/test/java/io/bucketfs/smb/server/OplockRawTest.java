@@ -4,22 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.bucketfs.backends.local.LocalDirectoryStore;
+import io.bucketfs.smb.server.RawSmbClient.Answer;
 import io.bucketfs.smb.mssmb2.NtStatus;
-import io.bucketfs.smb.ntlm.NtlmCrypto;
 import io.bucketfs.vfs.lock.LockOwner;
 import io.bucketfs.vfs.lock.LockStatus;
 import io.bucketfs.vfs.lock.ShareAccess;
 import io.bucketfs.vfs.lock.ShareResult;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(30)
 class OplockRawTest {
-    private static final int NEGOTIATE = 0;
-    private static final int SESSION_SETUP = 1;
-    private static final int TREE_CONNECT = 3;
     private static final int CREATE = 5;
     private static final int WRITE = 9;
     private static final int OPLOCK_BREAK = 0x12;
-    private static final int FLAGS = 0x62088215 & ~0x40000000;
     private static final int READ_WRITE = 0x3; // FILE_READ_DATA | FILE_WRITE_DATA
     private static final int READ = 0x1;
 
@@ -61,123 +53,22 @@ class OplockRawTest {
         fixture.close();
     }
 
-    /** A response: its status, session id and bytes. */
-    private record Answer(int status, long sessionId, byte[] bytes) {
-    }
-
-    /** One raw SMB 2.1 connection: sequential MessageIds, one credit asked per request. */
-    private final class Client implements AutoCloseable {
-        private final Socket socket;
-        private long messageId;
-        int treeId;
-        long sessionId;
-
-        Client() throws IOException {
-            socket = new Socket("127.0.0.1", fixture.port());
-            socket.setSoTimeout(10_000);
-            ByteBuffer body = le(36 + 2).putShort((short) 36).putShort((short) 1).putShort((short) 1)
-                    .putShort((short) 0).putInt(0).put(new byte[16]).putLong(0).putShort((short) 0x0210);
-            assertEquals(NtStatus.SUCCESS, call(NEGOTIATE, 0, body.array()).status());
-        }
-
-        Answer call(int command, long sessionId, byte[] body) throws IOException {
-            send(command, sessionId, body);
-            return read();
-        }
-
-        void send(int command, long sessionId, byte[] body) throws IOException {
-            ByteBuffer h = le(64 + body.length);
-            h.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
-                    .putShort((short) 1).putInt(0).putInt(0).putLong(messageId++).putInt(0).putInt(treeId)
-                    .putLong(sessionId).put(new byte[16]).put(body);
-            OutputStream out = socket.getOutputStream();
-            out.write(ByteBuffer.allocate(4).putInt(h.capacity()).array());
-            out.write(h.array());
-            out.flush();
-        }
-
-        /** The next message from the server: a response or a notification. */
-        Answer read() throws IOException {
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            byte[] m = new byte[in.readInt()];
-            in.readFully(m);
-            ByteBuffer r = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN);
-            return new Answer(r.getInt(8), r.getLong(40), m);
-        }
-
-        /** SESSION_SETUP with a raw NTLMSSP token. */
-        Answer sessionSetup(long sessionId, int flags, long previousSessionId, byte[] token) throws IOException {
-            ByteBuffer b = le(24 + token.length).putShort((short) 25).put((byte) flags).put((byte) 0).putInt(0)
-                    .putInt(0).putShort((short) (64 + 24)).putShort((short) token.length).putLong(previousSessionId)
-                    .put(token);
-            return call(SESSION_SETUP, sessionId, b.array());
-        }
-
-        /** Both round trips of NTLMv2 with a password; returns the final answer. */
-        Answer login(long sessionId, long previousSessionId, String password) throws IOException {
-            byte[] negotiate = le(32).put("NTLMSSP\0".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(FLAGS)
-                    .array();
-            Answer challenge = sessionSetup(sessionId, 0, previousSessionId, negotiate);
-            assertEquals(NtStatus.MORE_PROCESSING_REQUIRED, challenge.status());
-            byte[] token = Arrays.copyOfRange(challenge.bytes(), 64 + 8, challenge.bytes().length);
-            return sessionSetup(challenge.sessionId(), 0, previousSessionId, authenticate(token, password));
-        }
-
-        int treeConnect(long sessionId) throws IOException {
-            byte[] path = "\\\\127.0.0.1\\default".getBytes(StandardCharsets.UTF_16LE);
-            ByteBuffer b = le(8 + path.length).putShort((short) 9).putShort((short) 0).putShort((short) (64 + 8))
-                    .putShort((short) path.length).put(path);
-            Answer a = call(TREE_CONNECT, sessionId, b.array());
-            treeId = ByteBuffer.wrap(a.bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt(36);
-            return a.status();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     private static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        return RawSmbClient.le(size);
     }
 
-    /** An NTLMv2 AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3, 3.3.2) answering a CHALLENGE_MESSAGE. */
-    private static byte[] authenticate(byte[] challenge, String password) {
-        ByteBuffer c = ByteBuffer.wrap(challenge).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] serverChallenge = Arrays.copyOfRange(challenge, 24, 32);
-        int infoLength = c.getShort(40) & 0xFFFF;
-        int infoOffset = c.getInt(44);
-        byte[] targetInfo = Arrays.copyOfRange(challenge, infoOffset, infoOffset + infoLength);
-        byte[] temp = le(28 + targetInfo.length + 4).put(new byte[] {1, 1, 0, 0, 0, 0, 0, 0}).putLong(0)
-                .put("clientch".getBytes(StandardCharsets.US_ASCII)).putInt(0).put(targetInfo).putInt(0).array();
-        byte[] ntowf = NtlmCrypto.ntowfv2(NtlmCrypto.ntHash(password.toCharArray()), SmbFixture.USER, "");
-        byte[] proof = NtlmCrypto.hmacMd5(ntowf, serverChallenge, temp);
-        byte[] nt = le(16 + temp.length).put(proof).put(temp).array();
-        byte[] user = SmbFixture.USER.getBytes(StandardCharsets.UTF_16LE);
-        int off = 64;
-        ByteBuffer b = le(off + nt.length + user.length);
-        b.put("NTLMSSP\0".getBytes(StandardCharsets.US_ASCII)).putInt(3);
-        b.putShort((short) 0).putShort((short) 0).putInt(off); // LM
-        b.putShort((short) nt.length).putShort((short) nt.length).putInt(off); // NT
-        b.putShort((short) 0).putShort((short) 0).putInt(off + nt.length); // domain
-        b.putShort((short) user.length).putShort((short) user.length).putInt(off + nt.length); // user
-        b.putShort((short) 0).putShort((short) 0).putInt(off + nt.length + user.length); // workstation
-        b.putShort((short) 0).putShort((short) 0).putInt(off + nt.length + user.length); // session key
-        b.putInt(FLAGS);
-        b.put(nt).put(user);
-        return b.array();
+    private RawSmbClient client() throws IOException {
+        return new RawSmbClient(fixture.port(), 0x0210);
     }
-
 
     /** A logged-in client with the share connected. */
-    private Client connected(Client c) throws IOException {
+    private RawSmbClient connected(RawSmbClient c) throws IOException {
         c.sessionId = c.login(0, 0, SmbFixture.PASSWORD).sessionId();
         assertEquals(NtStatus.SUCCESS, c.treeConnect(c.sessionId));
         return c;
     }
 
-    private static byte[] createBody(String name, int oplock, int access, int disposition) {
+    static byte[] createBody(String name, int oplock, int access, int disposition) {
         byte[] path = name.getBytes(StandardCharsets.UTF_16LE);
         return le(56 + path.length).putShort((short) 57).put((byte) 0).put((byte) oplock).putInt(2).putLong(0)
                 .putLong(0).putInt(access).putInt(0x80).putInt(0x7).putInt(disposition).putInt(0x40)
@@ -185,11 +76,11 @@ class OplockRawTest {
     }
 
     /** CREATE asking for a v1 lease ([MS-SMB2] 2.2.13.2.8) of {@code state} under lease key {@code key}; OPEN_IF. */
-    private static Answer createLeased(Client c, String name, long key, int state) throws IOException {
+    private static Answer createLeased(RawSmbClient c, String name, long key, int state) throws IOException {
         return c.call(CREATE, c.sessionId, createLeasedBody(c, name, key, state));
     }
 
-    private static byte[] createLeasedBody(Client c, String name, long key, int state) throws IOException {
+    private static byte[] createLeasedBody(RawSmbClient c, String name, long key, int state) throws IOException {
         byte[] path = name.getBytes(StandardCharsets.UTF_16LE);
         int ctxOffset = (64 + 56 + path.length + 7) & ~7;
         ByteBuffer b = le(ctxOffset - 64 + 56);
@@ -211,7 +102,7 @@ class OplockRawTest {
     }
 
     /** CREATE with an oplock request; OPEN_IF. */
-    private static Answer create(Client c, String name, int oplock, int access) throws IOException {
+    private static Answer create(RawSmbClient c, String name, int oplock, int access) throws IOException {
         return c.call(CREATE, c.sessionId, createBody(name, oplock, access, 3));
     }
 
@@ -231,14 +122,14 @@ class OplockRawTest {
         return ByteBuffer.wrap(a.bytes()).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
     }
 
-    private static Answer ack(Client c, long fileId, int level) throws IOException {
+    private static Answer ack(RawSmbClient c, long fileId, int level) throws IOException {
         byte[] b = le(24).putShort((short) 24).put((byte) level).put((byte) 0).putInt(0).putLong(fileId)
                 .putLong(fileId).array();
         return c.call(OPLOCK_BREAK, c.sessionId, b);
     }
 
     /** Reads the OPLOCK_BREAK notification for {@code fileId}; returns the level it breaks to. */
-    private static int breakNotification(Client c, long fileId) throws IOException {
+    private static int breakNotification(RawSmbClient c, long fileId) throws IOException {
         Answer n = c.read();
         assertEquals(OPLOCK_BREAK, command(n));
         assertEquals(-1L, messageId(n), "unsolicited");
@@ -249,7 +140,7 @@ class OplockRawTest {
 
     @Test
     void batchIsGrantedAloneAndBreaksToLevelTwoWhenAnotherOpenReads() throws Exception {
-        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+        try (RawSmbClient a = connected(client()); RawSmbClient b = connected(client())) {
             Answer first = create(a, "f.txt", Oplocks.BATCH, READ);
             assertEquals(NtStatus.SUCCESS, first.status());
             assertEquals(Oplocks.BATCH, oplockOf(first));
@@ -269,7 +160,7 @@ class OplockRawTest {
 
     @Test
     void theHoldersOwnWriteBreaksItsLevelTwoOplock() throws Exception {
-        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+        try (RawSmbClient a = connected(client()); RawSmbClient b = connected(client())) {
             Answer mine = create(a, "w.txt", Oplocks.LEVEL_II, READ_WRITE);
             assertEquals(Oplocks.LEVEL_II, oplockOf(mine));
             long fid = fileIdOf(mine);
@@ -287,7 +178,7 @@ class OplockRawTest {
 
     @Test
     void aLeaseIsGrantedAndAnotherLeaseKeyBreaksItsWriteCaching() throws Exception {
-        try (Client a = connected(new Client())) {
+        try (RawSmbClient a = connected(client())) {
             Answer first = createLeased(a, "l.txt", 0x1111, SmbLeases.R | SmbLeases.H | SmbLeases.W);
             assertEquals(NtStatus.SUCCESS, first.status());
             assertEquals(Oplocks.LEASE, oplockOf(first));
@@ -322,7 +213,7 @@ class OplockRawTest {
 
     @Test
     void anAcknowledgmentWithoutABreakIsAProtocolError() throws Exception {
-        try (Client a = connected(new Client())) {
+        try (RawSmbClient a = connected(client())) {
             Answer first = create(a, "g.txt", Oplocks.EXCLUSIVE, READ_WRITE);
             assertEquals(Oplocks.EXCLUSIVE, oplockOf(first));
             assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, ack(a, fileIdOf(first), Oplocks.NONE).status());
@@ -331,7 +222,7 @@ class OplockRawTest {
 
     @Test
     void aWriterOnAnotherProtocolBreaksTheOplockToNone() throws Exception {
-        try (Client a = connected(new Client())) {
+        try (RawSmbClient a = connected(client())) {
             Answer first = create(a, "h.txt", Oplocks.BATCH, READ_WRITE);
             assertEquals(Oplocks.BATCH, oplockOf(first));
             long fid = fileIdOf(first);
@@ -348,7 +239,7 @@ class OplockRawTest {
 
     @Test
     void anOpenForWritingBreaksExclusiveToLevelTwoAndBothCacheReads() throws Exception {
-        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+        try (RawSmbClient a = connected(client()); RawSmbClient b = connected(client())) {
             Answer first = create(a, "m.txt", Oplocks.EXCLUSIVE, READ_WRITE);
             assertEquals(Oplocks.EXCLUSIVE, oplockOf(first));
             b.send(CREATE, b.sessionId, createBody("m.txt", Oplocks.EXCLUSIVE, READ_WRITE, 1));
@@ -361,7 +252,7 @@ class OplockRawTest {
 
     @Test
     void aSharingViolationBreaksNoExclusiveOplock() throws Exception {
-        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+        try (RawSmbClient a = connected(client()); RawSmbClient b = connected(client())) {
             byte[] none = createBody("n.txt", Oplocks.EXCLUSIVE, READ_WRITE, 3);
             ByteBuffer.wrap(none).order(ByteOrder.LITTLE_ENDIAN).putInt(32, 0); // ShareAccess: none
             Answer first = a.call(CREATE, a.sessionId, none);
@@ -374,7 +265,7 @@ class OplockRawTest {
 
     @Test
     void levelTwoBreaksToNoneWithoutWaiting() throws Exception {
-        try (Client a = connected(new Client()); Client b = connected(new Client())) {
+        try (RawSmbClient a = connected(client()); RawSmbClient b = connected(client())) {
             Answer first = create(a, "k.txt", Oplocks.LEVEL_II, READ);
             assertEquals(Oplocks.LEVEL_II, oplockOf(first));
             Answer writer = create(b, "k.txt", Oplocks.NONE, READ_WRITE);

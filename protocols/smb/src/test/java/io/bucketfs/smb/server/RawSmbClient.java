@@ -1,0 +1,193 @@
+package io.bucketfs.smb.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bucketfs.smb.mssmb2.NtStatus;
+import io.bucketfs.smb.ntlm.NtlmCrypto;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A raw SMB2 client over one TCP connection, for what no client library sends: unsigned requests, raw NTLMSSP
+ * tokens (anonymous, LM and NTLMv1 responses), binding requests. Sequential MessageIds, one credit asked per
+ * request, nothing signed.
+ */
+final class RawSmbClient implements AutoCloseable {
+    static final int NEGOTIATE = 0;
+    static final int SESSION_SETUP = 1;
+    static final int TREE_CONNECT = 3;
+    static final int CREATE = 5;
+    /** The NLMP example's flags without KEY_EXCH. */
+    static final int FLAGS = 0x62088215 & ~0x40000000;
+    static final byte[] NTLMSSP = "NTLMSSP\0".getBytes(StandardCharsets.US_ASCII);
+
+    /** A response: its status, session id and bytes. */
+    record Answer(int status, long sessionId, byte[] bytes) {
+        /** The NEGOTIATE response's SecurityMode. */
+        int securityMode() {
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getShort(64 + 2) & 0xFFFF;
+        }
+    }
+
+    private final Socket socket;
+    private long messageId;
+    final Answer negotiated;
+    /** The TreeId of requests sent without one: the last successful {@link #treeConnect}'s. */
+    int treeId;
+    /** A session id for callers that keep one here. */
+    long sessionId;
+
+    /** Connects and negotiates {@code dialect} (2.0.2 to 3.0.2: no negotiate contexts). */
+    RawSmbClient(int port, int dialect) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        ByteBuffer body = le(36 + 2).putShort((short) 36).putShort((short) 1).putShort((short) 1)
+                .putShort((short) 0).putInt(0).put(new byte[16]).putLong(0).putShort((short) dialect);
+        negotiated = call(NEGOTIATE, 0, 0, body.array());
+        assertEquals(NtStatus.SUCCESS, negotiated.status());
+    }
+
+    static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    Answer call(int command, long sessionId, byte[] body) throws IOException {
+        return call(command, sessionId, treeId, body);
+    }
+
+    Answer call(int command, long sessionId, int treeId, byte[] body) throws IOException {
+        send(command, sessionId, treeId, body);
+        return read();
+    }
+
+    void send(int command, long sessionId, byte[] body) throws IOException {
+        send(command, sessionId, treeId, body);
+    }
+
+    void send(int command, long sessionId, int treeId, byte[] body) throws IOException {
+        ByteBuffer h = le(64 + body.length);
+        h.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
+                .putShort((short) 1).putInt(0).putInt(0).putLong(messageId++).putInt(0).putInt(treeId)
+                .putLong(sessionId).put(new byte[16]).put(body);
+        OutputStream out = socket.getOutputStream();
+        out.write(ByteBuffer.allocate(4).putInt(h.capacity()).array());
+        out.write(h.array());
+        out.flush();
+    }
+
+    /** The next message from the server: a response or a notification. */
+    Answer read() throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] m = new byte[in.readInt()];
+        in.readFully(m);
+        ByteBuffer r = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN);
+        return new Answer(r.getInt(8), r.getLong(40), m);
+    }
+
+    /** SESSION_SETUP with a raw NTLMSSP token. */
+    Answer sessionSetup(long sessionId, int flags, long previousSessionId, byte[] token) throws IOException {
+        ByteBuffer b = le(24 + token.length).putShort((short) 25).put((byte) flags).put((byte) 0).putInt(0)
+                .putInt(0).putShort((short) (64 + 24)).putShort((short) token.length).putLong(previousSessionId)
+                .put(token);
+        return call(SESSION_SETUP, sessionId, b.array());
+    }
+
+    static byte[] negotiateToken() {
+        return le(32).put(NTLMSSP).putInt(1).putInt(FLAGS).array();
+    }
+
+    /** The first round trip: NEGOTIATE_MESSAGE out, the CHALLENGE_MESSAGE's answer back. */
+    Answer challenge(long sessionId, long previousSessionId) throws IOException {
+        Answer challenge = sessionSetup(sessionId, 0, previousSessionId, negotiateToken());
+        assertEquals(NtStatus.MORE_PROCESSING_REQUIRED, challenge.status());
+        return challenge;
+    }
+
+    /** The CHALLENGE_MESSAGE of a MORE_PROCESSING_REQUIRED answer (raw NTLMSSP, not SPNEGO). */
+    static byte[] challengeToken(Answer challenge) {
+        return Arrays.copyOfRange(challenge.bytes(), 64 + 8, challenge.bytes().length);
+    }
+
+    /** Both round trips of NTLMv2 with a password; returns the final answer. */
+    Answer login(long sessionId, long previousSessionId, String password) throws IOException {
+        Answer challenge = challenge(sessionId, previousSessionId);
+        return sessionSetup(challenge.sessionId(), 0, previousSessionId,
+                ntlmv2(challengeToken(challenge), SmbFixture.USER, password));
+    }
+
+    /** TREE_CONNECT to the share {@code default}; its status; on success its TreeId becomes {@link #treeId}. */
+    int treeConnect(long sessionId) throws IOException {
+        Answer a = treeConnectAnswer(sessionId);
+        if (a.status() == NtStatus.SUCCESS) {
+            treeId = ByteBuffer.wrap(a.bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt(36);
+        }
+        return a.status();
+    }
+
+    /** TREE_CONNECT to the share {@code default}; the answer's header holds the TreeId at offset 36. */
+    Answer treeConnectAnswer(long sessionId) throws IOException {
+        byte[] path = "\\\\127.0.0.1\\default".getBytes(StandardCharsets.UTF_16LE);
+        ByteBuffer b = le(8 + path.length).putShort((short) 9).putShort((short) 0).putShort((short) (64 + 8))
+                .putShort((short) path.length).put(path);
+        return call(TREE_CONNECT, sessionId, b.array());
+    }
+
+    /**
+     * CREATE ([MS-SMB2] 2.2.13) of {@code name} exactly as given (FILE_OPEN_IF, read/write, no contexts); its
+     * status.
+     */
+    int create(long sessionId, int treeId, String name) throws IOException {
+        byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
+        ByteBuffer b = le(56 + Math.max(n.length, 1)).putShort((short) 57).put((byte) 0).put((byte) 0).putInt(2)
+                .putLong(0).putLong(0).putInt(0x0012019F).putInt(0).putInt(7).putInt(3).putInt(0)
+                .putShort((short) (64 + 56)).putShort((short) n.length).putInt(0).putInt(0).put(n);
+        return call(CREATE, sessionId, treeId, b.array()).status();
+    }
+
+    /** An NTLMv2 AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3, 3.3.2) answering a CHALLENGE_MESSAGE. */
+    static byte[] ntlmv2(byte[] challenge, String user, String password) {
+        ByteBuffer c = ByteBuffer.wrap(challenge).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] serverChallenge = Arrays.copyOfRange(challenge, 24, 32);
+        int infoLength = c.getShort(40) & 0xFFFF;
+        int infoOffset = c.getInt(44);
+        byte[] targetInfo = Arrays.copyOfRange(challenge, infoOffset, infoOffset + infoLength);
+        byte[] temp = le(28 + targetInfo.length + 4).put(new byte[] {1, 1, 0, 0, 0, 0, 0, 0}).putLong(0)
+                .put("clientch".getBytes(StandardCharsets.US_ASCII)).putInt(0).put(targetInfo).putInt(0).array();
+        byte[] ntowf = NtlmCrypto.ntowfv2(NtlmCrypto.ntHash(password.toCharArray()), user, "");
+        byte[] proof = NtlmCrypto.hmacMd5(ntowf, serverChallenge, temp);
+        byte[] nt = le(16 + temp.length).put(proof).put(temp).array();
+        return authenticate(new byte[0], nt, user, FLAGS);
+    }
+
+    /** An AUTHENTICATE_MESSAGE with the given LM and NT responses, user name, no domain and no session key. */
+    static byte[] authenticate(byte[] lm, byte[] nt, String user, int flags) {
+        byte[] u = user.getBytes(StandardCharsets.UTF_16LE);
+        int off = 64;
+        ByteBuffer b = le(off + lm.length + nt.length + u.length);
+        int at = off;
+        b.put(NTLMSSP).putInt(3);
+        b.putShort((short) lm.length).putShort((short) lm.length).putInt(at); // LM
+        at += lm.length;
+        b.putShort((short) nt.length).putShort((short) nt.length).putInt(at); // NT
+        at += nt.length;
+        b.putShort((short) 0).putShort((short) 0).putInt(at); // domain
+        b.putShort((short) u.length).putShort((short) u.length).putInt(at); // user
+        at += u.length;
+        b.putShort((short) 0).putShort((short) 0).putInt(at); // workstation
+        b.putShort((short) 0).putShort((short) 0).putInt(at); // session key
+        b.putInt(flags);
+        b.put(lm).put(nt).put(u);
+        return b.array();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
