@@ -2,9 +2,10 @@
 # Server launcher: the gateway under test with its default mount on an S3 bucket — S3Proxy (a real S3 server) in a
 # process of its own that outlives the gateway's kills, and the gateway (GatewayOnS3Main: Gateway.start with an
 # s3-compatible connection, NFS on SERVER_PORT, grace 0, export /default). Same interface as bucketfs.sh:
-#   bucketfs-s3.sh start|stop|kill|restart|status|deps
+#   bucketfs-s3.sh start|stop|kill|restart|status|deps|credentials
 #   env: SERVER_DIR (logs, pids), SERVER_DATA (gateway data dir and S3Proxy's objects; kept across restarts),
 #        SERVER_PORT (default 20490; S3Proxy listens on SERVER_PORT+1), SERVER_BIND (default 127.0.0.1),
+#        SERVER_SMB_PORT (the gateway's SMB port, share "default"; default 0: no SMB server),
 #        BUCKETFS_TEST_CLASSPATH (the tests module's test classpath; without it the launcher asks Maven, offline),
 #        JAVA_OPTS (the gateway's JVM options, after its default -Xmx1g: e.g. "-Xmx2g" or a log level)
 # kill/restart touch the gateway only: the bucket stays up, as a real object store would.
@@ -29,7 +30,9 @@ classpath() {
   echo "$root/tests/target/test-classes:$root/tests/target/classes:$(cat "$f")"
 }
 
-alive() { local p; p="$(cat "$1" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# a killed process stays a zombie until its parent (here init, which may be slow to reap) waits for it: dead all the same
+zombie() { [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]; }
+alive() { local p; p="$(cat "$1" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! zombie "$p"; }
 accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_port() { # pidfile port log what
@@ -67,9 +70,10 @@ start() {
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   setsid java -Xmx1g ${JAVA_OPTS:-} -Djdk.httpclient.allowRestrictedHeaders=content-length -cp "$cp" \
     io.bucketfs.tests.servers.GatewayOnS3Main "$SERVER_DATA/gateway" "$bind" "$port" "http://127.0.0.1:$s3port" \
-    default </dev/null >>"$gw_log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
+    default "${SERVER_SMB_PORT:-0}" </dev/null >>"$gw_log" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
   echo $! >"$gw_pid"
   wait_port "$gw_pid" "$port" "$gw_log" "the gateway"
+  [ "${SERVER_SMB_PORT:-0}" = 0 ] || wait_port "$gw_pid" "$SERVER_SMB_PORT" "$gw_log" "the gateway's SMB server"
   cat "$gw_pid"
 }
 
@@ -77,7 +81,7 @@ stop() { # pidfile signal
   alive "$1" || { rm -f "$1"; return 0; }
   local p i; p="$(cat "$1")"
   kill "-$2" "$p"
-  for i in $(seq 600); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; return 0; }; sleep 0.1; done
+  for i in $(seq 600); do { kill -0 "$p" 2>/dev/null && ! zombie "$p"; } || { rm -f "$1"; return 0; }; sleep 0.1; done
   echo "bucketfs-s3.sh: pid $p still alive after 60 s" >&2; return 1
 }
 
@@ -87,6 +91,7 @@ case "$cmd" in
   kill) stop "$gw_pid" KILL ;;
   restart) stop "$gw_pid" KILL; start ;;
   status) alive "$gw_pid" ;;
-  *) echo "usage: bucketfs-s3.sh start|stop|kill|restart|status|deps (env SERVER_DIR, SERVER_DATA, SERVER_PORT)" >&2
+  credentials) printf 'bucketfs%%%s\n' "$(cat "$SERVER_DATA/gateway/smb-password")" ;; # USER%PASSWORD of the SMB share
+  *) echo "usage: bucketfs-s3.sh start|stop|kill|restart|status|deps|credentials (env SERVER_DIR, SERVER_DATA, SERVER_PORT)" >&2
      exit 2 ;;
 esac

@@ -6,13 +6,15 @@ import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.gateway.Gateway;
 import io.bucketfs.gateway.GatewayConfig;
 import io.bucketfs.nfs.NfsSettings;
+import io.bucketfs.smb.server.SmbSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The gateway as {@code bucketfs serve} runs it, with its default mount on a bucket of an S3 server instead of the
- * embedded local one: {@code GatewayOnS3Main DATA_DIR BIND NFS_PORT S3_ENDPOINT BUCKET}, NFS grace 0, S3Proxy's
- * test keys. Runs until SIGTERM (clean stop) or SIGKILL. Used by {@code tests/servers/bucketfs-s3.sh} so that the
+ * embedded local one: {@code GatewayOnS3Main DATA_DIR BIND NFS_PORT S3_ENDPOINT BUCKET [SMB_PORT]}, NFS grace 0,
+ * S3Proxy's test keys; with a non-zero {@code SMB_PORT} also the SMB server (user {@link Gateway#DEFAULT_SMB_USER},
+ * password in {@code DATA_DIR/smb-password}). Runs until SIGTERM (clean stop) or SIGKILL. Used by {@code tests/servers/bucketfs-s3.sh} so that the
  * kernel-client scenarios also run against a mount backed by S3 (S3Proxy in its own process).
  */
 public final class GatewayOnS3Main {
@@ -21,8 +23,8 @@ public final class GatewayOnS3Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: GatewayOnS3Main DATA_DIR BIND NFS_PORT S3_ENDPOINT BUCKET");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: GatewayOnS3Main DATA_DIR BIND NFS_PORT S3_ENDPOINT BUCKET [SMB_PORT]");
             System.exit(2);
         }
         ConnectionSpec spec = ConnectionSpec.of(Provider.S3_COMPATIBLE, args[4]).withEndpoint(args[3])
@@ -35,6 +37,10 @@ public final class GatewayOnS3Main {
                 io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS, false, false,
                 io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY));
         gateway.startNfs(args[1], Integer.parseInt(args[2]), NfsSettings.DEFAULTS.withGrace(Duration.ZERO));
+        int smbPort = args.length == 6 ? Integer.parseInt(args[5]) : 0;
+        if (smbPort != 0) {
+            gateway.startSmb(args[1], smbPort, SmbSettings.DEFAULTS);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
         gateway.awaitStop();
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One directory listing in progress (see {@link DirLister}). Entries are numbered in the order they were first
@@ -25,6 +27,8 @@ import java.util.concurrent.locks.Lock;
  * finds it) and the directory is hidden.
  */
 final class Listing {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Listing.class);
 
     /** One name the bucket listed: a file object or a common prefix. */
     private record Item(String name, FileType type, ObjectSummary summary) {
@@ -180,7 +184,9 @@ final class Listing {
                 continue;
             }
             if (owner.isClean(i) && i.cleanSince <= pageStartedAt) {
-                owner.ns().forget(i); // the bucket no longer has it and we owe it nothing
+                // the bucket no longer has it and we owe it nothing; said, since a wrong call here loses a file
+                LOG.info("'{}{}' (inode {}, etag {}) is no longer in the bucket: forgotten", prefix, n, i.id, i.etag);
+                owner.ns().forget(i);
                 recs.add(new NsRecord.Forget(i.id));
                 continue;
             }

@@ -378,7 +378,12 @@ final class Mover implements Closeable {
         try {
             Inode at = ns.byPath(key);
             Inode pending = ns.byDataKey(key);
-            return (at != null && !at.isDir() && at.dataKey == null) || (pending != null && pending.id != inodeId);
+            // another file of that name claims the key even while its bytes are still on their way to it (a move
+            // pending, or its upload retargeted there): between the stager finishing that upload and the namespace
+            // taking its ETag, deleting the key would delete the new file's object (found by the end-to-end crash
+            // test: the acknowledged file was gone from the bucket, and a listing after the restart dropped it)
+            return (at != null && !at.isDir() && (at.dataKey == null || at.id != inodeId))
+                    || (pending != null && pending.id != inodeId);
         } finally {
             l.unlock();
         }
@@ -470,8 +475,37 @@ final class Mover implements Closeable {
         } finally {
             l.unlock();
         }
+        settleBeforeReplace(dst);
         if (!data.releaseKey(dst, key, KEY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
             throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "'" + toName + "' is still being uploaded; try again");
+        }
+    }
+
+    /**
+     * Before a rename replaces {@code dst}: if its own bytes are still being moved into the key the renamed file
+     * takes (a rename of {@code dst} whose bucket move is pending or under way), that move is finished first. Else
+     * the mover's copy of the replaced file's bytes, pending or in flight, could land on the key after the new
+     * file's upload there and overwrite an acknowledged version with the replaced one (found by the end-to-end
+     * crash test: after a restart the file read back as the version it had replaced). DELAY if it takes long.
+     */
+    private void settleBeforeReplace(Inode dst) throws VfsException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KEY_WAIT_SECONDS);
+        while (true) {
+            try {
+                settle(dst); // waits for a move of it under way (keyWork), else moves its bytes now
+                return;
+            } catch (VfsException e) {
+                if (e.status() != io.bucketfs.vfs.VfsStatus.DELAY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            kick();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VfsException(io.bucketfs.vfs.VfsStatus.DELAY, "interrupted");
+            }
         }
     }
 

@@ -512,10 +512,25 @@ final class FileCommands {
         return deny;
     }
 
-    int close(Exchange x) throws SmbProtocolException {
+    /**
+     * [MS-SMB2] 3.3.5.10 CLOSE. Data this open wrote UNSTABLE is committed first (durable per the mount's policy, as
+     * by FLUSH): a client that closes without FLUSH — the Linux cifs client, Windows without FlushFileBuffers —
+     * still has its data survive a crash of the gateway once the CLOSE is answered. If that commit fails, the open
+     * is closed all the same and the failure is the reply.
+     */
+    int close(Exchange x) throws SmbProtocolException, VfsException {
         Request r = x.req;
         r.expectStructure(24);
         Open o = x.open(8);
+        VfsException notDurable = null;
+        if (!o.directory && o.unflushed) {
+            try {
+                o.unflushed = false;
+                o.tree.share().vfs().commit(caller(x), o.handle);
+            } catch (VfsException e) {
+                notDurable = e;
+            }
+        }
         int flags = r.body16(2);
         Attr attr = null;
         if ((flags & 1) != 0) {
@@ -526,6 +541,9 @@ final class FileCommands {
             }
         }
         release(x.session, o);
+        if (notDurable != null) {
+            throw notDurable;
+        }
         ByteBuf out = x.out;
         out.writeShortLE(60).writeShortLE(attr == null ? 0 : 1).writeIntLE(0);
         if (attr == null) {
@@ -586,7 +604,14 @@ final class FileCommands {
         x.req.expectStructure(24);
         Open o = x.open(8);
         if (!o.directory) {
-            o.tree.share().vfs().commit(caller(x), o.handle);
+            boolean was = o.unflushed;
+            o.unflushed = false;
+            try {
+                o.tree.share().vfs().commit(caller(x), o.handle);
+            } catch (VfsException e) {
+                o.unflushed |= was;
+                throw e;
+            }
         }
         x.out.writeShortLE(4).writeShortLE(0);
         return NtStatus.SUCCESS;
@@ -681,6 +706,9 @@ final class FileCommands {
         Stability stability = through ? Stability.FILE_SYNC : Stability.UNSTABLE;
         Oplocks.breakForWrite(o);
         Attr before = vfs.getattr(caller(x), o.handle);
+        if (!through) {
+            o.unflushed = true; // before the write: a CLOSE racing it commits too much rather than too little
+        }
         vfs.write(caller(x), o.handle, offset, src, stability);
         noteModified(vfs, caller(x), o, before);
         ByteBuf out = x.out;

@@ -257,6 +257,7 @@ final class FsctlCommands {
                 break;
             }
             data.flip();
+            dest.unflushed = true;
             destVfs.write(caller, dest.handle, c.targetOffset(), data, Stability.UNSTABLE);
             written++;
             total += c.length();

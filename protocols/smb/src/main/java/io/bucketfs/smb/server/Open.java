@@ -44,6 +44,11 @@ final class Open {
     volatile boolean deleteOnClose;
     /** [MS-FSCC] 2.4.35 FilePositionInformation: set by SET_INFO, moved past the bytes of each READ. */
     volatile long position;
+    /**
+     * Data written through this open UNSTABLE (WRITE without write-through, COPYCHUNK, zeroing) and not committed
+     * since: CLOSE commits it, as FLUSH does, so that a close is a durability point per the mount's policy.
+     */
+    volatile boolean unflushed;
     /** [MS-FSCC] 2.4.26 FileModeInformation: from CreateOptions, WRITE_THROUGH makes every WRITE durable. */
     volatile int mode;
     /**

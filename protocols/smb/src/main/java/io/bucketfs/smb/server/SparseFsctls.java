@@ -100,6 +100,7 @@ final class SparseFsctls {
             for (long pos = from; pos < to; pos += zeros.capacity()) {
                 ByteBuffer chunk = zeros.duplicate();
                 chunk.limit((int) Math.min(chunk.capacity(), to - pos));
+                o.unflushed = true;
                 vfs.write(caller, o.handle, pos, chunk, Stability.UNSTABLE);
             }
             LOG.debug("ZERO_DATA {}: {} bytes at {}", o.path, to - from, from);

@@ -29,26 +29,32 @@ final class SmbFixture implements AutoCloseable {
 
     /** Also serves the mount as {@code encryptedShare}, a share requiring encryption, when not null. */
     SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare) throws Exception {
-        this(dir, store, settings, encryptedShare, "", false);
+        this(dir, store, settings, encryptedShare, "", false, MountSettings.defaults("default").durability());
+    }
+
+    /** ... with the mount's durability policy {@code durability}. */
+    SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare,
+               MountSettings.Durability durability) throws Exception {
+        this(dir, store, settings, encryptedShare, "", false, durability);
     }
 
     /** The mount holds the keys under {@code prefix} of the store ("" for all). */
     SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare, String prefix)
             throws Exception {
-        this(dir, store, settings, encryptedShare, prefix, false);
+        this(dir, store, settings, encryptedShare, prefix, false, MountSettings.defaults("default").durability());
     }
 
     /** With {@code readOnly}, the mount refuses every change (nothing is ever written to the store). */
     SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare, boolean readOnly)
             throws Exception {
-        this(dir, store, settings, encryptedShare, "", readOnly);
+        this(dir, store, settings, encryptedShare, "", readOnly, MountSettings.defaults("default").durability());
     }
 
     private SmbFixture(Path dir, ObjectStore store, SmbSettings settings, String encryptedShare, String prefix,
-                       boolean readOnly) throws Exception {
+                       boolean readOnly, MountSettings.Durability durability) throws Exception {
         this.store = store;
         MountSettings m = MountSettings.defaults("default").withTtls(Duration.ZERO, Duration.ZERO)
-                .withPrefix(prefix).withReadOnly(readOnly);
+                .withPrefix(prefix).withReadOnly(readOnly).withDurability(durability);
         runtime = VfsRuntime.open(dir.resolve("state"), dir.resolve("cache"),
                 CacheSettings.DEFAULT.withChunkSize(1 << 20).withCapacityBytes(256L << 20),
                 WriteBackSettings.DEFAULT.withPartSize(5L << 20), JournalSettings.defaults(),
