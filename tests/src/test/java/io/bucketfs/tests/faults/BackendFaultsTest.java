@@ -18,11 +18,8 @@ import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.cache.write.WriteBackSettings;
 import io.bucketfs.gateway.Gateway;
 import io.bucketfs.gateway.GatewayConfig;
-import io.bucketfs.nfs.NfsSettings;
-import io.bucketfs.smb.server.SmbSettings;
 import io.bucketfs.tests.servers.ServerLauncher;
 import io.bucketfs.tests.vm.TestVm;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -108,17 +105,8 @@ class BackendFaultsTest {
         WriteBackSettings writeBack = WriteBackSettings.DEFAULT.withMaxStagingBytes(staging, Duration.ofSeconds(3))
                 .withRetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
         gateway = Gateway.start(new GatewayConfig(dir.resolve("gw"), null), viaProxy, BACKEND, writeBack);
-        // the clients work as root on the export (the bucket's directories are root's): no root squash
-        gateway.defaultExportRules(new io.bucketfs.nfs.export.ExportRules(
-                io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS, false, false,
-                io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY));
-        int nfsPort = gateway.startNfs("127.0.0.1", 0, NfsSettings.DEFAULTS.withGrace(Duration.ZERO))
-                .address().getPort();
-        int smbPort = gateway.startSmb("127.0.0.1", 0, SmbSettings.DEFAULTS).port();
-        String password = Files.readString(gateway.config().smbPasswordFile(), StandardCharsets.UTF_8).trim();
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        clients = new Clients(Clients.compileNfsMeta(TestVm.repoRootFromProperty(), bin), nfsPort, smbPort,
-                Gateway.DEFAULT_SMB_USER + "%" + password, OP_BOUND.toSeconds() + 30);
+        clients = Clients.serving(gateway, Clients.compileNfsMeta(TestVm.repoRootFromProperty(),
+                Files.createDirectories(dir.resolve("bin"))), OP_BOUND.toSeconds() + 30);
     }
 
     @AfterEach

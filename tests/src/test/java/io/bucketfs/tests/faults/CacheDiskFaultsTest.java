@@ -13,12 +13,8 @@ import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.cache.write.WriteBackSettings;
 import io.bucketfs.gateway.Gateway;
 import io.bucketfs.gateway.GatewayConfig;
-import io.bucketfs.nfs.NfsSettings;
-import io.bucketfs.nfs.export.ExportRules;
-import io.bucketfs.smb.server.SmbSettings;
 import io.bucketfs.tests.servers.ServerLauncher;
 import io.bucketfs.tests.vm.TestVm;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,13 +77,7 @@ class CacheDiskFaultsTest {
     private void startGateway(Path cacheDir, long cacheSize) throws Exception {
         gateway = Gateway.start(new GatewayConfig(dir.resolve("gw"), cacheDir, cacheSize), s3.spec("bfs"),
                 BackendSettings.DEFAULT, WriteBackSettings.DEFAULT.withMaxStagingBytes(1L << 30, Duration.ofSeconds(3)));
-        gateway.defaultExportRules(new ExportRules(ExportRules.PRIVATE_NETWORKS, false, false, ExportRules.NOBODY,
-                ExportRules.NOBODY)); // the clients work as root
-        int nfsPort = gateway.startNfs("127.0.0.1", 0, NfsSettings.DEFAULTS.withGrace(Duration.ZERO))
-                .address().getPort();
-        int smbPort = gateway.startSmb("127.0.0.1", 0, SmbSettings.DEFAULTS).port();
-        String password = Files.readString(gateway.config().smbPasswordFile(), StandardCharsets.UTF_8).trim();
-        clients = new Clients(nfsMeta, nfsPort, smbPort, Gateway.DEFAULT_SMB_USER + "%" + password, 120);
+        clients = Clients.serving(gateway, nfsMeta, 120);
     }
 
     @AfterEach

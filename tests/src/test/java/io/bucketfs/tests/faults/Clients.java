@@ -55,6 +55,24 @@ final class Clients {
         this.timeoutSeconds = timeoutSeconds;
     }
 
+    /**
+     * Starts NFS (grace 0) and SMB on free ports of 127.0.0.1 for {@code gateway}, its default export without root
+     * squash (the clients work as root; the bucket's directories are root's), and clients for both.
+     */
+    static Clients serving(io.bucketfs.gateway.Gateway gateway, Path nfsMeta, long timeoutSeconds)
+            throws IOException {
+        gateway.defaultExportRules(new io.bucketfs.nfs.export.ExportRules(
+                io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS, false, false,
+                io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY));
+        int nfsPort = gateway.startNfs("127.0.0.1", 0, io.bucketfs.nfs.NfsSettings.DEFAULTS
+                .withGrace(java.time.Duration.ZERO)).address().getPort();
+        int smbPort = gateway.startSmb("127.0.0.1", 0, io.bucketfs.smb.server.SmbSettings.DEFAULTS).port();
+        String password = java.nio.file.Files.readString(gateway.config().smbPasswordFile(), StandardCharsets.UTF_8)
+                .trim();
+        return new Clients(nfsMeta, nfsPort, smbPort, io.bucketfs.gateway.Gateway.DEFAULT_SMB_USER + "%" + password,
+                timeoutSeconds);
+    }
+
     /** {@code tests/bench/nfs-meta.c} built into {@code dir} ({@code cc -lnfs}, Debian libnfs-dev). */
     static Path compileNfsMeta(Path repoRoot, Path dir) throws IOException, InterruptedException {
         Path bin = dir.resolve("nfs-meta");
