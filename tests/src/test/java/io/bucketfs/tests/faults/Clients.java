@@ -61,9 +61,7 @@ final class Clients {
      */
     static Clients serving(io.bucketfs.gateway.Gateway gateway, Path nfsMeta, long timeoutSeconds)
             throws IOException {
-        gateway.defaultExportRules(new io.bucketfs.nfs.export.ExportRules(
-                io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS, false, false,
-                io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY));
+        gateway.defaultExportRules(io.bucketfs.nfs.export.ExportRules.DEFAULT.withRootSquash(false));
         int nfsPort = gateway.startNfs("127.0.0.1", 0, io.bucketfs.nfs.NfsSettings.DEFAULTS
                 .withGrace(java.time.Duration.ZERO)).address().getPort();
         int smbPort = gateway.startSmb("127.0.0.1", 0, io.bucketfs.smb.server.SmbSettings.DEFAULTS).port();

@@ -33,9 +33,7 @@ public final class GatewayOnS3Main {
         Gateway gateway = Gateway.start(new GatewayConfig(Path.of(args[0]), null), spec);
         // the kernel-client VM test works as root on the export (chown among its checks): no root squash, as
         // tests/servers/bucketfs.sh asks with --nfs-no-root-squash; clients stay limited to the private networks
-        gateway.defaultExportRules(new io.bucketfs.nfs.export.ExportRules(
-                io.bucketfs.nfs.export.ExportRules.PRIVATE_NETWORKS, false, false,
-                io.bucketfs.nfs.export.ExportRules.NOBODY, io.bucketfs.nfs.export.ExportRules.NOBODY));
+        gateway.defaultExportRules(io.bucketfs.nfs.export.ExportRules.DEFAULT.withRootSquash(false));
         gateway.startNfs(args[1], Integer.parseInt(args[2]), NfsSettings.DEFAULTS.withGrace(Duration.ZERO));
         int smbPort = args.length == 6 ? Integer.parseInt(args[5]) : 0;
         if (smbPort != 0) {

@@ -221,7 +221,7 @@ public final class BucketVfs implements Vfs {
                     : List.of(keyOp(NsRecord.KeyOp.Kind.MARKER, null, ns.key(i), null, i.id));
         }
         if (data.isStaged(i)) {
-            data.setMetadata(i, objectMetadata(i));
+            data.setMetadata(i, i.objectMetadata());
             return List.of();
         }
         if (i.etag == null) {
@@ -234,10 +234,6 @@ public final class BucketVfs implements Vfs {
         NsRecord.KeyOp op = new NsRecord.KeyOp(ns.allocateOpId(), kind, source, target, ifMatch, inode);
         ns.apply(op);
         return op;
-    }
-
-    static java.util.Map<String, String> objectMetadata(Inode i) {
-        return ObjectAttributes.encode(i.type, i.mode, i.uid, i.gid, i.mtime, i.atime, i.ctime, i.btime, i.dos);
     }
 
     @Override
@@ -413,7 +409,7 @@ public final class BucketVfs implements Vfs {
                 i.marker = true;
                 recs.add(keyOp(NsRecord.KeyOp.Kind.MARKER, null, ns.key(i), null, i.id));
             } else {
-                data.create(i, ns.key(i), objectMetadata(i), target);
+                data.create(i, ns.key(i), i.objectMetadata(), target);
             }
             durable = log.append(recs);
         } finally {
@@ -643,7 +639,7 @@ public final class BucketVfs implements Vfs {
         try {
             durable = log.append(NsRecord.InodeState.of(i));
             if (data.isStaged(i)) {
-                data.setMetadata(i, objectMetadata(i));
+                data.setMetadata(i, i.objectMetadata());
             }
         } finally {
             l.unlock();

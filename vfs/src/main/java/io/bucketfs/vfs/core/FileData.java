@@ -182,7 +182,7 @@ final class FileData {
             key = ns.key(i);
             base = i.etag == null ? Base.NONE : Base.of(i.etag, i.size);
             cond = i.etag == null ? WriteCondition.CREATE_ONLY : WriteCondition.ifMatch(i.etag);
-            meta = BucketVfs.objectMetadata(i);
+            meta = i.objectMetadata();
         } finally {
             l.unlock();
         }

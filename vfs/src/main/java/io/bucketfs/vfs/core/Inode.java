@@ -77,4 +77,9 @@ final class Inode {
         change++;
         ctime = now;
     }
+
+    /** The POSIX attributes as the object's user metadata ({@link ObjectAttributes}). Caller holds a namespace lock. */
+    java.util.Map<String, String> objectMetadata() {
+        return ObjectAttributes.encode(type, mode, uid, gid, mtime, atime, ctime, btime, dos);
+    }
 }

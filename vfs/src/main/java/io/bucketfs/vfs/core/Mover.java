@@ -626,7 +626,7 @@ final class Mover implements Closeable {
             // that prefix, the delete of a directory replaced there) act on that key in journal order. Written
             // where the directory is now, it could be deleted by the pending delete of a directory it replaced.
             key = op.target();
-            meta = BucketVfs.objectMetadata(i);
+            meta = i.objectMetadata();
         } finally {
             l.unlock();
         }
@@ -642,7 +642,7 @@ final class Mover implements Closeable {
             if (i == null || !op.ifMatch().equals(i.etag) || !ns.dataKey(i).equals(op.target())) {
                 return;
             }
-            meta = BucketVfs.objectMetadata(i);
+            meta = i.objectMetadata();
         } finally {
             l.unlock();
         }

@@ -207,7 +207,7 @@ final class StagedRecovery {
         String key = ns.key(i);
         LOG.info("'{}': created before a crash but never staged durably; staging it empty", key);
         try (StagedFile f = data.wb().stage(storeId, key, Base.NONE, WriteCondition.CREATE_ONLY)) {
-            f.setMetadata(BucketVfs.objectMetadata(i), null);
+            f.setMetadata(i.objectMetadata(), null);
             f.commit(Durability.LOCAL).get(); // a generation even without bytes (closing alone commits none)
             i.size = 0;
         } catch (InterruptedException e) {

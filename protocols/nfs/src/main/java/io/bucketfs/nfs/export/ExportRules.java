@@ -32,6 +32,11 @@ public record ExportRules(List<Cidr> clients, boolean readOnly, boolean rootSqua
         clients = List.copyOf(Objects.requireNonNull(clients, "clients"));
     }
 
+    /** These rules with root squash on or off. */
+    public ExportRules withRootSquash(boolean squash) {
+        return new ExportRules(clients, readOnly, squash, anonUid, anonGid);
+    }
+
     /** Whether a client at {@code address} may use the export at all. */
     public boolean admits(InetAddress address) {
         if (clients.isEmpty()) {
