@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.vm.TestVm;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The appliance image, made and booted. {@code appliance/idempotence --keep}: the playbook applied twice over
@@ -20,8 +24,13 @@ import org.junit.jupiter.api.Timeout;
  * file written before it still there; after the disks are wiped (a stop/start) a new cache and the file read from
  * the bucket. Needs root and the Debian mirror; about 4 min the first time (debootstrap), 2 min after, plus ~4 min
  * for the three boots. {@code -Dbucketfs.appliance.image=false} skips it.
+ *
+ * <p>It runs beside the other end-to-end suites (its boots are one TCG thread), except the {@link MachineBound}
+ * ones, which wait for its lock.
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(MachineBound.LOCK)
 class ApplianceImageTest {
 
     @Test

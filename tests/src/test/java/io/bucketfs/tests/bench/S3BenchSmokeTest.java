@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.vm.TestVm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code tests/setup} installs them) and root for the mounts: a peer that cannot start fails it, as it fails the
  * benchmark.
  */
+@MachineBound
 class S3BenchSmokeTest {
 
     @TempDir

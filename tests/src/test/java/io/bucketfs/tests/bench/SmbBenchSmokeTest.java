@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.vm.TestVm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (speed is measured by {@code tests/bench/smb}, not asserted). Needs samba and smbclient ({@code tests/setup}
  * installs them): a Samba that cannot start fails it, as it fails the benchmark.
  */
+@MachineBound
 class SmbBenchSmokeTest {
 
     @TempDir

@@ -3,6 +3,7 @@ package io.bucketfs.tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bucketfs.tests.MachineBound;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Keeps {@link VfsBench} from rotting: every code path with tiny sizes. Checks that it completes and prints its
  * lines, never its timings (speed is measured by {@code tests/bench/run}, not asserted).
  */
+@MachineBound
 class VfsBenchSmokeTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.hierynomus.mssmb2.SMBApiException;
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.servers.ServerLauncher;
 import io.bucketfs.tests.vm.TestVm;
 import java.io.IOException;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dbucketfs.test.gatewayCrash.seed=S} replays a run (its seed is printed); {@code
  * -Dbucketfs.test.gatewayCrash=false} skips it.
  */
+@MachineBound
 class GatewayCrashTest {
 
     static final int BUCKET_CHECK_EVERY = 3;

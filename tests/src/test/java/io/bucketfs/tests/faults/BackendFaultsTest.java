@@ -18,6 +18,7 @@ import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.cache.write.WriteBackSettings;
 import io.bucketfs.gateway.Gateway;
 import io.bucketfs.gateway.GatewayConfig;
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.servers.ServerLauncher;
 import io.bucketfs.tests.vm.TestVm;
 import java.nio.file.Files;
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 60 s outage.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
+@MachineBound
 class BackendFaultsTest {
 
     /** The bound on any one client operation: the retry budget of every backend call it needs, and slack. */

@@ -13,6 +13,7 @@ import io.bucketfs.backends.s3.S3ProxyServer;
 import io.bucketfs.cache.write.WriteBackSettings;
 import io.bucketfs.gateway.Gateway;
 import io.bucketfs.gateway.GatewayConfig;
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.servers.ServerLauncher;
 import io.bucketfs.tests.vm.TestVm;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@MachineBound
 class CacheDiskFaultsTest {
 
     @TempDir

@@ -12,6 +12,7 @@ import com.hierynomus.smbj.auth.AuthenticationContext;
 import com.hierynomus.smbj.session.Session;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.servers.ServerLauncher;
 import io.bucketfs.tests.vm.TestVm;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * allow; p50/p99 per operation reported. CI runs 60 s; {@code -Dbucketfs.load.long=true} runs the issue's 10 minutes.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
+@MachineBound
 class MixedLoadTest {
 
     private static final boolean LONG = Boolean.getBoolean("bucketfs.load.long");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.bucketfs.tests.MachineBound;
 import io.bucketfs.tests.vm.TestVm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * to record gains). {@code -Dbucketfs.smbtorture.skip=true} skips it.
  */
 @Timeout(value = 25, unit = TimeUnit.MINUTES)
+@MachineBound
 class SmbTortureTest {
     private static final Pattern PASSED = Pattern.compile("^- `([^`]+)`");
     /** Stock Samba's results through the same harness, recorded with the version in its first line. */
