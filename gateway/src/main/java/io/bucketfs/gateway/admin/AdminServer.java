@@ -84,6 +84,9 @@ public final class AdminServer implements AutoCloseable {
         this.endpointFile = endpointFile;
     }
 
+    /** Calls served at once; more wait in line. */
+    static final int THREADS = 16;
+
     /**
      * Listens on 127.0.0.1:{@code port} (0: a free one), reading or creating the token file, and writes the
      * endpoint file. A port that cannot be bound is an IOException naming it.
@@ -96,11 +99,16 @@ public final class AdminServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "bucketfs-admin");
-            t.setDaemon(true);
-            return t;
-        });
+        // a call may wait on the gateway for a long time (sync: up to its timeout; a mount delete: its flush), so
+        // one thread per call up to THREADS, made as needed and let go when idle: long calls do not hold up others
+        // or a metrics scrape
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(THREADS, THREADS,
+                30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "bucketfs-admin");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
         http.setExecutor(pool);
         AdminServer s = new AdminServer(http, pool, control, token, dataDir.resolve(ENDPOINT_FILE));
         http.createContext("/", s::handle);

@@ -23,7 +23,11 @@ import java.time.Duration;
  */
 final class AdminClient {
 
-    /** Long enough for a mount delete to flush ({@link io.bucketfs.gateway.control.ControlPlane#DELETE_FLUSH_TIMEOUT}). */
+    /**
+     * How long a call may take unless it says otherwise: long enough for a mount delete to flush
+     * ({@link io.bucketfs.gateway.control.ControlPlane#DELETE_FLUSH_TIMEOUT}). A call that waits on the gateway for
+     * longer, such as {@code sync}, gives its own bound.
+     */
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,23 +71,28 @@ final class AdminClient {
     }
 
     JsonNode get(String path) {
-        return send("GET", path, null);
+        return send("GET", path, null, TIMEOUT);
     }
 
     JsonNode post(String path, Object body) {
-        return send("POST", path, body);
+        return send("POST", path, body, TIMEOUT);
+    }
+
+    /** A POST the gateway may take up to {@code timeout} to answer. */
+    JsonNode post(String path, Object body, Duration timeout) {
+        return send("POST", path, body, timeout);
     }
 
     JsonNode put(String path, Object body) {
-        return send("PUT", path, body);
+        return send("PUT", path, body, TIMEOUT);
     }
 
     JsonNode delete(String path) {
-        return send("DELETE", path, null);
+        return send("DELETE", path, null, TIMEOUT);
     }
 
-    private JsonNode send(String method, String path, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+    private JsonNode send(String method, String path, Object body, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
         try {
             if (body != null) {

@@ -25,6 +25,12 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default: 600).")
     Integer timeout;
 
+    /** How long the gateway may wait: the sync's own bound, then time for it to answer that it ran out. */
+    java.time.Duration answerWithin() {
+        int wait = timeout == null ? io.bucketfs.gateway.control.ControlPlane.DEFAULT_SYNC_SECONDS : Math.max(timeout, 1);
+        return java.time.Duration.ofSeconds(wait + 30L);
+    }
+
     /** Progress is shown once a sync has taken this long. */
     static final long QUIET_MILLIS = 1000;
 
@@ -34,7 +40,7 @@ public final class SyncCommand implements Callable<Integer> {
         java.io.PrintWriter out = spec.commandLine().getOut();
         java.util.concurrent.CompletableFuture<com.fasterxml.jackson.databind.JsonNode> done =
                 java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> client.post("/v1/sync", new Requests.Sync(mount, timeout)));
+                        () -> client.post("/v1/sync", new Requests.Sync(mount, timeout), answerWithin()));
         boolean terminal = System.console() != null;
         long t0 = System.nanoTime();
         boolean shown = false;

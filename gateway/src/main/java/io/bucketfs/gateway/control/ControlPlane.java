@@ -517,13 +517,16 @@ public final class ControlPlane {
     /** The longest {@code sync} wait a caller may ask for. */
     public static final int MAX_SYNC_SECONDS = 24 * 3600;
 
+    /** The {@code sync} wait when the caller names none. */
+    public static final int DEFAULT_SYNC_SECONDS = 600;
+
     /**
      * The write-back barrier ({@code bucketfs sync}): returns once every write acknowledged before the call is in
-     * its bucket and every namespace change applied. The barrier covers every mount (a mount named in the request
-     * must exist; the others are flushed too). Not done within the timeout: 503 naming {@code timeout-seconds}.
+     * its bucket and every namespace change applied. It covers the mount named in the request (which must exist),
+     * or every mount when none is named. Not done within the timeout: 503 naming {@code timeout-seconds}.
      */
     public Map<String, Object> sync(Requests.Sync r) {
-        int timeout = r.timeoutSeconds() == null ? 600 : r.timeoutSeconds();
+        int timeout = r.timeoutSeconds() == null ? DEFAULT_SYNC_SECONDS : r.timeoutSeconds();
         if (timeout < 1 || timeout > MAX_SYNC_SECONDS) {
             throw FieldException.invalid("timeout-seconds", "must be 1-" + MAX_SYNC_SECONDS);
         }
