@@ -400,6 +400,10 @@ public final class ControlPlane {
         if (!smbUsers.isEmpty() && !protocol.smb()) {
             throw FieldException.invalid("smb-users", "the mount is not served over SMB (give --protocol smb or both)");
         }
+        if (Boolean.TRUE.equals(r.smbEncrypt()) && !protocol.smb()) {
+            throw FieldException.invalid("smb-encrypt", "the mount is not served over SMB (give --protocol smb or "
+                    + "both)");
+        }
         for (String u : smbUsers) {
             if (!s.isSmbUser(u)) {
                 throw new FieldException(FieldException.Kind.NOT_FOUND, "smb-users", "no SMB user '" + u
@@ -434,7 +438,8 @@ public final class ControlPlane {
             }
         }
         MountRecord m = new MountRecord(name, s.nextExportId(), r.connection(), r.bucket(), prefix, protocol.id(),
-                cacheSize, readOnly, durability, clients, smbUsers, now(), !Boolean.FALSE.equals(r.rootSquash()));
+                cacheSize, readOnly, durability, clients, smbUsers, now(), !Boolean.FALSE.equals(r.rootSquash()),
+                Boolean.TRUE.equals(r.smbEncrypt()) ? true : null);
         gateway.state().update(x -> x.withMount(m));
         try {
             gateway.attachMount(m);

@@ -86,6 +86,23 @@ class GatewayDaemonTest {
     }
 
     @Test
+    void smbEncryptionIsConfigured() throws Exception {
+        Path conf = dir.resolve("enc.conf");
+        Files.writeString(conf, "data-dir=" + dir + "\n");
+        DaemonConfig plain = DaemonConfig.parse(new String[] {"--config", conf.toString()}, java.util.Map.of());
+        assertFalse(plain.smbSettings().encryptData());
+        assertEquals(java.util.Set.of(), plain.smbEncryptShares());
+        Files.writeString(conf, "data-dir=" + dir + "\nsmb-encrypt=true\nsmb-encrypt-shares=default, finance\n");
+        DaemonConfig enc = DaemonConfig.parse(new String[] {"--config", conf.toString()}, java.util.Map.of());
+        assertTrue(enc.smbSettings().encryptData(), "every session encrypts");
+        assertEquals(java.util.Set.of("default", "finance"), enc.smbEncryptShares());
+        Files.writeString(conf, "data-dir=" + dir + "\nsmb-encrypt=yes\n");
+        DaemonInitException e = assertThrows(DaemonInitException.class,
+                () -> new GatewayDaemon().init(context("--config", conf.toString())));
+        assertEquals("bucketfs: smb-encrypt: 'yes' is not true or false", e.getMessage());
+    }
+
+    @Test
     void badSettingsFailInitWithTheKey() throws Exception {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "data-dir=" + dir + "\nnfs-port=99999\n");
