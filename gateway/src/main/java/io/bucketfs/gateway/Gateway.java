@@ -395,19 +395,25 @@ public final class Gateway implements AutoCloseable {
         this.smbPrebound = smbChannel;
     }
 
-    /** The SMB account made when no user is configured; its password is in {@link GatewayConfig#smbPasswordFile()}. */
+    /**
+     * The generated SMB account, admitting logons only while no user is configured; its password is in
+     * {@link GatewayConfig#smbPasswordFile()}.
+     */
     public static final String DEFAULT_SMB_USER = io.bucketfs.gateway.state.GatewayState.BUILT_IN_SMB_USER;
 
     /**
      * The SMB users: those created with {@code bucketfs users add} (looked up in the state at each logon, so a
-     * user added, deleted or given a new password counts at once) and always {@value #DEFAULT_SMB_USER}, with the
-     * password in {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after). Only NT
-     * hashes are kept. Every account acts as root in the VFS, as NFS clients do on the open default export.
+     * user added, deleted or given a new password counts at once) or, while there is none, {@value #DEFAULT_SMB_USER}
+     * with the password in {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after, kept
+     * while users are configured). Only NT hashes are kept. Every account acts as root in the VFS, as NFS clients do
+     * on the open default export.
      */
     public io.bucketfs.smb.ntlm.SmbUsers defaultSmbUsers() {
         Path file = config.smbPasswordFile();
         SmbPasswordFile.Loaded pw = SmbPasswordFile.loadOrCreate(file, new java.security.SecureRandom());
-        LOG.info("SMB user {}: password {} {}", DEFAULT_SMB_USER, pw.created() ? "generated in" : "in", file);
+        int users = state == null ? 0 : state.get().users().size();
+        LOG.info("SMB user {}: password {} {}{}", DEFAULT_SMB_USER, pw.created() ? "generated in" : "in", file,
+                users == 0 ? "" : "; it admits no logon while SMB users are configured (" + users + ")");
         return new SmbAccounts(new io.bucketfs.smb.ntlm.SmbUser(DEFAULT_SMB_USER, pw.ntHash(),
                 io.bucketfs.vfs.Caller.ROOT), state, vault);
     }

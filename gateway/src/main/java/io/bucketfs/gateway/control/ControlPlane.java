@@ -310,8 +310,10 @@ public final class ControlPlane {
         }
         UserRecord u = new UserRecord(r.name(), vault.sealBytes(userContext(r.name()), hash), now());
         Arrays.fill(hash, (byte) 0);
+        boolean first = state().users().isEmpty();
         gateway.state().update(s -> s.withUser(u));
-        LOG.info("SMB user {} added", r.name());
+        LOG.info("SMB user {} added{}", r.name(), first ? "; the generated account " + Gateway.DEFAULT_SMB_USER
+                + " admits no logon while SMB users are configured" : "");
         return Views.user(u);
     }
 
@@ -336,7 +338,9 @@ public final class ControlPlane {
                     + " mount '" + listing.get(0).name() + "'; delete that mount first");
         }
         gateway.state().update(s -> s.withoutUser(name));
-        LOG.info("SMB user {} deleted", name);
+        LOG.info("SMB user {} deleted{}", name, state().users().isEmpty() ? "; no SMB user is configured now: the "
+                + "generated account " + Gateway.DEFAULT_SMB_USER + " admits logons again (password in "
+                + gateway.config().smbPasswordFile() + ")" : "");
     }
 
     public List<Map<String, Object>> listUsers() {
@@ -344,6 +348,7 @@ public final class ControlPlane {
         Map<String, Object> builtin = new LinkedHashMap<>();
         builtin.put("name", Gateway.DEFAULT_SMB_USER);
         builtin.put("built-in", true);
+        builtin.put("logon", state().users().isEmpty() ? "yes" : "no (while users are configured)");
         out.add(builtin);
         state().users().forEach(u -> out.add(Views.user(u)));
         return out;

@@ -78,6 +78,7 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", u.name());
         m.put("created", u.created());
+        m.put("logon", "yes");
         return m;
     }
 
