@@ -8,6 +8,7 @@
  *   nfs-meta [-t START_MS] URL stat    DIR PREFIX COUNT   a stat (LOOKUP + GETATTR) of each of them
  *   nfs-meta [-t START_MS] URL readdir DIR                one listing of DIR, entry by entry
  *   nfs-meta [-t START_MS] URL remove  PATH               removes the file PATH
+ *   nfs-meta [-t START_MS] URL rename  PATH NEW           renames PATH to NEW (one RENAME)
  *   nfs-meta [-t START_MS] URL write   DIR PREFIX COUNT KIB   DIR/PREFIX0 .. PREFIX<COUNT-1> created, KIB KiB of
  *                                                         the pattern byte[j] = (7j + j/251) mod 256 written, closed
  *   nfs-meta URL cat PATH             PATH's bytes to stdout (the summary line goes to stderr)
@@ -64,7 +65,7 @@ static int fail_rc(struct nfs_context *nfs, const char *what, const char *path, 
 
 static int usage(void) {
     fprintf(stderr, "usage: nfs-meta [-t START_MS] URL mkdir DIR | create DIR PREFIX COUNT | stat DIR PREFIX COUNT"
-                    " | readdir DIR | remove PATH | write DIR PREFIX COUNT KIB | cat PATH | put PATH LOCAL\n");
+                    " | readdir DIR | remove PATH | rename PATH NEW | write DIR PREFIX COUNT KIB | cat PATH | put PATH LOCAL\n");
     return 2;
 }
 
@@ -158,6 +159,14 @@ int main(int argc, char **argv) {
     } else if (strcmp(mode, "remove") == 0) {
         if (nfs_unlink(nfs, dir) != 0) {
             return fail(nfs, "remove", dir);
+        }
+        ops = 1;
+    } else if (strcmp(mode, "rename") == 0) {
+        if (argc != 5) {
+            return usage();
+        }
+        if (nfs_rename(nfs, dir, argv[4]) != 0) {
+            return fail(nfs, "rename", dir);
         }
         ops = 1;
     } else if (writes) {

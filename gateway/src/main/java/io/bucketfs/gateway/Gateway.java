@@ -40,6 +40,9 @@ public final class Gateway implements AutoCloseable {
     private volatile io.bucketfs.smb.server.SmbServer smb;
     /** The SMB shares of created mounts, each detachable for when its mount is deleted. */
     private final java.util.Map<String, DetachableVfs> smbShares = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Every share the SMB server serves (the default one too), as served: what a failed detach puts back. */
+    private final java.util.Map<String, io.bucketfs.smb.server.Share> served =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private io.bucketfs.gateway.admin.AdminServer admin;
     private io.bucketfs.gateway.state.StateStore state;
     private java.nio.channels.ServerSocketChannel nfsPrebound;
@@ -141,6 +144,13 @@ public final class Gateway implements AutoCloseable {
         return smb != null && (smbShares.containsKey(name) || name.equals(GatewayConfig.DEFAULT_BUCKET));
     }
 
+    /** Whether the SMB server requires encryption on the share of mount {@code name} (or of every session). */
+    public boolean smbEncrypts(String name) {
+        io.bucketfs.smb.server.SmbServer s = smb;
+        io.bucketfs.smb.server.Share share = served.get(name);
+        return s != null && share != null && (share.encrypt() || s.settings().encryptData());
+    }
+
     /** Whether the NFS server exports the mount {@code name}. */
     public boolean nfsExports(String name) {
         io.bucketfs.nfs.export.ExportTable t = exports; // made at start; never waits for a change in progress
@@ -206,13 +216,28 @@ public final class Gateway implements AutoCloseable {
      * made before the private-network default were), root squash, read-only if the mount is.
      */
     private io.bucketfs.nfs.export.Export export(io.bucketfs.gateway.state.MountRecord m, io.bucketfs.vfs.Vfs v) {
-        boolean readOnly = m.readOnly() || (m.connection() != null
-                && !state.get().connection(m.connection()).map(c -> c.readWrite()).orElse(false));
+        boolean readOnly = readOnly(m);
         java.util.List<io.bucketfs.nfs.export.Cidr> clients = m.nfsClients().stream()
                 .map(io.bucketfs.nfs.export.Cidr::parse).toList();
         return new io.bucketfs.nfs.export.Export(m.exportId(), m.name(), v, new io.bucketfs.nfs.export.ExportRules(
                 clients, readOnly, m.squashesRoot(), io.bucketfs.nfs.export.ExportRules.NOBODY,
                 io.bucketfs.nfs.export.ExportRules.NOBODY));
+    }
+
+    /** Whether a mount refuses every change: made {@code --read-only}, or on a read-only connection. */
+    private boolean readOnly(io.bucketfs.gateway.state.MountRecord m) {
+        return m.readOnly() || (m.connection() != null
+                && !state.get().connection(m.connection()).map(c -> c.readWrite()).orElse(false));
+    }
+
+    /**
+     * The SMB share of a created mount over {@code v}: its {@code --smb-users}, read-only if the mount is, requiring
+     * encryption if the mount asks ({@code --smb-encrypt}) or {@code encrypt} (named on {@code --smb-encrypt-share}).
+     */
+    private io.bucketfs.smb.server.Share share(io.bucketfs.gateway.state.MountRecord m, io.bucketfs.vfs.Vfs v,
+                                               boolean encrypt) {
+        return new io.bucketfs.smb.server.Share(m.name(), v, encrypt || m.encryptsSmb(), smbUsersOf(m.name()),
+                readOnly(m));
     }
 
     /**
@@ -238,12 +263,15 @@ public final class Gateway implements AutoCloseable {
         }
         if (m.protocolEnum().smb() && smb != null) {
             DetachableVfs d = new DetachableVfs(v);
-            smb.addShare(new io.bucketfs.smb.server.Share(m.name(), d.vfs(), false, smbUsersOf(m.name())));
+            io.bucketfs.smb.server.Share share = share(m, d.vfs(), false);
+            smb.addShare(share);
+            served.put(m.name(), share);
             smbShares.put(m.name(), d);
         }
-        LOG.info("mount {} added ({}{}; NFS export {}; SMB share {})", m.name(), spec.store().describe(),
+        LOG.info("mount {} added ({}{}; NFS export {}; SMB share {}{})", m.name(), spec.store().describe(),
                 m.prefix() == null || m.prefix().isEmpty() ? "" : " prefix " + m.prefix(),
-                m.protocolEnum().nfs() ? "/" + m.name() : "none", m.protocolEnum().smb() ? m.name() : "none");
+                m.protocolEnum().nfs() ? "/" + m.name() : "none", m.protocolEnum().smb() ? m.name() : "none",
+                smbEncrypts(m.name()) ? ", encryption required" : "");
     }
 
     /**
@@ -257,19 +285,21 @@ public final class Gateway implements AutoCloseable {
             throws io.bucketfs.vfs.VfsException {
         java.util.Optional<io.bucketfs.nfs.export.Export> removed = nfsExports().remove(m.name());
         DetachableVfs share = smbShares.get(m.name());
+        io.bucketfs.smb.server.Share was = served.get(m.name());
         boolean unshared = share != null && smb != null && smb.removeShare(m.name());
         try {
             vfs.removeMount(m.name(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (io.bucketfs.vfs.VfsException e) {
             removed.ifPresent(x -> nfsExports().add(x));
             if (unshared) {
-                smb.addShare(new io.bucketfs.smb.server.Share(m.name(), share.vfs(), false, smbUsersOf(m.name())));
+                smb.addShare(was); // as it was served: encryption, users, read-only
             }
             throw e;
         }
         if (share != null) {
             share.detach(); // trees connected before the delete now get STALE
             smbShares.remove(m.name());
+            served.remove(m.name());
         }
         closeStore(m.name());
         metrics.removeMount(m.name());
@@ -365,19 +395,25 @@ public final class Gateway implements AutoCloseable {
         this.smbPrebound = smbChannel;
     }
 
-    /** The SMB account made when no user is configured; its password is in {@link GatewayConfig#smbPasswordFile()}. */
+    /**
+     * The generated SMB account, admitting logons only while no user is configured; its password is in
+     * {@link GatewayConfig#smbPasswordFile()}.
+     */
     public static final String DEFAULT_SMB_USER = io.bucketfs.gateway.state.GatewayState.BUILT_IN_SMB_USER;
 
     /**
      * The SMB users: those created with {@code bucketfs users add} (looked up in the state at each logon, so a
-     * user added, deleted or given a new password counts at once) and always {@value #DEFAULT_SMB_USER}, with the
-     * password in {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after). Only NT
-     * hashes are kept. Every account acts as root in the VFS, as NFS clients do on the open default export.
+     * user added, deleted or given a new password counts at once) or, while there is none, {@value #DEFAULT_SMB_USER}
+     * with the password in {@link GatewayConfig#smbPasswordFile()} (generated at the first start, reused after, kept
+     * while users are configured). Only NT hashes are kept. Every account acts as root in the VFS, as NFS clients do
+     * on the open default export.
      */
     public io.bucketfs.smb.ntlm.SmbUsers defaultSmbUsers() {
         Path file = config.smbPasswordFile();
         SmbPasswordFile.Loaded pw = SmbPasswordFile.loadOrCreate(file, new java.security.SecureRandom());
-        LOG.info("SMB user {}: password {} {}", DEFAULT_SMB_USER, pw.created() ? "generated in" : "in", file);
+        int users = state == null ? 0 : state.get().users().size();
+        LOG.info("SMB user {}: password {} {}{}", DEFAULT_SMB_USER, pw.created() ? "generated in" : "in", file,
+                users == 0 ? "" : "; it admits no logon while SMB users are configured (" + users + ")");
         return new SmbAccounts(new io.bucketfs.smb.ntlm.SmbUser(DEFAULT_SMB_USER, pw.ntHash(),
                 io.bucketfs.vfs.Caller.ROOT), state, vault);
     }
@@ -410,29 +446,31 @@ public final class Gateway implements AutoCloseable {
         if (smb != null) {
             throw new IllegalStateException("SMB is already started");
         }
-        java.util.Map<String, io.bucketfs.vfs.Vfs> mounts = new java.util.LinkedHashMap<>(vfs.mounts());
+        java.util.Map<String, io.bucketfs.smb.server.Share> shares = new java.util.LinkedHashMap<>();
+        shares.put(GatewayConfig.DEFAULT_BUCKET, new io.bucketfs.smb.server.Share(GatewayConfig.DEFAULT_BUCKET,
+                vfs.mount(GatewayConfig.DEFAULT_BUCKET), encryptedShares.contains(GatewayConfig.DEFAULT_BUCKET)));
+        java.util.Map<String, DetachableVfs> detachable = new java.util.LinkedHashMap<>();
         for (io.bucketfs.gateway.state.MountRecord m : state.get().mounts()) {
-            if (!m.protocolEnum().smb()) {
-                mounts.remove(m.name());
-            } else {
+            if (m.protocolEnum().smb()) {
                 DetachableVfs d = new DetachableVfs(vfs.mount(m.name()));
-                smbShares.put(m.name(), d);
-                mounts.put(m.name(), d.vfs());
+                detachable.put(m.name(), d);
+                shares.put(m.name(), share(m, d.vfs(), encryptedShares.contains(m.name())));
             }
         }
         for (String name : encryptedShares) {
-            if (!mounts.containsKey(name)) {
-                throw new IllegalArgumentException("no mount " + name + " to encrypt (mounts: " + mounts.keySet() + ")");
+            if (!shares.containsKey(name)) {
+                throw new IllegalArgumentException("no mount " + name + " to encrypt (mounts: " + shares.keySet() + ")");
             }
         }
-        java.util.List<io.bucketfs.smb.server.Share> shares = mounts.entrySet().stream()
-                .map(e -> new io.bucketfs.smb.server.Share(e.getKey(), e.getValue(),
-                        encryptedShares.contains(e.getKey()), smbUsersOf(e.getKey())))
-                .toList();
+        java.util.List<String> encrypted = shares.values().stream().filter(io.bucketfs.smb.server.Share::encrypt)
+                .map(io.bucketfs.smb.server.Share::name).toList();
         try {
-            smb = smbPrebound != null ? io.bucketfs.smb.server.SmbServer.start(smbPrebound, settings, shares, users)
-                    : io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares, users);
+            smb = smbPrebound != null
+                    ? io.bucketfs.smb.server.SmbServer.start(smbPrebound, settings, shares.values(), users)
+                    : io.bucketfs.smb.server.SmbServer.start(bind, port, settings, shares.values(), users);
             smb.opListener(metrics);
+            smbShares.putAll(detachable);
+            served.putAll(shares);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while starting SMB on " + bind + ":" + port);
@@ -443,8 +481,8 @@ public final class Gateway implements AutoCloseable {
                             ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : ""), e.getCause());
         }
         LOG.info("SMB listening on {}:{} (SMB 2.0.2-3.1.1; shares: {} + IPC${}{}{})", bind, smb.port(),
-                mounts.keySet(), settings.encryptData() ? "; encryption required" : "",
-                encryptedShares.isEmpty() ? "" : "; encryption required on " + encryptedShares,
+                shares.keySet(), settings.encryptData() ? "; encryption required" : "",
+                encrypted.isEmpty() ? "" : "; encryption required on " + encrypted,
                 "; signing required on " + switch (settings.signing()) {
                     case OPTIONAL -> "sessions that ask";
                     case SMB3 -> "SMB 3.x";

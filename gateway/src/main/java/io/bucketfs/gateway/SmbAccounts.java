@@ -11,9 +11,13 @@ import java.util.Optional;
 /**
  * The SMB server's users over the gateway's state: each logon looks the account up in the current state (so
  * {@code users add|delete|passwd} count at once, without a restart) and opens its sealed NT hash. The generated
- * default account is always there.
+ * account ({@link io.bucketfs.gateway.state.GatewayState#BUILT_IN_SMB_USER}) admits logons only while no user is
+ * configured: the first {@code users add} turns it off, the delete of the last user turns it back on (with the same
+ * password, which stays in its file).
  */
 final class SmbAccounts implements SmbUsers {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmbAccounts.class);
 
     private final SmbUser builtin;
     private final StateStore state;
@@ -28,7 +32,13 @@ final class SmbAccounts implements SmbUsers {
     @Override
     public Optional<SmbUser> lookup(String name) {
         if (builtin.name().equalsIgnoreCase(name)) {
-            return Optional.of(builtin);
+            int users = state.get().users().size();
+            if (users == 0) {
+                return Optional.of(builtin);
+            }
+            LOG.info("SMB logon as {} refused: the generated account admits no logon while SMB users are configured "
+                    + "({}; see bucketfs users list)", builtin.name(), users);
+            return Optional.empty();
         }
         Optional<UserRecord> u = state.get().user(name);
         if (u.isEmpty()) {

@@ -36,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control plane end to end: a gateway process ({@code bucketfs serve}) over S3Proxy, driven by the CLI as users
- * drive it, read and written with libnfs ({@code nfs-cp}, {@code nfs-cat}, NFSv3) and smbclient, restarted, and its
+ * drive it, read and written with libnfs ({@code nfs-cp}, {@code nfs-cat}, NFSv3) and smbclient (a put reaches the
+ * bucket; on the read-only mount every change is refused, NFS3ERR_ROFS and STATUS_MEDIA_WRITE_PROTECTED, and the
+ * read-only bucket sees only GET and HEAD), with the generated SMB account admitting logons only while no SMB user
+ * is configured, restarted, and its
  * whole log (the gateway's and the SMB server's at DEBUG) searched for every secret of the run: the S3 secret key
  * of {@code connections create}/{@code test} (and a wrong one), SMB passwords of {@code users add}/{@code passwd}
  * and of failed logons with their NT hashes, the generated SMB password, the admin token and the vault key.
@@ -71,7 +74,8 @@ class ControlPlaneEndToEndTest {
     @Test
     void connectionsMountsUsersAndRestartThroughTheCli() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/nfs-cp"))
-                && Files.isExecutable(Path.of("/usr/bin/smbclient")), "libnfs-utils and smbclient are installed");
+                && Files.isExecutable(Path.of("/usr/bin/smbclient")) && Files.isExecutable(Path.of("/usr/bin/cc")),
+                "libnfs-utils, smbclient and cc (with libnfs-dev) are installed");
         data = dir.resolve("data");
         log = dir.resolve("gateway.log");
         try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"), S3)) {
@@ -87,6 +91,9 @@ class ControlPlaneEndToEndTest {
                 st.put("warm/a.bin", Payload.ofBytes(warm), PutOptions.NONE); // read by no one before the preload
             }
             start();
+            String generated = Files.readString(data.resolve("smb-password")).strip();
+            assertEquals(0, smbRc("default", Gateway.DEFAULT_SMB_USER, generated),
+                    "the generated account logs on while no SMB user is configured");
             String[] s3Args = {"--provider", "s3-compatible", "--endpoint", s3.endpoint().toString(), "--region",
                 "us-east-1", "--access-key", S3ProxyServer.IDENTITY};
 
@@ -126,7 +133,8 @@ class ControlPlaneEndToEndTest {
             withStdin("whatever\n", () -> refused("name", "users", "add", "alice", "--password-stdin"));
 
             // mounts: the read-only one reads, refuses writes; the read-write one writes through to the bucket
-            ok("mount", "create", "--connection", "ro", "--region", "us-east-1", "--cache-size", "1GiB");
+            ok("mount", "create", "--connection", "ro", "--region", "us-east-1", "--cache-size", "1GiB", "--protocol",
+                    "both");
             before = stateText();
             refused("smb-users", "mount", "create", "--connection", "rw", "--name", "rwm", "--protocol", "both",
                     "--smb-users", "alice,nosuch");
@@ -160,15 +168,18 @@ class ControlPlaneEndToEndTest {
             assertEquals("hello from s3\n", nfsCat("ro", "hello.txt"));
             Path local = dir.resolve("local.txt");
             Files.writeString(local, "written over nfs\n");
-            assertNotEquals(0, nfsCp(local, "ro", "nope.txt"), "a read-only mount refuses writes");
+            readOnlyRefusesEveryChange(local);
             assertEquals(0, nfsCp(local, "rwm", "dir-less.txt"));
             assertEquals("written over nfs\n", nfsCat("rwm", "dir-less.txt"));
             assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt", "written over nfs\n"));
             assertEquals("written over nfs\n", smbGet("rwm", "dir-less.txt", "alice", SMB_PASSWORD));
+            smbWritesReachTheBucket(s3, rwBucket);
             assertNotEquals(0, smbRc("rwm", "bob", SMB_PASSWORD), "bob is not in the share's --smb-users");
             assertEquals(0, smbRc("default", "bob", SMB_PASSWORD), "the default share admits every user");
             withStdin(NEW_SMB_PASSWORD + "\n", () -> ok("users", "passwd", "bob", "--password-stdin"));
             assertNotEquals(0, smbRc("default", "bob", SMB_PASSWORD), "a failed logon: the old password");
+            assertNotEquals(0, smbRc("default", Gateway.DEFAULT_SMB_USER, generated),
+                    "the generated account admits no logon while SMB users are configured");
             assertEquals(0, smbRc("default", "bob", NEW_SMB_PASSWORD), "the new password");
             assertNotEquals(0, smbRc("rwm", "alice", WRONG_SMB_PASSWORD), "a failed logon: a wrong password");
             try (ObjectStore st = ObjectStores.open(s3.spec(roBucket), BackendSettings.DEFAULT)) {
@@ -259,6 +270,9 @@ class ControlPlaneEndToEndTest {
             ok("mount", "delete", "rwm");
             assertNotEquals(0, smbRc("rwm", "alice", SMB_PASSWORD), "the share went with its mount");
             ok("users", "delete", "alice"); // no mount lists her any more
+            ok("users", "delete", "bob");
+            assertEquals(0, smbRc("default", Gateway.DEFAULT_SMB_USER, generated),
+                    "the generated account is back (same password) once no SMB user is configured");
             assertNotEquals(0, nfsCatRc("rwm", "dir-less.txt"));
             assertEquals("written over nfs\n", awaitObject(s3, rwBucket, "dir-less.txt", "written over nfs\n"),
                     "objects stay");
@@ -286,6 +300,74 @@ class ControlPlaneEndToEndTest {
                 assertFalse(all.contains(secret), "a secret leaked: " + secret);
             }
         }
+    }
+
+    /**
+     * The read-only mount {@code ro} (on a read-only connection, served over NFS and SMB) refuses every change: over
+     * SMB (smbclient put, rename, del, mkdir) with NT_STATUS_MEDIA_WRITE_PROTECTED, over NFSv3 (libnfs: nfs-cp, and
+     * nfs-meta's mkdir, remove, rename) with NFS3ERR_ROFS, which libnfs names; it still reads over both.
+     */
+    private void readOnlyRefusesEveryChange(Path local) throws Exception {
+        Run cp = run("nfs-cp", local.toString(), url("ro", "nope.txt"));
+        assertNotEquals(0, cp.rc(), "a read-only mount refuses writes");
+        assertTrue(cp.out().contains("NFS3ERR_ROFS"), "nfs-cp names the read-only file system: " + cp.out());
+        String meta = nfsMeta().toString();
+        String export = "nfs://127.0.0.1/ro?version=3&nfsport=" + NFS + "&mountport=" + NFS;
+        for (List<String> op : List.of(List.of("mkdir", "/newdir"), List.of("remove", "/hello.txt"),
+                List.of("rename", "/hello.txt", "/moved.txt"))) {
+            List<String> cmd = new ArrayList<>(List.of(meta, export));
+            cmd.addAll(op);
+            Run r = run(cmd.toArray(new String[0]));
+            assertNotEquals(0, r.rc(), op + ": " + r.out());
+            assertTrue(r.out().contains("NFS3ERR_ROFS"), op + " over NFS: " + r.out());
+        }
+        assertEquals("hello from s3\n", smbGet("ro", "hello.txt", "alice", SMB_PASSWORD));
+        for (String c : List.of("put " + local + " nope.txt", "rename hello.txt moved.txt", "del hello.txt",
+                "mkdir newdir")) {
+            Run r = smbclient("ro", "alice", SMB_PASSWORD, c);
+            assertTrue(r.out().contains("NT_STATUS_MEDIA_WRITE_PROTECTED"), c + " over SMB: " + r.out());
+        }
+        assertEquals("hello from s3\n", nfsCat("ro", "hello.txt"), "still there, unchanged");
+        assertNotEquals(0, nfsCatRc("ro", "moved.txt"));
+    }
+
+    /** smbclient put on {@code rwm}: after a sync the object in S3 holds the same bytes, which NFS reads back. */
+    private void smbWritesReachTheBucket(S3ProxyServer s3, String bucket) throws Exception {
+        byte[] content = new byte[(1 << 20) + 4321];
+        new java.util.Random(5).nextBytes(content);
+        Path file = dir.resolve("smb-put.bin");
+        Files.write(file, content);
+        String sum = sha256(content);
+        Run put = smbclient("rwm", "alice", SMB_PASSWORD, "mkdir smb; put " + file + " smb/put.bin");
+        assertEquals(0, put.rc(), put.out());
+        assertFalse(put.out().contains("NT_STATUS_"), put.out());
+        assertTrue(ok("sync", "--mount", "rwm", "--timeout", "60").out().contains("synced:"));
+        try (ObjectStore st = ObjectStores.open(s3.spec(bucket), BackendSettings.DEFAULT);
+             ObjectContent c = st.get("smb/put.bin", GetOptions.NONE)) {
+            assertEquals(sum, sha256(c.readAllBytes()), "the object holds what smbclient wrote");
+        }
+        Process p = new ProcessBuilder("nfs-cat", url("rwm", "smb/put.bin")).start();
+        byte[] back = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertEquals(sum, sha256(back), "NFS reads what SMB wrote");
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    /** {@code tests/bench/nfs-meta.c} (libnfs's synchronous API) built here: mkdir, remove, rename over NFS. */
+    private Path nfsMeta() throws Exception {
+        Path src = Path.of("").toAbsolutePath();
+        while (!Files.exists(src.resolve("tests/bench/nfs-meta.c"))) {
+            src = src.getParent();
+            assertTrue(src != null, "tests/bench/nfs-meta.c above " + Path.of("").toAbsolutePath());
+        }
+        Path bin = dir.resolve("nfs-meta");
+        Run cc = run("cc", "-O2", "-o", bin.toString(), src.resolve("tests/bench/nfs-meta.c").toString(), "-lnfs");
+        assertEquals(0, cc.rc(), "cc nfs-meta.c (Debian libnfs-dev): " + cc.out());
+        return bin;
     }
 
     private JsonNode statusOf(String mount) throws Exception {
@@ -435,6 +517,20 @@ class ControlPlaneEndToEndTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "smbclient: " + out);
         return Files.readString(to, StandardCharsets.UTF_8);
+    }
+
+    /** smbclient running {@code commands} on {@code share}: its exit code and output. */
+    private Run smbclient(String share, String user, String password, String commands) throws Exception {
+        return run("smbclient", "//127.0.0.1/" + share, "-p", String.valueOf(SMB), "-U", user + "%" + password, "-m",
+                "SMB3", "-c", commands);
+    }
+
+    /** A client program: its exit code and output (stdout and stderr). */
+    private static Run run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
+        return new Run(p.exitValue(), out, "");
     }
 
     private int smbRc(String share, String user, String password) throws Exception {

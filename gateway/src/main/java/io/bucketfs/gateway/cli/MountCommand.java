@@ -64,12 +64,17 @@ public final class MountCommand implements Runnable {
         @Option(names = "--smb-users", paramLabel = "USER", split = ",",
                 description = "The SMB users who may connect to the share, e.g. alice,bob (default: every user).")
         java.util.List<String> smbUsers;
+        @Option(names = "--smb-encrypt",
+                description = "The SMB share requires encryption: SMB 3 clients encrypt on it, SMB 2 clients and "
+                        + "clients that cannot encrypt are refused (needs --protocol smb or both).")
+        boolean smbEncrypt;
 
         @Override
         public Integer call() {
             Printer.object(spec.commandLine().getOut(), opts.output, opts.client().post("/v1/mounts",
                     new Requests.Mount(name, connection, bucket, prefix, protocol, cacheSize, readOnly ? true : null,
-                            durability, nfsClients, region, smbUsers, noRootSquash ? false : null)));
+                            durability, nfsClients, region, smbUsers, noRootSquash ? false : null,
+                            smbEncrypt ? true : null)));
             return 0;
         }
     }
@@ -83,7 +88,7 @@ public final class MountCommand implements Runnable {
         public Integer call() {
             Printer.list(spec.commandLine().getOut(), opts.output, opts.client().get("/v1/mounts"), "name",
                     "connection", "bucket", "prefix", "protocol", "read-only", "cache-size", "nfs-export",
-                    "smb-share");
+                    "smb-share", "smb-encrypt");
             return 0;
         }
     }

@@ -63,6 +63,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "clients are refused.")
     java.util.Set<String> smbEncryptShares = new java.util.LinkedHashSet<>();
 
+    @Option(names = "--smb-encrypt",
+            description = "Require encryption on every SMB session (all shares): SMB 3 clients encrypt, SMB 2 "
+                    + "clients and clients that cannot encrypt are refused at logon.")
+    boolean smbEncrypt;
+
     @Option(names = "--smb-signing", paramLabel = "POLICY",
             description = "Which SMB sessions must sign: smb3 (default: every SMB 3.x session; 2.x as the client "
                     + "asks), required (every dialect) or optional (only where the client asks).")
@@ -112,8 +117,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("nfs-port: " + e.getMessage(), e);
         }
         try {
-            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS.withSigning(signing),
-                    gateway.defaultSmbUsers(), smbEncryptShares);
+            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS.withSigning(signing)
+                    .withEncryptData(smbEncrypt), gateway.defaultSmbUsers(), smbEncryptShares);
         } catch (IllegalArgumentException e) {
             gateway.close();
             throw new CliException("smb-encrypt-share: " + e.getMessage(), e);

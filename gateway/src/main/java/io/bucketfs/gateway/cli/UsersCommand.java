@@ -117,14 +117,16 @@ public final class UsersCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the SMB users.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = {"List the SMB users. The generated "
+        + "account bucketfs admits logons only while no user is configured."})
     static final class List implements Callable<Integer> {
         @Mixin AdminOptions opts;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            Printer.list(spec.commandLine().getOut(), opts.output, opts.client().get("/v1/users"), "name", "created");
+            Printer.list(spec.commandLine().getOut(), opts.output, opts.client().get("/v1/users"), "name", "created",
+                    "logon");
             return 0;
         }
     }

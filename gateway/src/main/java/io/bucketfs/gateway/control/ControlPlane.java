@@ -310,8 +310,10 @@ public final class ControlPlane {
         }
         UserRecord u = new UserRecord(r.name(), vault.sealBytes(userContext(r.name()), hash), now());
         Arrays.fill(hash, (byte) 0);
+        boolean first = state().users().isEmpty();
         gateway.state().update(s -> s.withUser(u));
-        LOG.info("SMB user {} added", r.name());
+        LOG.info("SMB user {} added{}", r.name(), first ? "; the generated account " + Gateway.DEFAULT_SMB_USER
+                + " admits no logon while SMB users are configured" : "");
         return Views.user(u);
     }
 
@@ -336,7 +338,9 @@ public final class ControlPlane {
                     + " mount '" + listing.get(0).name() + "'; delete that mount first");
         }
         gateway.state().update(s -> s.withoutUser(name));
-        LOG.info("SMB user {} deleted", name);
+        LOG.info("SMB user {} deleted{}", name, state().users().isEmpty() ? "; no SMB user is configured now: the "
+                + "generated account " + Gateway.DEFAULT_SMB_USER + " admits logons again (password in "
+                + gateway.config().smbPasswordFile() + ")" : "");
     }
 
     public List<Map<String, Object>> listUsers() {
@@ -344,6 +348,7 @@ public final class ControlPlane {
         Map<String, Object> builtin = new LinkedHashMap<>();
         builtin.put("name", Gateway.DEFAULT_SMB_USER);
         builtin.put("built-in", true);
+        builtin.put("logon", state().users().isEmpty() ? "yes" : "no (while users are configured)");
         out.add(builtin);
         state().users().forEach(u -> out.add(Views.user(u)));
         return out;
@@ -400,6 +405,10 @@ public final class ControlPlane {
         if (!smbUsers.isEmpty() && !protocol.smb()) {
             throw FieldException.invalid("smb-users", "the mount is not served over SMB (give --protocol smb or both)");
         }
+        if (Boolean.TRUE.equals(r.smbEncrypt()) && !protocol.smb()) {
+            throw FieldException.invalid("smb-encrypt", "the mount is not served over SMB (give --protocol smb or "
+                    + "both)");
+        }
         for (String u : smbUsers) {
             if (!s.isSmbUser(u)) {
                 throw new FieldException(FieldException.Kind.NOT_FOUND, "smb-users", "no SMB user '" + u
@@ -434,7 +443,8 @@ public final class ControlPlane {
             }
         }
         MountRecord m = new MountRecord(name, s.nextExportId(), r.connection(), r.bucket(), prefix, protocol.id(),
-                cacheSize, readOnly, durability, clients, smbUsers, now(), !Boolean.FALSE.equals(r.rootSquash()));
+                cacheSize, readOnly, durability, clients, smbUsers, now(), !Boolean.FALSE.equals(r.rootSquash()),
+                Boolean.TRUE.equals(r.smbEncrypt()) ? true : null);
         gateway.state().update(x -> x.withMount(m));
         try {
             gateway.attachMount(m);

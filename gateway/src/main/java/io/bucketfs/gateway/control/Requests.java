@@ -40,13 +40,21 @@ public final class Requests {
     }
 
     /**
-     * {@code POST /v1/mounts}. {@code cacheSize} as users write it ({@code 500GB}, {@code 2TiB}). {@code region},
+     * {@code POST /v1/mounts}. {@code cacheSize} as users write it ({@code 500GB}, {@code 2TiB}). {@code smbEncrypt}:
+     * the SMB share requires encryption (only for {@code protocol} smb or both). {@code region},
      * if given, must be the connection's (a check, as in {@code mount create --connection c --region r}); managed
      * buckets are local and have none to check.
      */
     public record Mount(String name, String connection, String bucket, String prefix, String protocol,
                         String cacheSize, Boolean readOnly, String durability, List<String> nfsClients,
-                        String region, List<String> smbUsers, Boolean rootSquash) {
+                        String region, List<String> smbUsers, Boolean rootSquash, Boolean smbEncrypt) {
+        /** A mount whose SMB share (if any) does not require encryption. */
+        public Mount(String name, String connection, String bucket, String prefix, String protocol,
+                     String cacheSize, Boolean readOnly, String durability, List<String> nfsClients,
+                     String region, List<String> smbUsers, Boolean rootSquash) {
+            this(name, connection, bucket, prefix, protocol, cacheSize, readOnly, durability, nfsClients, region,
+                    smbUsers, rootSquash, null);
+        }
     }
 
     /** {@code POST /v1/sync}: the write-back barrier of {@code mount} (optional: of all). */

@@ -78,6 +78,7 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", u.name());
         m.put("created", u.created());
+        m.put("logon", "yes");
         return m;
     }
 
@@ -99,6 +100,7 @@ final class Views {
         m.put("root-squash", r.squashesRoot());
         if (r.protocolEnum().smb()) {
             m.put("smb-users", r.smbUsers().isEmpty() ? List.of("*") : r.smbUsers());
+            m.put("smb-encrypt", r.encryptsSmb() || g.smbEncrypts(r.name()));
         }
         m.put("export-id", r.exportId());
         m.put("nfs-export", r.protocolEnum().nfs() ? (g.nfsExports(r.name()) ? "/" + r.name() : "not exported")
@@ -126,6 +128,7 @@ final class Views {
         m.put("export-id", Gateway.DEFAULT_EXPORT_ID);
         m.put("nfs-export", "/" + GatewayConfig.DEFAULT_BUCKET);
         m.put("smb-share", g.smbServes(GatewayConfig.DEFAULT_BUCKET) ? GatewayConfig.DEFAULT_BUCKET : "-");
+        m.put("smb-encrypt", g.smbEncrypts(GatewayConfig.DEFAULT_BUCKET));
         m.put("built-in", true);
         return m;
     }

@@ -18,14 +18,23 @@ import java.util.Set;
  * first-boot cache-disk unit) taking precedence. Keys: {@code data-dir} (required), {@code cache-dir},
  * {@code cache-size}, {@code bind}, {@code nfs-port}, {@code nfs-grace}, {@code smb-port} (0: no SMB),
  * {@code admin-port}, and for the default mount's export {@code nfs-clients} (CIDRs, comma-separated; default:
- * loopback and the private networks) and {@code nfs-root-squash} ({@code true}, the default, or {@code false}).
+ * loopback and the private networks) and {@code nfs-root-squash} ({@code true}, the default, or {@code false}),
+ * and for SMB {@code smb-encrypt} ({@code true}: every session encrypts, as {@code serve --smb-encrypt}; default
+ * {@code false}) and {@code smb-encrypt-shares} (share names, comma-separated, that require encryption, as
+ * {@code serve --smb-encrypt-share}; a mount made with {@code --smb-encrypt} requires it anyway).
  * A bad value is a one-line {@link IllegalArgumentException} naming its key.
  */
 record DaemonConfig(Path dataDir, Path cacheDir, long cacheSize, String bind, int nfsPort, int nfsGrace, int smbPort,
-                    int adminPort, io.bucketfs.nfs.export.ExportRules exportRules) {
+                    int adminPort, io.bucketfs.nfs.export.ExportRules exportRules, boolean smbEncrypt,
+                    Set<String> smbEncryptShares) {
 
     static final Set<String> KEYS = Set.of("data-dir", "cache-dir", "cache-size", "bind", "nfs-port", "nfs-grace",
-            "smb-port", "admin-port", "nfs-clients", "nfs-root-squash");
+            "smb-port", "admin-port", "nfs-clients", "nfs-root-squash", "smb-encrypt", "smb-encrypt-shares");
+
+    /** The SMB server's settings: the defaults, with every session encrypted if {@code smb-encrypt=true}. */
+    io.bucketfs.smb.server.SmbSettings smbSettings() {
+        return io.bucketfs.smb.server.SmbSettings.DEFAULTS.withEncryptData(smbEncrypt);
+    }
 
     GatewayConfig gateway() {
         return new GatewayConfig(dataDir, cacheDir, cacheSize);
@@ -70,7 +79,23 @@ record DaemonConfig(Path dataDir, Path cacheDir, long cacheSize, String bind, in
         return new DaemonConfig(Path.of(data.trim()), cacheDir == null || cacheDir.isBlank() ? null
                 : Path.of(cacheDir.trim()), size, p.getProperty("bind", "0.0.0.0").trim(),
                 port(p, "nfs-port", 2049), number(p, "nfs-grace", 90, 0, 3600), port(p, "smb-port", 445),
-                port(p, "admin-port", 7070), exportRules(p));
+                port(p, "admin-port", 7070), exportRules(p), bool(p, "smb-encrypt", false),
+                names(p, "smb-encrypt-shares"));
+    }
+
+    private static boolean bool(Properties p, String key, boolean dflt) {
+        String v = p.getProperty(key, Boolean.toString(dflt)).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not true or false");
+        }
+        return v.equals("true");
+    }
+
+    /** A comma-separated list of names (none: empty). */
+    private static Set<String> names(Properties p, String key) {
+        String v = p.getProperty(key, "").trim();
+        return v.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(
+                new java.util.LinkedHashSet<>(java.util.List.of(v.split("\\s*,\\s*"))));
     }
 
     private static io.bucketfs.nfs.export.ExportRules exportRules(Properties p) {

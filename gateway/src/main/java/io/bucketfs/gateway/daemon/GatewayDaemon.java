@@ -69,8 +69,12 @@ public final class GatewayDaemon implements Daemon {
             g.startNfs(config.bind(), config.nfsPort(), io.bucketfs.nfs.NfsSettings.DEFAULTS.withGrace(
                     java.time.Duration.ofSeconds(config.nfsGrace())));
             if (smb != null) {
-                g.startSmb(config.bind(), config.smbPort(), io.bucketfs.smb.server.SmbSettings.DEFAULTS,
-                        g.defaultSmbUsers(), java.util.Set.of());
+                try {
+                    g.startSmb(config.bind(), config.smbPort(), config.smbSettings(), g.defaultSmbUsers(),
+                            config.smbEncryptShares());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("smb-encrypt-shares: " + e.getMessage(), e);
+                }
             }
             g.startAdmin(config.adminPort());
         } catch (Exception e) {

@@ -15,11 +15,14 @@ import java.util.Locale;
  * @param nfsClients the networks NFS clients may come from (CIDR); empty: everyone
  * @param smbUsers  the SMB users who may connect to the mount's share; empty: every user
  * @param rootSquash NFS requests of uid 0 run as nobody; null (records of before the field): true
+ * @param smbEncrypt the mount's SMB share requires encryption (SMB 3 clients encrypt on it, clients that cannot
+ *                   are refused at TREE_CONNECT); only for a mount served over SMB; null: false
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MountRecord(String name, int exportId, String connection, String bucket, String prefix,
                           String protocol, long cacheSize, boolean readOnly, String durability,
-                          List<String> nfsClients, List<String> smbUsers, String created, Boolean rootSquash) {
+                          List<String> nfsClients, List<String> smbUsers, String created, Boolean rootSquash,
+                          Boolean smbEncrypt) {
 
     /** The protocols a mount can be served over. */
     public enum Protocol {
@@ -52,6 +55,14 @@ public record MountRecord(String name, int exportId, String connection, String b
         smbUsers = smbUsers == null ? List.of() : List.copyOf(smbUsers);
     }
 
+    /** A mount whose SMB share (if any) does not require encryption. */
+    public MountRecord(String name, int exportId, String connection, String bucket, String prefix, String protocol,
+                       long cacheSize, boolean readOnly, String durability, List<String> nfsClients,
+                       List<String> smbUsers, String created, Boolean rootSquash) {
+        this(name, exportId, connection, bucket, prefix, protocol, cacheSize, readOnly, durability, nfsClients,
+                smbUsers, created, rootSquash, null);
+    }
+
     /** Checks the record on its own (references to connections and buckets: {@link GatewayState#validate}). */
     public MountRecord validate() {
         Names.name("name", name);
@@ -79,6 +90,10 @@ public record MountRecord(String name, int exportId, String connection, String b
         for (int i = 0; i < smbUsers.size(); i++) {
             Names.required("smb-users[" + i + "]", smbUsers.get(i));
         }
+        if (encryptsSmb() && !Protocol.parse("protocol", protocol).smb()) {
+            throw FieldException.invalid("smb-encrypt", "the mount is not served over SMB (protocol " + protocol
+                    + ")");
+        }
         Names.required("created", created);
         return this;
     }
@@ -86,6 +101,11 @@ public record MountRecord(String name, int exportId, String connection, String b
     /** Whether NFS requests of uid 0 run as nobody (the default, and what a record without the field means). */
     public boolean squashesRoot() {
         return !Boolean.FALSE.equals(rootSquash);
+    }
+
+    /** Whether the mount's SMB share requires encryption ({@code mount create --smb-encrypt}). */
+    public boolean encryptsSmb() {
+        return Boolean.TRUE.equals(smbEncrypt);
     }
 
     public Protocol protocolEnum() {

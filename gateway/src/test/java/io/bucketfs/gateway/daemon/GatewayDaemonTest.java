@@ -2,6 +2,7 @@ package io.bucketfs.gateway.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The service entry as jsvc drives it: init binds the ports (nothing else), start serves NFS and SMB on those very
  * sockets (real clients: libnfs {@code nfs-ls}, smbclient), stop and destroy let them go; bad settings fail init
- * with one line naming the key.
+ * with one line naming the key; {@code smb-encrypt=true} makes every SMB session encrypt (2.1 is refused).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GatewayDaemonTest {
@@ -83,6 +84,41 @@ class GatewayDaemonTest {
             d.destroy();
         }
         assertThrows(ConnectException.class, () -> new Socket().connect(new InetSocketAddress("127.0.0.1", nfs), 2000));
+    }
+
+    @Test
+    void smbEncryptionIsConfigured() throws Exception {
+        Path conf = dir.resolve("enc.conf");
+        Files.writeString(conf, "data-dir=" + dir + "\n");
+        DaemonConfig plain = DaemonConfig.parse(new String[] {"--config", conf.toString()}, java.util.Map.of());
+        assertFalse(plain.smbSettings().encryptData());
+        assertEquals(java.util.Set.of(), plain.smbEncryptShares());
+        Files.writeString(conf, "data-dir=" + dir + "\nsmb-encrypt=true\nsmb-encrypt-shares=default, finance\n");
+        DaemonConfig enc = DaemonConfig.parse(new String[] {"--config", conf.toString()}, java.util.Map.of());
+        assertTrue(enc.smbSettings().encryptData(), "every session encrypts");
+        assertEquals(java.util.Set.of("default", "finance"), enc.smbEncryptShares());
+        Files.writeString(conf, "data-dir=" + dir + "\nsmb-encrypt=yes\n");
+        DaemonInitException e = assertThrows(DaemonInitException.class,
+                () -> new GatewayDaemon().init(context("--config", conf.toString())));
+        assertEquals("bucketfs: smb-encrypt: 'yes' is not true or false", e.getMessage());
+
+        int nfs = freePort();
+        int smb = freePort();
+        Files.writeString(conf, "data-dir=" + dir.resolve("data") + "\nbind=127.0.0.1\nnfs-port=" + nfs
+                + "\nnfs-grace=0\nsmb-port=" + smb + "\nadmin-port=0\nsmb-encrypt=true\n");
+        GatewayDaemon d = new GatewayDaemon();
+        d.init(context("--config", conf.toString()));
+        d.start();
+        try {
+            String user = "bucketfs%" + Files.readString(dir.resolve("data").resolve("smb-password")).trim();
+            assertEquals(0, run("smbclient", "//127.0.0.1/default", "-p", Integer.toString(smb), "-U", user, "-m",
+                    "SMB3", "-c", "ls"), "SMB 3 encrypts, as the server requires");
+            assertNotEquals(0, run("smbclient", "//127.0.0.1/default", "-p", Integer.toString(smb), "-U", user,
+                    "-m", "SMB2", "-c", "ls"), "SMB 2.1 cannot encrypt: refused");
+        } finally {
+            d.stop();
+            d.destroy();
+        }
     }
 
     @Test

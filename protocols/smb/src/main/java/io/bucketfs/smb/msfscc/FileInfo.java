@@ -75,6 +75,8 @@ public final class FileInfo {
     public static final int STREAM_FIXED = 32;
     public static final int FS_VOLUME_FIXED = 24;
     public static final int FS_ATTRIBUTE_FIXED = 16;
+    /** [MS-FSCC] 2.5.1 FileSystemAttributes: the volume is read-only. */
+    public static final int FILE_READ_ONLY_VOLUME = 0x00080000;
     /** The allocation unit reported for sizes and free space. */
     public static final int CLUSTER = 4096;
 
@@ -239,11 +241,11 @@ public final class FileInfo {
 
     /**
      * 2.5.1 FileFsAttributeInformation: case-sensitive search, case-preserved, Unicode names, sparse files (the
-     * flag and its FSCTLs; no holes are kept); "NTFS".
+     * flag and its FSCTLs; no holes are kept); "NTFS"; FILE_READ_ONLY_VOLUME when {@code readOnly}.
      */
-    public static void fsAttribute(ByteBuf b, int maxName) {
+    public static void fsAttribute(ByteBuf b, int maxName, boolean readOnly) {
         byte[] n = "NTFS".getBytes(StandardCharsets.UTF_16LE);
-        b.writeIntLE(0x1 | 0x2 | 0x4 | 0x40);
+        b.writeIntLE(0x1 | 0x2 | 0x4 | 0x40 | (readOnly ? FILE_READ_ONLY_VOLUME : 0));
         b.writeIntLE(maxName);
         b.writeIntLE(n.length);
         b.writeBytes(n);

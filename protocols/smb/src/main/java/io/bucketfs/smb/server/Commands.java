@@ -140,7 +140,7 @@ final class Commands {
         out.writeByte(0);
         out.writeIntLE(s.encryptData || share.encrypt() ? SHAREFLAG_ENCRYPT_DATA : 0);
         out.writeIntLE(0);
-        out.writeIntLE(MAXIMAL_ACCESS);
+        out.writeIntLE(share.isIpc() ? MAXIMAL_ACCESS : share.maximalAccess());
         return NtStatus.SUCCESS;
     }
 

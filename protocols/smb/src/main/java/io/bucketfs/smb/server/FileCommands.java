@@ -154,6 +154,13 @@ final class FileCommands {
         if (path.startsWith("\\")) { // [MS-SMB2] 3.3.5.9: a leading separator is invalid
             return NtStatus.INVALID_PARAMETER;
         }
+        int writeProtected = t.share().refuseOpen(r.body32(24), disposition);
+        if (writeProtected != NtStatus.SUCCESS) {
+            return writeProtected;
+        }
+        if (t.share().readOnly()) {
+            access &= ~Share.WRITE_RIGHTS; // what MAXIMUM_ALLOWED grants on a write-protected volume
+        }
         String[] parts = components(path);
         FileHandle parent = walkParent(vfs, c, parts);
         String name = parts.length == 0 ? "" : parts[parts.length - 1];
@@ -192,6 +199,9 @@ final class FileCommands {
         } else {
             if (disposition == OPEN || disposition == OVERWRITE || parts.length == 0) {
                 return NtStatus.OBJECT_NAME_NOT_FOUND;
+            }
+            if (t.share().readOnly()) {
+                return NtStatus.MEDIA_WRITE_PROTECTED; // OPEN_IF of a new name on a write-protected volume
             }
             if (server.nodes().isDeletePending(parent.fileId())) {
                 return NtStatus.DELETE_PENDING; // nothing new in a directory about to go
@@ -396,8 +406,8 @@ final class FileCommands {
     }
 
     /**
-     * [MS-SMB2] 3.3.5.9.5 and 3.3.5.9.9: the response contexts for MxAc (every right: access is decided by the
-     * POSIX mode of the VFS, not by ACLs) and QFid (the file id, and a volume id from the share name); other
+     * [MS-SMB2] 3.3.5.9.5 and 3.3.5.9.9: the response contexts for MxAc (every right the share allows: access is
+     * decided by the POSIX mode of the VFS, not by ACLs) and QFid (the file id, and a volume id from the share name); other
      * request contexts get no answer.
      */
     private static ByteBuf answerContexts(java.util.Map<String, byte[]> contexts, Attr attr, Share share,
@@ -407,7 +417,7 @@ final class FileCommands {
         if (contexts.containsKey(CreateContexts.MAXIMAL_ACCESS)) {
             byte[] d = new byte[8];
             ByteBuffer.wrap(d).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, NtStatus.SUCCESS)
-                    .putInt(4, AccessRights.FILE_ALL_ACCESS);
+                    .putInt(4, share.maximalAccess());
             last = CreateContexts.append(b, CreateContexts.MAXIMAL_ACCESS, d);
         }
         if (contexts.containsKey(CreateContexts.QUERY_ON_DISK_ID)) {

@@ -238,7 +238,7 @@ final class InfoCommands {
                 case FileInfo.FS_FULL_SIZE -> FileInfo.fsSize(b, vfs.statfs(c, o.handle), true);
                 case FileInfo.FS_DEVICE -> FileInfo.fsDevice(b);
                 case FileInfo.FS_ATTRIBUTE -> {
-                    FileInfo.fsAttribute(b, Vfs.MAX_NAME_BYTES);
+                    FileInfo.fsAttribute(b, Vfs.MAX_NAME_BYTES, o.tree.share().readOnly());
                     fixed = FileInfo.FS_ATTRIBUTE_FIXED;
                 }
                 case FileInfo.FS_SECTOR_SIZE -> FileInfo.fsSectorSize(b);
@@ -295,6 +295,10 @@ final class InfoCommands {
         int infoClass = r.u8(3);
         byte[] data = r.bytes(r.body16(8), r.bodyU32(4));
         Open o = x.open(16);
+        if (o.tree.share().readOnly() && (type == INFO_SECURITY
+                || (type == INFO_FILE && infoClass != FileInfo.POSITION && infoClass != FileInfo.MODE))) {
+            return NtStatus.MEDIA_WRITE_PROTECTED; // [MS-FSA] 2.1.5.15 (position and mode are the open's own)
+        }
         if (type == INFO_SECURITY) {
             int status = setSecurity(o, r.body32(12));
             if (status == NtStatus.SUCCESS) {

@@ -137,7 +137,8 @@ public final class SmbServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    SmbSettings settings() {
+    /** The limits and policy it runs with. */
+    public SmbSettings settings() {
         return settings;
     }
 

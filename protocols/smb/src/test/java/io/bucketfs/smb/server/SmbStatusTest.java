@@ -29,6 +29,7 @@ class SmbStatusTest {
         assertEquals(NtStatus.OBJECT_NAME_COLLISION, SmbStatus.of(VfsStatus.EXISTS));
         assertEquals(NtStatus.SHARING_VIOLATION, SmbStatus.of(VfsStatus.SHARE_VIOLATION));
         assertEquals(NtStatus.DIRECTORY_NOT_EMPTY, SmbStatus.of(VfsStatus.NOT_EMPTY));
+        assertEquals(NtStatus.MEDIA_WRITE_PROTECTED, SmbStatus.of(VfsStatus.READ_ONLY), "a read-only mount");
         assertEquals(NtStatus.DELETE_PENDING, SmbStatus.of(VfsStatus.DELETE_PENDING));
     }
 
