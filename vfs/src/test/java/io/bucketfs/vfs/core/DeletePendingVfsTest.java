@@ -82,6 +82,17 @@ class DeletePendingVfsTest {
                 .reservation().orElseThrow().id();
     }
 
+    private Entry newFile(String name) throws VfsException {
+        return vfs.create(ROOT, vfs.root(), name, CreateMode.GUARDED, SetAttr.NONE, 0);
+    }
+
+    /** Opens {@code f} as {@link #open} does and marks it delete-pending through that open: the open's id. */
+    private long pending(Entry f) throws VfsException {
+        long id = open(f);
+        vfs.setDeletePending(ROOT, f.handle(), id, true);
+        return id;
+    }
+
     private void close(Entry f, long shareId) {
         vfs.locks().close(f.attr().fileId(), shareId);
     }
@@ -102,7 +113,7 @@ class DeletePendingVfsTest {
 
     @Test
     void aDeletePendingFileIsFoundButNotOpenedAndGoesAtTheLastClose() throws Exception {
-        Entry f = vfs.create(ROOT, vfs.root(), "going.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
+        Entry f = newFile("going.txt");
         long id = open(f);
         long reader = vfs.locks().openShare(f.attr().fileId(), new LockOwner("nfs/1", "o"),
                 Set.of(ShareAccess.READ), Set.of()).join().reservation().orElseThrow().id();
@@ -114,15 +125,14 @@ class DeletePendingVfsTest {
         assertTrue(exists(vfs.root(), "going.txt"), "another open still holds it");
         vfs.locks().close(f.attr().fileId(), reader);
         assertFalse(exists(vfs.root(), "going.txt"));
-        vfs.create(ROOT, vfs.root(), "going.txt", CreateMode.GUARDED, SetAttr.NONE, 0); // the name is free
+        newFile("going.txt"); // the name is free
     }
 
     @Test
     void nothingNewIsMadeInADeletePendingDirectory() throws Exception {
         Entry d = vfs.mkdir(ROOT, vfs.root(), "dir", SetAttr.NONE);
-        vfs.create(ROOT, vfs.root(), "outside.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
-        long id = open(d);
-        vfs.setDeletePending(ROOT, d.handle(), id, true);
+        newFile("outside.txt");
+        long id = pending(d);
         FileHandle h = d.handle();
         assertStatus(VfsStatus.DELETE_PENDING, () -> vfs.create(ROOT, h, "f", CreateMode.UNCHECKED, SetAttr.NONE,
                 0));
@@ -137,9 +147,8 @@ class DeletePendingVfsTest {
 
     @Test
     void clearingTheMarkCancelsTheDelete() throws Exception {
-        Entry f = vfs.create(ROOT, vfs.root(), "kept.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
-        long id = open(f);
-        vfs.setDeletePending(ROOT, f.handle(), id, true);
+        Entry f = newFile("kept.txt");
+        long id = pending(f);
         vfs.setDeletePending(ROOT, f.handle(), id, false);
         vfs.create(ROOT, vfs.root(), "kept.txt", CreateMode.UNCHECKED, SetAttr.NONE, 0);
         close(f, id);
@@ -148,9 +157,8 @@ class DeletePendingVfsTest {
 
     @Test
     void aFileRenamedWhilePendingGoesUnderItsNewName() throws Exception {
-        Entry f = vfs.create(ROOT, vfs.root(), "old.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
-        long id = open(f);
-        vfs.setDeletePending(ROOT, f.handle(), id, true);
+        Entry f = newFile("old.txt");
+        long id = pending(f);
         vfs.rename(ROOT, vfs.root(), "old.txt", vfs.root(), "new.txt", id);
         close(f, id);
         assertFalse(exists(vfs.root(), "new.txt"));
@@ -172,9 +180,8 @@ class DeletePendingVfsTest {
 
     @Test
     void aRestartLeavesTheFileThereAndNotPending() throws Exception {
-        Entry f = vfs.create(ROOT, vfs.root(), "survivor.txt", CreateMode.GUARDED, SetAttr.NONE, 0);
-        long id = open(f);
-        vfs.setDeletePending(ROOT, f.handle(), id, true);
+        Entry f = newFile("survivor.txt");
+        long id = pending(f);
         runtime.close();
         runtime = null;
         start();

@@ -7,17 +7,11 @@ import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.msfscc.fileinformation.FileStandardInformation;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
-import com.hierynomus.mssmb2.SMB2Dialect;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
-import com.hierynomus.smbj.SMBClient;
-import com.hierynomus.smbj.SmbConfig;
-import com.hierynomus.smbj.auth.AuthenticationContext;
 import com.hierynomus.smbj.share.Directory;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
-import io.bucketfs.backends.local.LocalDirectoryStore;
-import io.bucketfs.nfs.NfsServer;
 import io.bucketfs.nfs.v3.Nfs3Client;
 import io.bucketfs.nfs.v4.attr.Fattr;
 import io.bucketfs.nfs.v4.ops.OpClose;
@@ -27,14 +21,8 @@ import io.bucketfs.nfs.v4.ops.OpOpen;
 import io.bucketfs.nfs.v4.xdr.Bitmap4;
 import io.bucketfs.nfs.v4.xdr.Fattr4;
 import io.bucketfs.nfs.v4.xdr.Stateid4;
-import io.bucketfs.smb.ntlm.InMemorySmbUsers;
-import io.bucketfs.smb.server.SmbServer;
-import io.bucketfs.smb.server.SmbSettings;
-import io.bucketfs.vfs.Caller;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,52 +39,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NfsSmbOpenStateTest {
-    private static final String PASSWORD = "s3cret-Passw0rd";
     private static final int NFS3ERR_NOENT = 2;
     private static final int NFS3ERR_JUKEBOX = 10008;
     private static final int DENY_WRITE = 2;
 
     @TempDir
     Path tmp;
-    private NfsFixture fx;
-    private SmbServer smb;
+    private NfsSmbFixture x;
     private Nfs4TestClient nfs;
     private Nfs3Client nfs3;
     private byte[] nfs3Root;
-    private SMBClient smbClient;
     private DiskShare share;
 
     @BeforeEach
     void start() throws Exception {
-        fx = new NfsFixture(tmp, LocalDirectoryStore.create(Files.createDirectories(tmp.resolve("bucket"))));
-        fx.server = NfsServer.start("127.0.0.1", 0, NfsFixture.settings(), fx.exports); // v4, v3 and MOUNT
-        smb = SmbServer.start("127.0.0.1", 0, SmbSettings.DEFAULTS, Map.of("default", fx.vfs),
-                new InMemorySmbUsers().add("bucketfs", PASSWORD.toCharArray(), new Caller(0, 0, null)));
-        nfs = new Nfs4TestClient(fx.server.address(), "nfs-client", 0).establish();
-        nfs3 = new Nfs3Client(fx.server.address().getPort());
+        x = new NfsSmbFixture(tmp, true);
+        nfs = x.nfs;
+        share = x.share;
+        nfs3 = new Nfs3Client(x.fx.server.address().getPort());
         nfs3Root = nfs3.root("/default");
-        smbClient = new SMBClient(SmbConfig.builder().withDialects(SMB2Dialect.SMB_3_1_1)
-                .withTimeout(30, TimeUnit.SECONDS).withSoTimeout(30, TimeUnit.SECONDS).build());
-        share = (DiskShare) smbClient.connect("127.0.0.1", smb.port()).authenticate(
-                new AuthenticationContext("bucketfs", PASSWORD.toCharArray(), "WORKGROUP")).connectShare("default");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (smbClient != null) {
-            smbClient.close();
-        }
-        if (smb != null) {
-            smb.close();
-        }
         if (nfs3 != null) {
             nfs3.close();
         }
-        if (nfs != null) {
-            nfs.close();
-        }
-        if (fx != null) {
-            fx.close();
+        if (x != null) {
+            x.close();
         }
     }
 
