@@ -45,6 +45,16 @@ import java.nio.ByteBuffer;
  * {@link #locks()}; whether I/O honours byte-range locks (SMB: mandatory) is the frontend's call
  * ({@code LockManager.checkIo}).
  *
+ * <h2>Delete-pending</h2>
+ * An open may mark its file delete-pending ({@link #setDeletePending}; SMB delete-on-close and
+ * FileDispositionInformation, [MS-FSA] 2.1.5.4). Until the mark is cleared, every protocol's new open of the file
+ * fails with {@link VfsStatus#DELETE_PENDING} (an NFSv4 OPEN, an SMB CREATE, {@link #create} of it as an existing
+ * name) as does making anything new in it if it is a directory ({@link #create}, {@link #mkdir},
+ * {@link #symlink}, a {@link #rename} into it); lookups, and I/O through handles already held, go on. When the
+ * last open of the file in {@link #locks()} closes, the file is removed. Opens are the share reservations of
+ * {@link #locks()}: NFSv4 OPENs and every SMB open; NFSv3, having no opens, only meets the refusals. The mark is
+ * not persisted: after a restart the file is simply there, unless its removal was already durable.
+ *
  * <h2>Hard links</h2>
  * Not supported: {@link #link} always fails with {@link VfsStatus#NOT_SUPPORTED} (one object per file leaves no
  * place for a second name of the same data); every file has {@code nlink == 1}.
@@ -112,6 +122,14 @@ public interface Vfs {
      */
     void rename(Caller caller, FileHandle fromDir, String fromName, FileHandle toDir, String toName,
                 long renamerShareId) throws VfsException;
+
+    /**
+     * Sets or clears the delete-pending mark of {@code file} (see the class comment) on behalf of the open that
+     * holds the share reservation {@code shareId} in {@link #locks()}. Setting it needs the right to remove the
+     * file from its directory (write and search permission there, the sticky-bit rule; {@link VfsStatus#ACCESS_DENIED}
+     * for the root); {@link VfsStatus#INVALID} if that reservation is not held.
+     */
+    void setDeletePending(Caller caller, FileHandle file, long shareId, boolean pending) throws VfsException;
 
     /** Always {@link VfsStatus#NOT_SUPPORTED}: see the class comment. */
     Entry link(Caller caller, FileHandle file, FileHandle dir, String name) throws VfsException;

@@ -37,7 +37,7 @@ public enum VfsStatus {
     LOCKED,
     /** An open's access/deny mode conflicts with another open (share violation). */
     SHARE_VIOLATION,
-    /** Delete or rename of a file that an open denies DELETE on, or that is delete-pending. */
+    /** The file is delete-pending: it is not opened again, nothing new is made in it ({@link Vfs#setDeletePending}). */
     DELETE_PENDING,
     /** A readdir cookie or verifier that is no longer valid (the listing must restart). */
     BAD_COOKIE,

@@ -53,6 +53,7 @@ public final class BucketVfs implements Vfs {
     private final long writeVerifier;
     private final io.bucketfs.vfs.lock.LockManager locks;
     private final ChangeReports reports;
+    private final PendingDeletes pendingDeletes;
 
     BucketVfs(ObjectStore store, MountSettings mount, Namespace ns, MetaLog log, FileData data, Clock clock) {
         this.mount = mount;
@@ -67,6 +68,7 @@ public final class BucketVfs implements Vfs {
         this.reports = new ChangeReports(ns);
         this.locks = new io.bucketfs.vfs.lock.LockManager(new io.bucketfs.vfs.lock.InMemoryLockStore(),
                 data.lockTimer(), java.time.Duration.ofMillis(io.bucketfs.vfs.lock.LockManager.DEFAULT_BREAK_TIMEOUT_MILLIS));
+        this.pendingDeletes = new PendingDeletes(ns, locks, this);
         data.onOldKey(this::deleteOldKey);
         data.bind(mover, i -> {
             i.validatedAt = 0;
@@ -140,12 +142,16 @@ public final class BucketVfs implements Vfs {
         return reports.watches;
     }
 
-    /** SHARE_VIOLATION if an open denies DELETE on {@code i} (remove, rename away, rename over). */
-    private void requireDeletable(Inode i) throws VfsException {
-        requireDeletable(i, -1);
+    @Override
+    public void setDeletePending(Caller caller, FileHandle file, long shareId, boolean pending) throws VfsException {
+        writable();
+        pendingDeletes.set(caller, file, shareId, pending);
     }
 
-    /** {@link #requireDeletable(Inode)} ignoring the reservation of the open that asks. */
+    /**
+     * SHARE_VIOLATION if an open other than the reservation {@code exceptShareId} (-1: none) denies DELETE on
+     * {@code i} (remove, rename away, rename over).
+     */
     private void requireDeletable(Inode i, long exceptShareId) throws VfsException {
         if (!locks.canDelete(i.id, exceptShareId)) {
             throw new VfsException(VfsStatus.SHARE_VIOLATION, "'" + i.name + "' is open without delete sharing");
@@ -292,6 +298,7 @@ public final class BucketVfs implements Vfs {
         requirePerm(caller, d, W | X, "create in");
         Inode existing = lister.child(d, name);
         if (existing == null) {
+            pendingDeletes.refuseNewIn(d);
             awaitKeyFree(d, name, false);
             Inode made = makeNew(caller, d, name, FileType.REGULAR, initial, null, verifier);
             if (made != null) {
@@ -313,6 +320,7 @@ public final class BucketVfs implements Vfs {
         if (existing.isDir()) {
             throw new VfsException(VfsStatus.IS_DIRECTORY, "'" + existing.name + "' is a directory");
         }
+        pendingDeletes.refuseOpen(existing);
         if (mode == CreateMode.UNCHECKED && initial != null && initial.size() != null) {
             requirePerm(caller, existing, W, "truncate");
             return new Entry(ns.handle(existing), setattr(caller, handleOf(existing), SetAttr.NONE
@@ -331,6 +339,7 @@ public final class BucketVfs implements Vfs {
         if (lister.child(d, name) != null) {
             throw new VfsException(VfsStatus.EXISTS, "'" + name + "' exists");
         }
+        pendingDeletes.refuseNewIn(d);
         awaitKeyFree(d, name, true);
         Inode made = makeNew(caller, d, name, FileType.DIRECTORY, initial, null, 0);
         if (made == null) {
@@ -353,6 +362,7 @@ public final class BucketVfs implements Vfs {
         if (lister.child(d, name) != null) {
             throw new VfsException(VfsStatus.EXISTS, "'" + name + "' exists");
         }
+        pendingDeletes.refuseNewIn(d);
         awaitKeyFree(d, name, false);
         Inode made = makeNew(caller, d, name, FileType.SYMLINK, initial, target, 0);
         if (made == null) {
@@ -492,7 +502,7 @@ public final class BucketVfs implements Vfs {
         if (victim.isDir()) {
             lister.requireEmpty(victim);
         }
-        requireDeletable(victim);
+        requireDeletable(victim, -1);
         CompletableFuture<Long> durable;
         Lock l = ns.lock.writeLock();
         l.lock();
@@ -555,8 +565,11 @@ public final class BucketVfs implements Vfs {
             return;
         }
         requireDeletable(src, renamerShareId);
+        if (to != from) {
+            pendingDeletes.refuseNewIn(to);
+        }
         if (dst != null) {
-            requireDeletable(dst);
+            requireDeletable(dst, -1);
         }
         if (dst != null && dst.isDir()) {
             if (!src.isDir()) {
@@ -750,38 +763,9 @@ public final class BucketVfs implements Vfs {
         return i.attr();
     }
 
-    /**
-     * Writes a journal snapshot if the journal asks for one: the namespace is captured under the write lock, as of
-     * the newest record queued, and written after that record is durable.
-     */
+    /** Writes a journal snapshot if the journal asks for one (see {@link MetaLog#snapshotIfDue}). */
     void snapshotIfDue() throws java.io.IOException {
-        if (!log.journal().needsSnapshot()) {
-            return;
-        }
-        List<NsRecord> state;
-        CompletableFuture<Long> last;
-        Lock l = ns.lock.writeLock();
-        l.lock();
-        try {
-            state = ns.snapshot();
-            last = log.last();
-        } finally {
-            l.unlock();
-        }
-        long lsn = last.join();
-        if (lsn <= log.journal().snapshotLsn()) {
-            return;
-        }
-        log.journal().snapshot(lsn, out -> {
-            java.io.DataOutputStream d = new java.io.DataOutputStream(out);
-            d.writeInt(state.size());
-            for (NsRecord r : state) {
-                byte[] b = NsRecord.encode(r);
-                d.writeInt(b.length);
-                d.write(b);
-            }
-            d.flush();
-        });
+        log.snapshotIfDue(ns);
     }
 
     /** Stops background work and commits open staged files locally (the stager is still open). */

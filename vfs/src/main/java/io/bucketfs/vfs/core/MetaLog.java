@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.Lock;
 
 /**
  * The namespace's side of the journal: records are appended in the order the namespace changed (the caller holds
@@ -89,5 +90,39 @@ final class MetaLog {
 
     void close() throws IOException {
         journal.close();
+    }
+
+    /**
+     * Writes a journal snapshot if the journal asks for one: the namespace is captured under the write lock, as of
+     * the newest record queued, and written after that record is durable.
+     */
+    void snapshotIfDue(Namespace ns) throws IOException {
+        if (!journal.needsSnapshot()) {
+            return;
+        }
+        List<NsRecord> state;
+        CompletableFuture<Long> newest;
+        Lock l = ns.lock.writeLock();
+        l.lock();
+        try {
+            state = ns.snapshot();
+            newest = last();
+        } finally {
+            l.unlock();
+        }
+        long lsn = newest.join();
+        if (lsn <= journal.snapshotLsn()) {
+            return;
+        }
+        journal.snapshot(lsn, out -> {
+            java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+            d.writeInt(state.size());
+            for (NsRecord r : state) {
+                byte[] b = NsRecord.encode(r);
+                d.writeInt(b.length);
+                d.write(b);
+            }
+            d.flush();
+        });
     }
 }

@@ -57,7 +57,8 @@ final class Leases {
     /**
      * Whether a lease of {@code type} may be granted to {@code holder}: no lease of the file is breaking; other
      * namespaces hold no byte-range locks; for WRITE, other namespaces hold no lease and no open; for READ, they
-     * hold no WRITE lease and (unless {@code writersBreak}) no open with WRITE access.
+     * hold no WRITE lease and (unless {@code writersBreak}) no open with WRITE access. Opens without access bits
+     * ({@link LockManager#openHandle}) do not count.
      */
     static boolean grantable(FileLockState s, LockOwner holder, LeaseType type, boolean writersBreak) {
         for (Lease l : s.leases()) {
@@ -67,7 +68,7 @@ final class Leases {
         }
         String ns = holder.namespace();
         for (ShareReservation r : s.shares()) {
-            if (!r.owner().namespace().equals(ns)
+            if (!r.owner().namespace().equals(ns) && !r.access().isEmpty()
                     && (type == LeaseType.WRITE || (!writersBreak && r.access().contains(ShareAccess.WRITE)))) {
                 return false;
             }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -49,7 +50,18 @@ import org.slf4j.LoggerFactory;
  * {@link #openShare} grants a {@link ShareReservation} unless its access bits meet another open's deny bits
  * or its deny bits meet another open's access bits, the same owner's opens included; then
  * {@link LockStatus#SHARE_VIOLATION} names the first such open. {@link #downgrade} may only drop bits.
- * {@link #canDelete} answers whether any open denies DELETE.
+ * {@link #canDelete} answers whether any open denies DELETE. {@link #openHandle} records an open that takes
+ * part in no sharing (an SMB open for attributes only), so that it still counts as an open of the file.
+ *
+ * <h2>Delete-pending</h2>
+ * An open may mark its file delete-pending ({@link #setDeletePending}, [MS-FSA] 2.1.5.14.3 and 2.1.5.4: SMB
+ * FileDispositionInformation, or the close of a DELETE_ON_CLOSE open) and clear the mark again before the file's
+ * last open closes. While the mark is set, every new open of the file ({@link #openShare}, {@link #openHandle},
+ * {@link #upgrade}) is refused with {@link LockStatus#DELETE_PENDING}, whatever the protocol. When the last
+ * reservation of a delete-pending file goes (close, or release of its owner or namespace), the listener given to
+ * {@link #onDeletePendingClosed} is called with the file id (the VFS removes the file there) and the mark is
+ * cleared after it returns. The mark is volatile, as on Windows: it lives with the opens, and after a restart
+ * there are neither.
  *
  * <h2>Leases</h2>
  * A {@link Lease} is held by a namespace. A byte-range lock, an open, or an operation announced with
@@ -77,6 +89,8 @@ public final class LockManager {
     private final ConcurrentHashMap<Long, WaitQueue> queues = new ConcurrentHashMap<>();
     /** Every lock future not yet DONE, for cancelling by owner or file. */
     private final Set<LockFuture> inFlight = ConcurrentHashMap.newKeySet();
+    /** Told of the last close of a delete-pending file (see {@link #onDeletePendingClosed}). */
+    private volatile LongConsumer deletePendingClosed = fileId -> { };
 
     /** A file's waiting lock requests in arrival order; dead once empty and unmapped. Guarded by itself. */
     private static final class WaitQueue {
@@ -378,40 +392,91 @@ public final class LockManager {
         Set<ShareAccess> a = copy(access);
         Set<ShareAccess> d = copy(deny);
         CompletableFuture<ShareResult> out = new CompletableFuture<>();
-        openAttempt(out, fileId, owner, a, d, intent);
+        openAttempt(out, fileId, owner, a, d, intent, -1);
         return out;
     }
 
+    /**
+     * A new open by the holder of reservation {@code replacedShareId} that takes its place (NFS OPEN upgrade,
+     * RFC 8881 9.11): granted with a new reservation of {@code access}/{@code deny} as if the old one were gone,
+     * which goes in the same step; refused (SHARE_VIOLATION, DELETE_PENDING, or NOT_FOUND when the old one is not
+     * held), the old one stays. Breaks leases as {@link #openShare(long, LockOwner, Set, Set)}.
+     */
+    public CompletableFuture<ShareResult> upgrade(long fileId, long replacedShareId, LockOwner owner,
+            Set<ShareAccess> access, Set<ShareAccess> deny) {
+        Objects.requireNonNull(owner, "owner");
+        Set<ShareAccess> a = copy(access);
+        Set<ShareAccess> d = copy(deny);
+        BreakIntent intent = a.contains(ShareAccess.WRITE) || a.contains(ShareAccess.DELETE) || !d.isEmpty()
+                ? BreakIntent.WRITE : BreakIntent.READ;
+        CompletableFuture<ShareResult> out = new CompletableFuture<>();
+        openAttempt(out, fileId, owner, a, d, intent, replacedShareId);
+        return out;
+    }
+
+    /**
+     * Records an open that takes part in no sharing (an SMB open without data or delete access): it conflicts
+     * with no open, breaks and blocks no lease, and counts only as an open of the file for delete-pending's last
+     * close. GRANTED with its reservation (no bits; close it with {@link #close}), or DELETE_PENDING.
+     */
+    public ShareResult openHandle(long fileId, LockOwner owner) {
+        Objects.requireNonNull(owner, "owner");
+        long id = store.nextId();
+        return store.update(fileId, s -> {
+            if (s.deletePending()) {
+                return new LockStore.Update<>(s, ShareResult.of(LockStatus.DELETE_PENDING));
+            }
+            ShareReservation mine = new ShareReservation(id, fileId, owner, Set.of(), Set.of());
+            List<ShareReservation> shares = new ArrayList<>(s.shares());
+            shares.add(mine);
+            return new LockStore.Update<>(s.withShares(shares), ShareResult.granted(mine));
+        });
+    }
+
     private void openAttempt(CompletableFuture<ShareResult> out, long fileId, LockOwner owner,
-            Set<ShareAccess> access, Set<ShareAccess> deny, BreakIntent intent) {
+            Set<ShareAccess> access, Set<ShareAccess> deny, BreakIntent intent, long replaces) {
         if (out.isDone()) {
+            return;
+        }
+        if (store.read(fileId).deletePending()) { // refused before any lease is broken for it
+            out.complete(ShareResult.of(LockStatus.DELETE_PENDING));
             return;
         }
         CompletableFuture<Void> breaks = leases.breakFor(fileId, owner, intent);
         if (!breaks.isDone()) {
-            breaks.whenComplete((v, e) -> openAttempt(out, fileId, owner, access, deny, intent));
+            breaks.whenComplete((v, e) -> openAttempt(out, fileId, owner, access, deny, intent, replaces));
             return;
         }
         long id = store.nextId();
-        Optional<ShareResult> result = store.update(fileId, s -> {
-            if (Leases.anyBlocks(s.leases(), owner, intent)) {
-                return new LockStore.Update<>(s, Optional.<ShareResult>empty());
-            }
-            for (ShareReservation r : s.shares()) {
-                if (!r.compatibleWith(access, deny)) {
-                    return new LockStore.Update<>(s, Optional.of(ShareResult.violation(r)));
-                }
-            }
-            ShareReservation mine = new ShareReservation(id, fileId, owner, access, deny);
-            List<ShareReservation> shares = new ArrayList<>(s.shares());
-            shares.add(mine);
-            return new LockStore.Update<>(s.withShares(shares), Optional.of(ShareResult.granted(mine)));
-        });
+        Optional<ShareResult> result = store.update(fileId, s -> grantShare(s,
+                new ShareReservation(id, fileId, owner, access, deny), intent, replaces));
         if (result.isEmpty()) {
-            openAttempt(out, fileId, owner, access, deny, intent);
+            openAttempt(out, fileId, owner, access, deny, intent, replaces);
         } else if (!out.complete(result.get()) && result.get().status() == LockStatus.GRANTED) {
             close(fileId, id);
         }
+    }
+
+    /** The pure grant rule of an open: empty while a lease blocks it. */
+    private static LockStore.Update<Optional<ShareResult>> grantShare(FileLockState s, ShareReservation mine,
+            BreakIntent intent, long replaces) {
+        if (s.deletePending()) {
+            return new LockStore.Update<>(s, Optional.of(ShareResult.of(LockStatus.DELETE_PENDING)));
+        }
+        if (Leases.anyBlocks(s.leases(), mine.owner(), intent)) {
+            return new LockStore.Update<>(s, Optional.empty());
+        }
+        List<ShareReservation> shares = new ArrayList<>(s.shares());
+        if (replaces >= 0 && !shares.removeIf(r -> r.id() == replaces)) {
+            return new LockStore.Update<>(s, Optional.of(ShareResult.of(LockStatus.NOT_FOUND)));
+        }
+        for (ShareReservation r : shares) {
+            if (!r.compatibleWith(mine.access(), mine.deny())) {
+                return new LockStore.Update<>(s, Optional.of(ShareResult.violation(r)));
+            }
+        }
+        shares.add(mine);
+        return new LockStore.Update<>(s.withShares(shares), Optional.of(ShareResult.granted(mine)));
     }
 
     /**
@@ -439,14 +504,64 @@ public final class LockManager {
         });
     }
 
-    /** Closes an open's reservation: OK or NOT_FOUND. Its owner's byte-range locks stay. */
+    /**
+     * Closes an open's reservation: OK or NOT_FOUND. Its owner's byte-range locks stay. The last close of a
+     * delete-pending file calls the {@link #onDeletePendingClosed} listener before it returns.
+     */
     public ShareResult close(long fileId, long shareId) {
-        return store.update(fileId, s -> {
+        Closed<ShareResult> closed = store.update(fileId, s -> {
             List<ShareReservation> shares = new ArrayList<>(s.shares());
             boolean removed = shares.removeIf(r -> r.id() == shareId);
-            return removed ? new LockStore.Update<>(s.withShares(shares), ShareResult.of(LockStatus.OK))
-                    : new LockStore.Update<>(s, ShareResult.of(LockStatus.NOT_FOUND));
+            return removed ? new LockStore.Update<>(s.withShares(shares),
+                    new Closed<>(ShareResult.of(LockStatus.OK), shares.isEmpty() && s.deletePending()))
+                    : new LockStore.Update<>(s, new Closed<>(ShareResult.of(LockStatus.NOT_FOUND), false));
         });
+        if (closed.lastOfDeletePending()) {
+            lastClosed(fileId);
+        }
+        return closed.result();
+    }
+
+    /** What a close or release did: its result, and whether it closed the last open of a delete-pending file. */
+    private record Closed<R>(R result, boolean lastOfDeletePending) {
+    }
+
+    // ---------------------------------------------------------------- delete-pending
+
+    /**
+     * Sets or clears the delete-pending mark of a file on behalf of the open holding reservation {@code shareId}
+     * (see the class comment): OK, or NOT_FOUND when that reservation is not held. Access checks are the
+     * caller's (the VFS's {@code setDeletePending}).
+     */
+    public LockStatus setDeletePending(long fileId, long shareId, boolean pending) {
+        return store.update(fileId, s -> s.shares().stream().anyMatch(r -> r.id() == shareId)
+                ? new LockStore.Update<>(s.withDeletePending(pending), LockStatus.OK)
+                : new LockStore.Update<>(s, LockStatus.NOT_FOUND));
+    }
+
+    /** Whether the file is delete-pending: new opens of it are refused. */
+    public boolean isDeletePending(long fileId) {
+        return store.read(fileId).deletePending();
+    }
+
+    /**
+     * Who removes a delete-pending file at its last close: called with the file id, in the thread that closed,
+     * with no lock held; new opens of the file stay refused until it returns. One listener; the last one given
+     * wins.
+     */
+    public void onDeletePendingClosed(LongConsumer listener) {
+        deletePendingClosed = Objects.requireNonNull(listener, "listener");
+    }
+
+    private void lastClosed(long fileId) {
+        try {
+            deletePendingClosed.accept(fileId);
+        } catch (RuntimeException e) {
+            LOG.error("removing delete-pending file {} at its last close failed", fileId, e);
+        } finally {
+            store.update(fileId, s -> new LockStore.Update<>(s.shares().isEmpty() ? s.withDeletePending(false) : s,
+                    null));
+        }
     }
 
     /** Whether no open of the file denies DELETE, so it may be removed or renamed. */
@@ -550,16 +665,20 @@ public final class LockManager {
     private void release(String namespace, Predicate<LockOwner> gone) {
         cancelWaiters(f -> gone.test(f.request.owner()));
         for (long fileId : store.filesOf(namespace)) {
-            List<Lease> dropped = store.update(fileId, s -> {
+            Closed<List<Lease>> released = store.update(fileId, s -> {
                 List<Lease> removed = s.leases().stream().filter(l -> gone.test(l.holder())).toList();
                 FileLockState next = new FileLockState(
                         s.locks().stream().filter(l -> !gone.test(l.owner())).toList(),
                         s.shares().stream().filter(r -> !gone.test(r.owner())).toList(),
-                        s.leases().stream().filter(l -> !gone.test(l.holder())).toList());
-                return new LockStore.Update<>(next, removed);
+                        s.leases().stream().filter(l -> !gone.test(l.holder())).toList(), s.deletePending());
+                return new LockStore.Update<>(next, new Closed<>(removed,
+                        s.deletePending() && !s.shares().isEmpty() && next.shares().isEmpty()));
             });
-            leases.forgotten(dropped);
+            leases.forgotten(released.result());
             drain(fileId);
+            if (released.lastOfDeletePending()) {
+                lastClosed(fileId);
+            }
         }
     }
 }

@@ -18,6 +18,11 @@ public enum LockStatus {
     INVALID_RANGE,
     /** An open conflicts with another open's access or deny bits (NFS4ERR_SHARE_DENIED, STATUS_SHARING_VIOLATION). */
     SHARE_VIOLATION,
+    /**
+     * An open of a delete-pending file ({@link LockManager#setDeletePending}): NFS4ERR_FILE_OPEN,
+     * STATUS_DELETE_PENDING.
+     */
+    DELETE_PENDING,
     /** A lease cannot be granted now: other owners hold conflicting opens, locks or leases. */
     LEASE_CONFLICT,
     /** A downgrade asked for bits the open does not hold, or an acknowledgement for a level above the break's. */

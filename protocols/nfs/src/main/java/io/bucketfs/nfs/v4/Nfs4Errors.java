@@ -84,6 +84,7 @@ public final class Nfs4Errors {
             case RANGE_NOT_LOCKED -> NfsStat4.NFS4ERR_LOCK_RANGE;
             case INVALID_RANGE, INVALID_ARGUMENT -> NfsStat4.NFS4ERR_INVAL;
             case SHARE_VIOLATION -> NfsStat4.NFS4ERR_SHARE_DENIED;
+            case DELETE_PENDING -> toNfs(VfsStatus.DELETE_PENDING);
             case LEASE_CONFLICT, CANCELLED -> NfsStat4.NFS4ERR_DELAY;
             case NOT_FOUND -> NfsStat4.NFS4ERR_BAD_STATEID;
         };

@@ -60,6 +60,11 @@ class Nfs4ErrorsTest {
     }
 
     @Test
+    void aDeletePendingOpenIsRefusedAsTheVfsStatusIs() {
+        assertEquals(Nfs4Errors.toNfs(VfsStatus.DELETE_PENDING), Nfs4Errors.toNfs(LockStatus.DELETE_PENDING));
+    }
+
+    @Test
     void failuresAreSortedByFault() {
         assertEquals(Nfs4Errors.Fault.SERVER, Nfs4Errors.fault(NfsStat4.NFS4ERR_SERVERFAULT));
         assertEquals(Nfs4Errors.Fault.EXPIRED, Nfs4Errors.fault(NfsStat4.NFS4ERR_STALE_CLIENTID));

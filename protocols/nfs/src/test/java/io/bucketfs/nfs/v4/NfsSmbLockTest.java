@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hierynomus.msdtyp.AccessMask;
 import com.hierynomus.mserref.NtStatus;
 import com.hierynomus.mssmb2.SMB2CreateDisposition;
-import com.hierynomus.mssmb2.SMB2Dialect;
 import com.hierynomus.mssmb2.SMB2ShareAccess;
 import com.hierynomus.mssmb2.SMBApiException;
-import com.hierynomus.smbj.SMBClient;
-import com.hierynomus.smbj.SmbConfig;
-import com.hierynomus.smbj.auth.AuthenticationContext;
 import com.hierynomus.smbj.share.DiskShare;
 import com.hierynomus.smbj.share.File;
-import io.bucketfs.backends.local.LocalDirectoryStore;
 import io.bucketfs.nfs.v4.ops.LockDenied;
 import io.bucketfs.nfs.v4.ops.LockRes;
 import io.bucketfs.nfs.v4.ops.OpCode;
@@ -24,15 +19,9 @@ import io.bucketfs.nfs.v4.ops.OpLock;
 import io.bucketfs.nfs.v4.ops.OpLockt;
 import io.bucketfs.nfs.v4.ops.OpLocku;
 import io.bucketfs.nfs.v4.ops.OpOpen;
-import io.bucketfs.smb.ntlm.InMemorySmbUsers;
-import io.bucketfs.smb.server.SmbServer;
-import io.bucketfs.smb.server.SmbSettings;
-import io.bucketfs.vfs.Caller;
 import io.bucketfs.nfs.v4.xdr.Stateid4;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,48 +36,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NfsSmbLockTest {
-    private static final String PASSWORD = "s3cret-Passw0rd";
-
     @TempDir
     Path tmp;
-    private NfsFixture fx;
-    private SmbServer smb;
+    private NfsSmbFixture x;
     private Nfs4TestClient nfs;
-    private SMBClient smbClient;
     private DiskShare share;
     private byte[] file;
     private Stateid4 open;
 
     @BeforeEach
     void start() throws Exception {
-        fx = new NfsFixture(tmp, LocalDirectoryStore.create(Files.createDirectories(tmp.resolve("bucket"))));
-        fx.start();
-        smb = SmbServer.start("127.0.0.1", 0, SmbSettings.DEFAULTS, Map.of("default", fx.vfs),
-                new InMemorySmbUsers().add("bucketfs", PASSWORD.toCharArray(), new Caller(0, 0, null)));
-        nfs = new Nfs4TestClient(fx.server.address(), "nfs-client", 0).establish();
+        x = new NfsSmbFixture(tmp, false);
+        nfs = x.nfs;
+        share = x.share;
         CompoundRes r = nfs.ok(Nfs4TestClient.putfh(nfs.fh("default")), Nfs4LoopbackTestBase.create("shared.bin",
                 Nfs4LoopbackTestBase.owner("o1"), OpOpen.SHARE_ACCESS_BOTH), new OpGetfh.Args());
         open = ((OpOpen.Res) r.result(OpCode.OPEN)).stateid();
         file = ((OpGetfh.Res) r.result(OpCode.GETFH)).fh();
-        smbClient = new SMBClient(SmbConfig.builder().withDialects(SMB2Dialect.SMB_3_1_1)
-                .withTimeout(30, TimeUnit.SECONDS).withSoTimeout(30, TimeUnit.SECONDS).build());
-        share = (DiskShare) smbClient.connect("127.0.0.1", smb.port()).authenticate(
-                new AuthenticationContext("bucketfs", PASSWORD.toCharArray(), "WORKGROUP")).connectShare("default");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (smbClient != null) {
-            smbClient.close();
-        }
-        if (smb != null) {
-            smb.close();
-        }
-        if (nfs != null) {
-            nfs.close();
-        }
-        if (fx != null) {
-            fx.close();
+        if (x != null) {
+            x.close();
         }
     }
 

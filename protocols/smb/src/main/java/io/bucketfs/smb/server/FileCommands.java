@@ -189,7 +189,7 @@ final class FileCommands {
             if ((options & NON_DIRECTORY_FILE) != 0 && isDir) {
                 return NtStatus.FILE_IS_A_DIRECTORY;
             }
-            if (server.nodes().isDeletePending(entry.attr().fileId())) {
+            if (vfs.locks().isDeletePending(entry.attr().fileId())) {
                 return NtStatus.DELETE_PENDING;
             }
             action = disposition == SUPERSEDE ? 0 : disposition == OVERWRITE || disposition == OVERWRITE_IF ? 3 : 1;
@@ -203,7 +203,7 @@ final class FileCommands {
             if (t.share().readOnly()) {
                 return NtStatus.MEDIA_WRITE_PROTECTED; // OPEN_IF of a new name on a write-protected volume
             }
-            if (server.nodes().isDeletePending(parent.fileId())) {
+            if (vfs.locks().isDeletePending(parent.fileId())) {
                 return NtStatus.DELETE_PENDING; // nothing new in a directory about to go
             }
             int refused = refuseNew(wantDir, fileAttributes, options);
@@ -260,16 +260,18 @@ final class FileCommands {
                 reserveAsync(vfs, fileId, owner, access, shareAccess, intent);
         if (share == null) {
             // an open without data access: a stat open (attributes, SYNCHRONIZE only) breaks oplocks only when it
-            // overwrites; another breaks them but, reading no data, need not wait for the acknowledgment
+            // overwrites; another breaks them but, reading no data, need not wait for the acknowledgment. It takes
+            // part in no sharing, but is recorded as an open of the file (delete-pending's last close counts it)
             boolean stat = (access & ~(AccessRights.FILE_READ_ATTRIBUTES | AccessRights.FILE_WRITE_ATTRIBUTES
                     | AccessRights.SYNCHRONIZE)) == 0;
             if (intent == BreakIntent.WRITE) {
-                share = vfs.locks().breakLeases(fileId, owner, intent).thenApply(v -> null);
+                share = vfs.locks().breakLeases(fileId, owner, intent)
+                        .thenApply(v -> vfs.locks().openHandle(fileId, owner));
             } else {
                 if (!stat) {
                     vfs.locks().breakLeases(fileId, owner, intent);
                 }
-                share = java.util.concurrent.CompletableFuture.completedFuture(null);
+                share = java.util.concurrent.CompletableFuture.completedFuture(vfs.locks().openHandle(fileId, owner));
             }
         }
         if (!share.isDone()) {
@@ -334,6 +336,9 @@ final class FileCommands {
     private static long shareId(ShareResult res) throws SmbProtocolException {
         if (res == null) {
             return -1;
+        }
+        if (res.status() == LockStatus.DELETE_PENDING) {
+            throw new SmbProtocolException(NtStatus.DELETE_PENDING, "the file is delete-pending");
         }
         if (res.status() != LockStatus.GRANTED) {
             throw new SmbProtocolException(NtStatus.SHARING_VIOLATION, "share mode conflict");
@@ -568,7 +573,10 @@ final class FileCommands {
     }
 
     /**
-     * Forgets an open: its share reservation, its byte-range locks (granted or awaited), and the file itself if it was the last open of a delete-pending one. */
+     * Forgets an open: its share reservation, its byte-range locks (granted or awaited), its oplock or lease. A
+     * delete-on-close open marks its file delete-pending first ([MS-FSA] 2.1.5.4); the VFS removes a
+     * delete-pending file when its last open, of any protocol, closes.
+     */
     void release(Session s, Open o) {
         if (s.opens.remove(o.id) == null) {
             return;
@@ -582,31 +590,25 @@ final class FileCommands {
         }
         Vfs vfs = o.tree.share().vfs();
         long fileId = o.handle.fileId();
+        if (o.deleteOnClose && o.shareId >= 0) {
+            try {
+                vfs.setDeletePending(s.user.caller(), o.handle, o.shareId, true);
+            } catch (VfsException e) {
+                LOG.debug("delete-on-close of {} refused: {}", o.path, e.status());
+            }
+        }
+        if (o.directory && vfs.locks().isDeletePending(fileId)) {
+            // [MS-FSA] 2.1.5.4: closing an open of a delete-pending directory completes its pending notifies
+            DirNotify.deletePending(server.nodes().opens(fileId));
+        }
+        server.nodes().closed(fileId, o);
         if (o.shareId >= 0) {
-            vfs.locks().close(fileId, o.shareId);
+            vfs.locks().close(fileId, o.shareId); // the last close of a delete-pending file removes it
         }
         server.leases().release(o);
         Oplocks.release(o); // after the reservation: an open waiting for the break must find the handle closed
         if (o.mayHoldLocks) {
             vfs.locks().releaseOwner(o.owner);
-        }
-        if (o.deleteOnClose) {
-            server.nodes().setDeletePending(fileId, true);
-        }
-        if (o.directory && server.nodes().isDeletePending(fileId)) {
-            // [MS-FSA] 2.1.5.4: closing an open of a delete-pending directory completes its pending notifies
-            DirNotify.deletePending(server.nodes().opens(fileId));
-        }
-        if (server.nodes().closed(fileId, o)) {
-            try {
-                if (o.directory) {
-                    vfs.rmdir(s.user.caller(), o.parent, o.name);
-                } else {
-                    vfs.remove(s.user.caller(), o.parent, o.name);
-                }
-            } catch (VfsException e) {
-                LOG.debug("delete-on-close of {} failed: {}", o.path, e.status());
-            }
         }
     }
 

@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Server-wide per-file SMB state beside the VFS lock manager: which SMB opens a file has and whether it is
- * delete-pending ([MS-FSA] 2.1.5.4: the last close of a delete-pending file removes it). Thread-safe.
+ * Server-wide per-file SMB state beside the VFS lock manager: which SMB opens a file has (for oplock breaks,
+ * change notifications and the rename checks of [MS-FSA] 2.1.5.14.11). Whether a file is delete-pending, and its
+ * removal at the last close of any protocol's open, are the VFS's ({@code Vfs.setDeletePending}). Thread-safe.
  */
 final class FileNodes {
     private static final class Node {
         final Set<Open> opens = new HashSet<>();
-        boolean deletePending;
     }
 
     private final Map<Long, Node> nodes = new HashMap<>();
@@ -37,25 +37,12 @@ final class FileNodes {
         return false;
     }
 
-    synchronized boolean isDeletePending(long fileId) {
-        Node n = nodes.get(fileId);
-        return n != null && n.deletePending;
-    }
-
-    synchronized void setDeletePending(long fileId, boolean pending) {
-        Node n = nodes.get(fileId);
-        if (n != null) {
-            n.deletePending = pending;
-        }
-    }
-
     /** The SMB opens of a file (a copy). */
     synchronized java.util.List<Open> opens(long fileId) {
         Node n = nodes.get(fileId);
         return n == null ? java.util.List.of() : java.util.List.copyOf(n.opens);
     }
 
-    /** Whether the file has an SMB open. */
     /** Whether an open of the file holds a BATCH oplock (a sharing violation breaks it first, 3.3.5.9). */
     synchronized boolean hasBatchOplock(long fileId) {
         Node n = nodes.get(fileId);
@@ -72,21 +59,20 @@ final class FileNodes {
         return false;
     }
 
+    /** Whether the file has an SMB open. */
     synchronized boolean isOpen(long fileId) {
         return nodes.containsKey(fileId);
     }
 
-    /** Records a close; true when it was the last open of a delete-pending file (the caller removes it). */
-    synchronized boolean closed(long fileId, Open o) {
+    /** Records a close. */
+    synchronized void closed(long fileId, Open o) {
         Node n = nodes.get(fileId);
         if (n == null) {
-            return false;
+            return;
         }
         n.opens.remove(o);
-        if (!n.opens.isEmpty()) {
-            return false;
+        if (n.opens.isEmpty()) {
+            nodes.remove(fileId);
         }
-        nodes.remove(fileId);
-        return n.deletePending;
     }
 }

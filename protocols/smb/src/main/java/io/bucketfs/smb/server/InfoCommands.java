@@ -181,7 +181,7 @@ final class InfoCommands {
                 return NtStatus.ACCESS_DENIED;
             }
             Attr a = vfs.getattr(c, o.handle);
-            boolean pending = server.nodes().isDeletePending(a.fileId());
+            boolean pending = vfs.locks().isDeletePending(a.fileId());
             switch (infoClass) {
                 case FileInfo.BASIC -> FileInfo.basic(b, a);
                 case FileInfo.STANDARD -> FileInfo.standard(b, a, pending);
@@ -510,7 +510,7 @@ final class InfoCommands {
                 return NtStatus.DIRECTORY_NOT_EMPTY;
             }
         }
-        server.nodes().setDeletePending(o.handle.fileId(), delete);
+        vfs.setDeletePending(c, o.handle, o.shareId, delete);
         return NtStatus.SUCCESS;
     }
 }

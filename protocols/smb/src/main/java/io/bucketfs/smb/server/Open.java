@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 
 /**
  * [MS-SMB2] 3.3.1.10 Open: one CREATE's handle. The per-file state shared with NFS (share reservations,
- * locks) is the VFS lock manager's; delete-on-close is tracked in {@link FileNodes}.
+ * locks, delete-pending) is the VFS lock manager's; {@link FileNodes} lists the SMB opens of each file.
  */
 final class Open {
     final long id;
@@ -16,7 +16,10 @@ final class Open {
     final FileHandle handle;
     final boolean directory;
     final int access;
-    /** The share reservation in the VFS lock manager, or -1 when the open takes none. */
+    /**
+     * The open's reservation in the VFS lock manager (one without bits for an open without data or delete
+     * access), or -1 when it takes none.
+     */
     final long shareId;
     /**
      * This open as holder in the VFS lock manager (share reservation and byte-range locks): SMB locks belong

@@ -50,6 +50,7 @@ public final class SmbStatus {
             case RANGE_NOT_LOCKED -> NtStatus.RANGE_NOT_LOCKED;
             case INVALID_RANGE -> NtStatus.INVALID_LOCK_RANGE;
             case SHARE_VIOLATION -> NtStatus.SHARING_VIOLATION;
+            case DELETE_PENDING -> NtStatus.DELETE_PENDING;
             case CANCELLED -> NtStatus.CANCELLED;
             case INVALID_ARGUMENT -> NtStatus.INVALID_PARAMETER;
             case NOT_FOUND -> NtStatus.FILE_CLOSED;

@@ -41,6 +41,7 @@ class SmbStatusTest {
         assertEquals(NtStatus.FILE_LOCK_CONFLICT, SmbStatus.of(LockStatus.IO_CONFLICT));
         assertEquals(NtStatus.RANGE_NOT_LOCKED, SmbStatus.of(LockStatus.RANGE_NOT_LOCKED));
         assertEquals(NtStatus.INVALID_LOCK_RANGE, SmbStatus.of(LockStatus.INVALID_RANGE));
+        assertEquals(NtStatus.DELETE_PENDING, SmbStatus.of(LockStatus.DELETE_PENDING));
         for (LockStatus s : LockStatus.values()) {
             assertEquals(s == LockStatus.GRANTED || s == LockStatus.OK, !NtStatus.isError(SmbStatus.of(s)), s.name());
         }

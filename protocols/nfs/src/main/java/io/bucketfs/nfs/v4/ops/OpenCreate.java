@@ -57,6 +57,10 @@ final class OpenCreate {
             try {
                 Entry e = dir.vfs().lookup(caller, dir.handle(), a.name());
                 Node n = new Node(dir.export(), e.handle());
+                if (n.vfs().locks().isDeletePending(e.attr().fileId())) { // refused before it is truncated
+                    throw new Nfs4Exception(Nfs4Errors.toNfs(VfsStatus.DELETE_PENDING), "'" + a.name()
+                            + "' is delete-pending");
+                }
                 if (initial.size() != null && initial.size() == 0 && e.attr().size() != 0) {
                     Nfs4Errors.vfs(() -> n.vfs().setattr(caller, n.handle(), SetAttr.NONE.withSize(0L), null));
                 }

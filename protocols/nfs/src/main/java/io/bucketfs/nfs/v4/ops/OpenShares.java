@@ -11,6 +11,7 @@ import io.bucketfs.nfs.v4.state.StateManager;
 import io.bucketfs.nfs.v4.xdr.Stateid4;
 import io.bucketfs.vfs.lock.LockManager;
 import io.bucketfs.vfs.lock.LockOwner;
+import io.bucketfs.vfs.lock.LockStatus;
 import io.bucketfs.vfs.lock.ShareAccess;
 import io.bucketfs.vfs.lock.ShareResult;
 import java.util.EnumSet;
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * OPEN's share reservations in the VFS lock manager (RFC 8881 9.7): NFS share_access/share_deny bits become
  * {@link ShareAccess} READ/WRITE sets. A second OPEN of the same file by the same open-owner upgrades the one open
- * (RFC 8881 9.11): its reservation is replaced by one with the union of the bits, and its stateid's seqid counts
- * up.
+ * (RFC 8881 9.11): its reservation is replaced, in one step of the lock manager, by one with the union of the bits,
+ * and its stateid's seqid counts up. Like any new open it is refused while the file is delete-pending.
  */
 final class OpenShares {
 
@@ -60,15 +61,10 @@ final class OpenShares {
             Set<ShareAccess> a = union(o.access(), bits(access));
             Set<ShareAccess> d = union(o.deny(), bits(deny));
             if (!a.equals(o.access()) || !d.equals(o.deny())) {
-                lm.close(fileId, o.shareId());
-                long id;
-                try {
-                    id = reserve(lm, fileId, o.vfsOwner(), a, d);
-                } catch (Nfs4Exception e) {
-                    o.reserved(reserve(lm, fileId, o.vfsOwner(), o.access(), o.deny()), o.access(), o.deny());
-                    throw e;
-                }
-                o.reserved(id, a, d);
+                // one step: refused (a conflict, a delete-pending file), the open keeps what it had
+                o.reserved(granted(lm.upgrade(fileId, o.shareId(), o.vfsOwner(), a, d)), a, d);
+            } else if (lm.isDeletePending(fileId)) {
+                throw new Nfs4Exception(Nfs4Errors.toNfs(LockStatus.DELETE_PENDING), "the file is delete-pending");
             }
             return o.bump();
         }
@@ -93,9 +89,14 @@ final class OpenShares {
 
     private static long reserve(LockManager lm, long fileId, LockOwner owner, Set<ShareAccess> a,
             Set<ShareAccess> d) throws Nfs4Exception {
+        return granted(lm.openShare(fileId, owner, a, d));
+    }
+
+    /** The id of the reservation an open or upgrade was granted, waiting (bounded) for lease breaks. */
+    private static long granted(java.util.concurrent.CompletableFuture<ShareResult> open) throws Nfs4Exception {
         ShareResult r;
         try {
-            r = lm.openShare(fileId, owner, a, d).get(BREAK_WAIT_SECONDS, TimeUnit.SECONDS);
+            r = open.get(BREAK_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw new Nfs4Exception(NfsStat4.NFS4ERR_DELAY, "lease break did not finish");
         } catch (InterruptedException e) {
