@@ -674,7 +674,8 @@ final class FileData {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable t = e.getCause();
-                if (t instanceof io.bucketfs.vfs.journal.JournalClosedException) {
+                if (t instanceof io.bucketfs.vfs.journal.JournalClosedException
+                        || t instanceof java.io.InterruptedIOException) { // a stop interrupts the uploaders
                     LOG.debug("upload of {} ended after shutdown began; the next start learns it", key);
                 } else {
                     LOG.error("journaling the upload of {} failed", key, t);
