@@ -106,7 +106,12 @@ public final class Gateway implements AutoCloseable {
                     writeBack, io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
             g.metrics.bind(g.vfs);
             for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
-                g.vfs.cache().limit(m.name(), m.cacheSize()); // the mount's --cache-size, within the pool
+                if (m.cacheSize() > config.cacheSize()) {
+                    LOG.warn("mount {}: its cache-size {} exceeds the cache pool of {} (serve --cache-size, or the "
+                            + "cache disk); it is capped at the pool", m.name(), Sizes.format(m.cacheSize()),
+                            Sizes.format(config.cacheSize()));
+                }
+                g.vfs.cache().limit(m.name(), g.cacheSizeOf(m)); // the mount's --cache-size, within the pool
             }
             g.nfsExports(); // the table of the mounts opened now; later ones are added by attachMount
             LOG.info("mounts {} ready in {} ms; cache {} of {} in {}", g.vfs.mounts().keySet(),
@@ -121,6 +126,14 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The most of the cache pool a mount may take: its {@code --cache-size}, or the pool if that is smaller (a
+     * mount created on a gateway that was later restarted with a smaller {@code --cache-size} or cache disk).
+     */
+    public long cacheSizeOf(io.bucketfs.gateway.state.MountRecord m) {
+        return Math.min(m.cacheSize(), config.cacheSize());
     }
 
     /**
@@ -232,7 +245,7 @@ public final class Gateway implements AutoCloseable {
             closeStore(m.name());
             throw e;
         }
-        vfs.cache().limit(m.name(), m.cacheSize());
+        vfs.cache().limit(m.name(), cacheSizeOf(m));
         if (m.protocolEnum().nfs()) {
             nfsExports().add(export(m, v));
         }

@@ -47,7 +47,8 @@ public final class MountCommand implements Runnable {
         @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "nfs (default), smb or both.")
         String protocol;
         @Option(names = "--cache-size", paramLabel = "SIZE",
-                description = "The mount's cache, e.g. 500GB or 2TiB (default: the gateway's --cache-size).")
+                description = "The most of the gateway's cache pool the mount may take, e.g. 500GB or 2TiB (default "
+                        + "and at most: the pool, serve --cache-size).")
         String cacheSize;
         @Option(names = "--durability", paramLabel = "MODE",
                 description = "local (default: COMMIT/FLUSH = on the cache disk) or object-store (= in the bucket).")

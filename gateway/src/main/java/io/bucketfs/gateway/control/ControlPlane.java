@@ -386,6 +386,11 @@ public final class ControlPlane {
             if (cacheSize <= 0) {
                 throw FieldException.invalid("cache-size", "must be more than 0");
             }
+            if (cacheSize > gateway.config().cacheSize()) {
+                throw FieldException.invalid("cache-size", Sizes.format(cacheSize) + " exceeds the gateway's cache "
+                        + "pool of " + Sizes.format(gateway.config().cacheSize()) + " (grow the pool: 'bucketfs serve"
+                        + " --cache-size', on the appliance a bigger cache disk)");
+            }
         }
         String durability = r.durability() == null ? "local" : r.durability();
         MountRecord.durability("durability", durability);
