@@ -120,6 +120,10 @@ public final class ControlPlane {
         if (!azure && (r.accountKey() != null || r.sas() != null)) {
             throw FieldException.invalid(r.accountKey() != null ? "account-key" : "sas", "only for provider azure");
         }
+        if (p != Provider.AWS_S3 && (r.roleArn() != null || r.externalId() != null)) {
+            throw FieldException.invalid(r.roleArn() != null ? "role-arn" : "external-id", "only for provider "
+                    + "aws-s3 (a role is assumed with AWS STS); give " + p.id() + " its own keys");
+        }
         ConnectionSpec spec = new ConnectionSpec(p, r.bucket(), r.region(), r.endpoint(), r.pathStyle(),
                 r.accessKey(), r.secretKey(), r.roleArn(), r.externalId(), r.accountName(), r.accountKey(), r.sas());
         try {
