@@ -39,7 +39,8 @@ public final class MountCommand implements Runnable {
         @Option(names = "--bucket", paramLabel = "BUCKET", description = "Mount this managed bucket.")
         String bucket;
         @Option(names = "--region", paramLabel = "REGION",
-                description = "A check: the connection's bucket must be in this region (managed buckets: ignored).")
+                description = "A check: the connection must be configured for this region (its --region, or the "
+                        + "provider's default; the bucket itself is not asked). Managed buckets: ignored.")
         String region;
         @Option(names = "--prefix", paramLabel = "PREFIX",
                 description = "Only the keys under this prefix (ending with '/').")
