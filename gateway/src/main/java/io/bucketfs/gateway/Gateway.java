@@ -263,8 +263,9 @@ public final class Gateway implements AutoCloseable {
      * Takes a mount out of the running gateway: its NFS export and SMB share go first (NFS handles and SMB trees
      * of it turn stale), then
      * everything written to it is flushed to its bucket within {@code timeout}, then its journal and store are
-     * closed. If the flush does not finish, the export and share come back and the mount keeps serving: the
-     * {@link io.bucketfs.vfs.VfsException} says why.
+     * closed. If the flush does not finish, the export and share come back and the mount keeps serving (if the
+     * VFS had to reopen it, the export and share serve the reopened mount): the {@link io.bucketfs.vfs.VfsException}
+     * says why.
      */
     public synchronized void detachMount(io.bucketfs.gateway.state.MountRecord m, java.time.Duration timeout)
             throws io.bucketfs.vfs.VfsException {
@@ -274,7 +275,17 @@ public final class Gateway implements AutoCloseable {
         try {
             vfs.removeMount(m.name(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (io.bucketfs.vfs.VfsException e) {
-            removed.ifPresent(x -> nfsExports().add(x));
+            io.bucketfs.vfs.Vfs now = vfs.mount(m.name());
+            boolean reopened = removed.isPresent() && removed.get().vfs() != now
+                    || share != null && !share.serves(now);
+            if (now != null && reopened) { // the removal stopped the mount, then reopened it from its journal
+                removed.ifPresent(x -> nfsExports().add(export(m, now)));
+                if (share != null) {
+                    share.retarget(now);
+                }
+            } else {
+                removed.ifPresent(x -> nfsExports().add(x));
+            }
             if (unshared) {
                 smb.addShare(new io.bucketfs.smb.server.Share(m.name(), share.vfs(), false, smbUsersOf(m.name())));
             }
