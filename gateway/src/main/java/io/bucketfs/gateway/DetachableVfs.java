@@ -11,11 +11,12 @@ import java.lang.reflect.Proxy;
  * A {@link Vfs} handed to a protocol server for a mount that may be deleted while clients hold it (an SMB tree
  * connected before the delete). Until {@link #detach} every call goes to the mount; after it, every call that can
  * fail fails with {@link VfsStatus#STALE}, so a client sees its handles go stale instead of reaching a mount that
- * was stopped.
+ * was stopped. A mount reopened by a delete that could not finish is {@link #retarget retargeted}: the clients go on
+ * with the new mount object.
  */
 final class DetachableVfs {
 
-    private final Vfs target;
+    private volatile Vfs target;
     private final Vfs proxy;
     private volatile boolean detached;
 
@@ -42,6 +43,16 @@ final class DetachableVfs {
     /** The Vfs to hand out. */
     Vfs vfs() {
         return proxy;
+    }
+
+    /** Whether calls go to {@code v}. */
+    boolean serves(Vfs v) {
+        return target == v;
+    }
+
+    /** From now on calls go to {@code v} (the same mount, reopened from its journal). */
+    void retarget(Vfs v) {
+        target = java.util.Objects.requireNonNull(v);
     }
 
     /** From now on every call fails with {@link VfsStatus#STALE}. */

@@ -109,7 +109,12 @@ public final class Gateway implements AutoCloseable {
                     writeBack, io.bucketfs.vfs.journal.JournalSettings.defaults(), specs, g.metrics);
             g.metrics.bind(g.vfs);
             for (io.bucketfs.gateway.state.MountRecord m : g.state.get().mounts()) {
-                g.vfs.cache().limit(m.name(), m.cacheSize()); // the mount's --cache-size, within the pool
+                if (m.cacheSize() > config.cacheSize()) {
+                    LOG.warn("mount {}: its cache-size {} exceeds the cache pool of {} (serve --cache-size, or the "
+                            + "cache disk); it is capped at the pool", m.name(), Sizes.format(m.cacheSize()),
+                            Sizes.format(config.cacheSize()));
+                }
+                g.vfs.cache().limit(m.name(), g.cacheSizeOf(m)); // the mount's --cache-size, within the pool
             }
             g.nfsExports(); // the table of the mounts opened now; later ones are added by attachMount
             LOG.info("mounts {} ready in {} ms; cache {} of {} in {}", g.vfs.mounts().keySet(),
@@ -124,6 +129,14 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The most of the cache pool a mount may take: its {@code --cache-size}, or the pool if that is smaller (a
+     * mount created on a gateway that was later restarted with a smaller {@code --cache-size} or cache disk).
+     */
+    public long cacheSizeOf(io.bucketfs.gateway.state.MountRecord m) {
+        return Math.min(m.cacheSize(), config.cacheSize());
     }
 
     /**
@@ -257,7 +270,7 @@ public final class Gateway implements AutoCloseable {
             closeStore(m.name());
             throw e;
         }
-        vfs.cache().limit(m.name(), m.cacheSize());
+        vfs.cache().limit(m.name(), cacheSizeOf(m));
         if (m.protocolEnum().nfs()) {
             nfsExports().add(export(m, v));
         }
@@ -278,8 +291,9 @@ public final class Gateway implements AutoCloseable {
      * Takes a mount out of the running gateway: its NFS export and SMB share go first (NFS handles and SMB trees
      * of it turn stale), then
      * everything written to it is flushed to its bucket within {@code timeout}, then its journal and store are
-     * closed. If the flush does not finish, the export and share come back and the mount keeps serving: the
-     * {@link io.bucketfs.vfs.VfsException} says why.
+     * closed. If the flush does not finish, the export and share come back and the mount keeps serving (if the
+     * VFS had to reopen it, the export and share serve the reopened mount): the {@link io.bucketfs.vfs.VfsException}
+     * says why.
      */
     public synchronized void detachMount(io.bucketfs.gateway.state.MountRecord m, java.time.Duration timeout)
             throws io.bucketfs.vfs.VfsException {
@@ -290,7 +304,17 @@ public final class Gateway implements AutoCloseable {
         try {
             vfs.removeMount(m.name(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (io.bucketfs.vfs.VfsException e) {
-            removed.ifPresent(x -> nfsExports().add(x));
+            io.bucketfs.vfs.Vfs now = vfs.mount(m.name());
+            boolean reopened = removed.isPresent() && removed.get().vfs() != now
+                    || share != null && !share.serves(now);
+            if (now != null && reopened) { // the removal stopped the mount, then reopened it from its journal
+                removed.ifPresent(x -> nfsExports().add(export(m, now)));
+                if (share != null) {
+                    share.retarget(now);
+                }
+            } else {
+                removed.ifPresent(x -> nfsExports().add(x));
+            }
             if (unshared) {
                 smb.addShare(was); // as it was served: encryption, users, read-only
             }

@@ -115,8 +115,10 @@ class ControlPlaneEndToEndTest {
             roArgs[3] = "http://127.0.0.1:" + RELAY;
             ok(concat(new String[] {"connections", "create", "--name", "ro", "--bucket", roBucket, "--secret-key",
                 S3ProxyServer.SECRET}, roArgs));
+            before = stateText();
             refused("name", concat(new String[] {"connections", "create", "--name", "ro", "--bucket", roBucket,
                 "--secret-key", S3ProxyServer.SECRET}, s3Args));
+            assertEquals(before, stateText());
             withStdin(S3ProxyServer.SECRET + "\n", () -> ok(concat(new String[] {"connections", "create", "--name",
                 "rw", "--bucket", rwBucket, "--secret-key", "-", "--read-write"}, s3Args)));
             String show = ok("connections", "show", "rw").out();
@@ -129,8 +131,10 @@ class ControlPlaneEndToEndTest {
 
             withStdin(SMB_PASSWORD + "\n", () -> ok("users", "add", "alice", "--password-stdin"));
             withStdin(SMB_PASSWORD + "\n", () -> ok("users", "add", "bob", "--password-stdin"));
+            before = stateText();
             withStdin("whatever\n", () -> refused("name", "users", "add", "bucketfs", "--password-stdin"));
             withStdin("whatever\n", () -> refused("name", "users", "add", "alice", "--password-stdin"));
+            assertEquals(before, stateText());
 
             // mounts: the read-only one reads, refuses writes; the read-write one writes through to the bucket
             ok("mount", "create", "--connection", "ro", "--region", "us-east-1", "--cache-size", "1GiB", "--protocol",
@@ -188,7 +192,9 @@ class ControlPlaneEndToEndTest {
 
             // managed bucket and SMB user
             ok("buckets", "create", "--name", "datasets");
+            before = stateText();
             refused("name", "buckets", "create", "--name", "datasets");
+            assertEquals(before, stateText());
             ok("mount", "create", "--bucket", "datasets", "--no-root-squash");
             assertEquals(0, nfsCp(local, "datasets", "d.txt"));
 

@@ -32,7 +32,7 @@ class GatewayStateStartTest {
         try (Gateway g = Gateway.start(cfg)) {
             ControlPlane cp = new ControlPlane(g, Clock.systemUTC());
             cp.createBucket(new Requests.Bucket("data"));
-            cp.createMount(new Requests.Mount("m", null, "data", "p/", "nfs", "2TiB", null, null, null,
+            cp.createMount(new Requests.Mount("m", null, "data", "p/", "nfs", "2GiB", null, null, null,
                     null, null, null));
             // a connection to a closed port is refused naming the endpoint, and not stored
             io.bucketfs.gateway.state.FieldException refused = assertThrows(
@@ -49,7 +49,7 @@ class GatewayStateStartTest {
         }
         Path state = cfg.dataDir().resolve(StateStore.FILE);
         String good = Files.readString(state);
-        Files.writeString(state, good.replace("\"cache-size\" : 2199023255552", "\"cache-size\" : 0"));
+        Files.writeString(state, good.replace("\"cache-size\" : 2147483648", "\"cache-size\" : 0"));
         CliException e = assertThrows(CliException.class, () -> Gateway.start(cfg));
         assertEquals("gateway-state.json: mounts[0].cache-size: must be more than 0", e.getMessage());
         Files.writeString(state, good);

@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * A TCP relay in front of an HTTP server that records what clients send, to prove which requests a client made.
- * Bytes pass unchanged (so AWS signatures, which cover the Host header the client chose, still verify).
+ * Bytes pass unchanged (so AWS signatures, which cover the Host header the client chose, still verify). A
+ * {@linkplain #beforeForwarding hook} sees each request line before its bytes go on and may hold them (block), to
+ * prove what a client does while a request has not reached the server. (A request line is seen when it arrives
+ * whole in one read, as the HTTP clients used here write their headers.)
  */
 final class RecordingRelay implements AutoCloseable {
 
@@ -26,6 +29,7 @@ final class RecordingRelay implements AutoCloseable {
     private final int targetPort;
     private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
     private final List<Socket> sockets = new ArrayList<>();
+    private volatile java.util.function.Consumer<String> hook = line -> { };
 
     RecordingRelay(int port, int targetPort) throws IOException {
         this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -37,6 +41,14 @@ final class RecordingRelay implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Calls {@code h} with each request line ({@code METHOD path}) that arrives from now on, on the connection's
+     * relay thread before the request is forwarded: while {@code h} blocks, the request waits.
+     */
+    void beforeForwarding(java.util.function.Consumer<String> h) {
+        this.hook = java.util.Objects.requireNonNull(h);
     }
 
     private void accept() {
@@ -64,6 +76,10 @@ final class RecordingRelay implements AutoCloseable {
                     if (record) {
                         synchronized (sent) {
                             sent.write(b, 0, n);
+                        }
+                        Matcher m = REQUEST_LINE.matcher(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+                        while (m.find()) {
+                            hook.accept(m.group(1) + " " + m.group(2));
                         }
                     }
                     out.write(b, 0, n);

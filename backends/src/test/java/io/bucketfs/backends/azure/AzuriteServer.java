@@ -149,6 +149,19 @@ public final class AzuriteServer implements AutoCloseable {
                 .withAzureAccount(ACCOUNT, KEY, null);
     }
 
+    /**
+     * An account SAS of the development account (signed with its well-known key) for the blob service, allowing
+     * {@code permissions} (e.g. {@code "rl"}: read and list; {@code "rwdlac"}: everything) on every container and
+     * blob, valid for an hour. No leading {@code ?}.
+     */
+    public String accountSas(String permissions) {
+        return admin().generateAccountSas(new com.azure.storage.common.sas.AccountSasSignatureValues(
+                java.time.OffsetDateTime.now().plusHours(1),
+                com.azure.storage.common.sas.AccountSasPermission.parse(permissions),
+                com.azure.storage.common.sas.AccountSasService.parse("b"),
+                com.azure.storage.common.sas.AccountSasResourceType.parse("sco")));
+    }
+
     /** Creates a new, empty container and returns its name. */
     public String createContainer() {
         String name = "c" + ProcessHandle.current().pid() + "-" + CONTAINERS.incrementAndGet();

@@ -8,9 +8,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code bucketfs buckets …}: managed buckets on the gateway's embedded local store. */
+/**
+ * {@code bucketfs buckets …}: managed buckets, each on the gateway's embedded local store or, with
+ * {@code --connection}, under {@code NAME/} of a read-write connection's bucket (chosen per bucket).
+ */
 @Command(name = "buckets", mixinStandardHelpOptions = true,
-        description = "Create, list and delete managed buckets (on the gateway's embedded local store).",
+        description = "Create, list and delete managed buckets: each on the gateway's embedded local store, or "
+                + "under NAME/ of a read-write connection's bucket (buckets create --connection).",
         subcommands = {BucketsCommand.Create.class, BucketsCommand.List.class, BucketsCommand.Delete.class})
 public final class BucketsCommand implements Runnable {
 

@@ -39,7 +39,8 @@ public final class MountCommand implements Runnable {
         @Option(names = "--bucket", paramLabel = "BUCKET", description = "Mount this managed bucket.")
         String bucket;
         @Option(names = "--region", paramLabel = "REGION",
-                description = "A check: the connection's bucket must be in this region (managed buckets: ignored).")
+                description = "A check: the connection must be configured for this region (its --region, or the "
+                        + "provider's default; the bucket itself is not asked). Managed buckets: ignored.")
         String region;
         @Option(names = "--prefix", paramLabel = "PREFIX",
                 description = "Only the keys under this prefix (ending with '/').")
@@ -47,7 +48,8 @@ public final class MountCommand implements Runnable {
         @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "nfs (default), smb or both.")
         String protocol;
         @Option(names = "--cache-size", paramLabel = "SIZE",
-                description = "The mount's cache, e.g. 500GB or 2TiB (default: the gateway's --cache-size).")
+                description = "The most of the gateway's cache pool the mount may take, e.g. 500GB or 2TiB (default "
+                        + "and at most: the pool, serve --cache-size).")
         String cacheSize;
         @Option(names = "--durability", paramLabel = "MODE",
                 description = "local (default: COMMIT/FLUSH = on the cache disk) or object-store (= in the bucket).")

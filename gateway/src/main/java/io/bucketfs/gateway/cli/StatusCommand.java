@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Per mount: cache used/size, hit ratio, dirty bytes, upload queue, backend requests and "
                 + "bytes, and the backend bytes saved by the cache (counters since the gateway started).",
-            "The cache is one pool shared by all mounts: USED is the pool's, SIZE the mount's recorded cache size."})
+            "The cache is one pool shared by all mounts: USED is the mount's part of it, SIZE the most the mount may "
+                + "take (its --cache-size, at most the pool)."})
 public final class StatusCommand implements Callable<Integer> {
 
     @Mixin

@@ -120,6 +120,10 @@ public final class ControlPlane {
         if (!azure && (r.accountKey() != null || r.sas() != null)) {
             throw FieldException.invalid(r.accountKey() != null ? "account-key" : "sas", "only for provider azure");
         }
+        if (p != Provider.AWS_S3 && (r.roleArn() != null || r.externalId() != null)) {
+            throw FieldException.invalid(r.roleArn() != null ? "role-arn" : "external-id", "only for provider "
+                    + "aws-s3 (a role is assumed with AWS STS); give " + p.id() + " its own keys");
+        }
         ConnectionSpec spec = new ConnectionSpec(p, r.bucket(), r.region(), r.endpoint(), r.pathStyle(),
                 r.accessKey(), r.secretKey(), r.roleArn(), r.externalId(), r.accountName(), r.accountKey(), r.sas());
         try {
@@ -390,6 +394,11 @@ public final class ControlPlane {
             }
             if (cacheSize <= 0) {
                 throw FieldException.invalid("cache-size", "must be more than 0");
+            }
+            if (cacheSize > gateway.config().cacheSize()) {
+                throw FieldException.invalid("cache-size", Sizes.format(cacheSize) + " exceeds the gateway's cache "
+                        + "pool of " + Sizes.format(gateway.config().cacheSize()) + " (grow the pool: 'bucketfs serve"
+                        + " --cache-size', on the appliance a bigger cache disk)");
             }
         }
         String durability = r.durability() == null ? "local" : r.durability();

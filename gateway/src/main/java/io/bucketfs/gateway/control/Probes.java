@@ -43,7 +43,8 @@ final class Probes {
         boolean azure = spec.provider().family() == Provider.Family.AZURE;
         switch (e.kind()) {
             case ACCESS_DENIED:
-                return new FieldException(FieldException.Kind.REJECTED, azure ? "account-key" : spec.accessKey() != null
+                return new FieldException(FieldException.Kind.REJECTED, azure ? (spec.sasToken() != null
+                        && spec.accountKey() == null ? "sas" : "account-key") : spec.accessKey() != null
                         ? "access-key" : "role-arn", "the bucket refused these credentials (" + oneLine(e) + ")");
             case NOT_FOUND:
                 return new FieldException(FieldException.Kind.REJECTED, "bucket", "no bucket '" + spec.bucket()

@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <p>The chunk cache is one pool ({@code cache-pool-bytes}, {@code serve --cache-size}) shared by every mount;
  * {@code cache-used-bytes} is the mount's part of it and {@code cache-size-bytes} the most it may take (its
- * {@code --cache-size}, enforced: at it, the mount's misses evict its own chunks; the default mount has the pool).
+ * {@code --cache-size}, at most the pool, enforced: at it, the mount's misses evict its own chunks; the default mount
+ * has the pool).
  * {@code backend-bytes-saved} is the bytes served to readers minus the bytes fetched for them; {@code backend-errors}
  * leaves out the answers that are expected outcomes (not found, precondition failed, not modified).
  */
@@ -37,7 +38,7 @@ final class Status {
             row.put("cache-used-bytes", usage[0]);
             row.put("cache-pool-bytes", cache.capacityBytes());
             row.put("cache-pool-used-bytes", cache.usedBytes());
-            row.put("cache-size-bytes", usage[1]);
+            row.put("cache-size-bytes", Math.min(usage[1], cache.capacityBytes()));
             row.put("cache-hits", m.hits());
             row.put("cache-misses", m.misses());
             row.put("hit-ratio", lookups == 0 ? 0.0 : Math.round(1000.0 * m.hits() / lookups) / 1000.0);

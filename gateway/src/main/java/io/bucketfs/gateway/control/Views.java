@@ -94,8 +94,13 @@ final class Views {
                 && !s.connection(r.connection()).map(ConnectionRecord::readWrite).orElse(false));
         m.put("read-only", readOnly);
         m.put("durability", r.durability());
-        m.put("cache-size", Sizes.format(r.cacheSize()));
-        m.put("cache-size-bytes", r.cacheSize());
+        long effective = g.cacheSizeOf(r);
+        m.put("cache-size", Sizes.format(effective));
+        m.put("cache-size-bytes", effective);
+        if (effective != r.cacheSize()) { // the pool shrank since the mount was made
+            m.put("cache-size-configured", Sizes.format(r.cacheSize()));
+            m.put("cache-size-configured-bytes", r.cacheSize());
+        }
         m.put("nfs-clients", r.nfsClients().isEmpty() ? List.of("*") : r.nfsClients());
         m.put("root-squash", r.squashesRoot());
         if (r.protocolEnum().smb()) {

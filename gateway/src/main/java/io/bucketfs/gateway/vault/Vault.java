@@ -33,8 +33,9 @@ import javax.crypto.spec.SecretKeySpec;
  * record does not open: the tag fails.
  *
  * <h2>The key</h2>
- * 32 random bytes, base64 on one line, in a file of mode 0600: {@code $BUCKETFS_VAULT_KEY_FILE} if set (the
- * appliance provisions it), else {@value #KEY_FILE} in the data directory, created at the first start. A key file
+ * 32 random bytes, base64 on one line, in a file of mode 0600: {@code $BUCKETFS_VAULT_KEY_FILE} if set (a key
+ * kept off the data volume; it must exist, the gateway never creates it), else {@value #KEY_FILE} in the data
+ * directory, created at the first start. A key file
  * others can read or write is refused: the secrets would be only as safe as it. Losing the key loses the sealed
  * secrets (connections must be created again); nothing else depends on it.
  */
@@ -65,7 +66,15 @@ public final class Vault {
 
     /** The vault of a data directory: its key from {@value #KEY_ENV} or {@code dataDir/}{@value #KEY_FILE}. */
     public static Vault open(Path dataDir) {
-        String env = System.getenv(KEY_ENV);
+        return open(dataDir, System::getenv);
+    }
+
+    /** {@link #open(Path)} with the environment read through {@code env} (tests). */
+    public static Vault open(Path dataDir, java.util.function.UnaryOperator<String> env) {
+        return openFrom(dataDir, env.apply(KEY_ENV));
+    }
+
+    private static Vault openFrom(Path dataDir, String env) {
         if (env != null && !env.isBlank()) {
             Path f = Path.of(env);
             if (!Files.exists(f)) {

@@ -135,9 +135,13 @@ public final class VfsRuntime implements Closeable {
      * {@code timeout}. Then the mount's background work stops, its journal is closed and deleted (a mount created
      * later under the same name starts afresh), and the caller may close its store.
      *
-     * <p>The caller must have stopped every protocol from reaching the mount first. If the flush does not finish
-     * in time (an unreachable bucket), the mount is left exactly as it was, still serving, and the
-     * {@link VfsException} says why.
+     * <p>The caller must have stopped every protocol from reaching the mount first; requests already in flight may
+     * still write. The flush runs twice while the mount serves (the second catches what such writes staged during
+     * the first); if either does not finish in time (an unreachable bucket), the mount is left exactly as it was,
+     * still serving, and the {@link VfsException} says why. What the very last in-flight requests staged is
+     * committed when the mount stops; if that does not reach the bucket in time either, the mount is reopened from
+     * its journal (its staged writes re-adopted and retried, as at a start): it keeps serving, as a new
+     * {@link #mount} object, and the {@link VfsException} says so.
      */
     public void removeMount(String storeId, long timeout, TimeUnit unit) throws VfsException {
         BucketVfs v = mounts.get(storeId);
@@ -145,20 +149,8 @@ public final class VfsRuntime implements Closeable {
             throw new VfsException(VfsStatus.NOT_FOUND, "no mount " + storeId);
         }
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        try {
-            v.data().commitAllLocal();
-            writeBack.get().barrier(storeId).get(timeout, unit); // this mount's files only
-            if (!v.mover().awaitIdle(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new VfsException(VfsStatus.IO_ERROR, "changes of mount " + storeId + " are still being "
-                        + "applied to its bucket");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VfsException(VfsStatus.IO_ERROR, "interrupted while flushing mount " + storeId);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new VfsException(VfsStatus.IO_ERROR, "writes to mount " + storeId + " did not reach its bucket "
-                    + "in time" + (e instanceof java.util.concurrent.TimeoutException ? "" : ": " + e.getCause()), e);
-        }
+        flushForRemoval(v, storeId, deadline, "writes to mount " + storeId);
+        flushForRemoval(v, storeId, deadline, "writes that raced the removal of mount " + storeId);
         v.stop(); // commits what a request still in flight staged
         boolean clean = true;
         try {
@@ -170,10 +162,9 @@ public final class VfsRuntime implements Closeable {
             clean = false;
         }
         if (!clean) {
-            // only writes racing the removal can be here (the flush above succeeded): they stay staged, and the
-            // journal is kept, for an operator to recover
-            LOG.error("mount {}: writes that raced its removal did not reach the bucket; they stay staged in the "
-                    + "cache and its journal stays in {}", storeId, stateDir.resolve("journal").resolve(storeId));
+            reopen(v, storeId);
+            throw new VfsException(VfsStatus.IO_ERROR, "writes that raced the removal of mount " + storeId + " did "
+                    + "not reach its bucket in time; the mount was reopened from its journal");
         }
         synchronized (this) {
             Map<String, BucketVfs> next = new LinkedHashMap<>(mounts);
@@ -182,13 +173,51 @@ public final class VfsRuntime implements Closeable {
         }
         try {
             v.closeJournal();
-            if (clean) {
-                deleteTree(stateDir.resolve("journal").resolve(storeId));
-            }
+            deleteTree(stateDir.resolve("journal").resolve(storeId));
         } catch (IOException e) {
             LOG.warn("mount {} removed, but its journal could not be closed or deleted: {}", storeId, e.toString());
         }
         LOG.info("mount {} removed; its data is in the bucket", storeId);
+    }
+
+    /** Commits the mount's open files and waits, until {@code deadline}, for its uploads and bucket work. */
+    private void flushForRemoval(BucketVfs v, String storeId, long deadline, String what) throws VfsException {
+        try {
+            v.data().commitAllLocal();
+            writeBack.get().barrier(storeId).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!v.mover().awaitIdle(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new VfsException(VfsStatus.IO_ERROR, "changes of mount " + storeId + " are still being "
+                        + "applied to its bucket");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VfsException(VfsStatus.IO_ERROR, "interrupted while flushing mount " + storeId);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new VfsException(VfsStatus.IO_ERROR, what + " did not reach its bucket in time"
+                    + (e instanceof java.util.concurrent.TimeoutException ? "" : ": " + e.getCause()), e);
+        }
+    }
+
+    /**
+     * Brings back a mount whose removal stopped it but left writes staged: its journal is closed and replayed into
+     * a new mount over the same store, which re-adopts the staged writes (their uploads go on) and serves.
+     */
+    private synchronized void reopen(BucketVfs v, String storeId) throws VfsException {
+        try {
+            v.closeJournal();
+            BucketVfs again = replay(new MountSpec(v.mount(), v.data().store()));
+            put(storeId, again);
+            again.data().adoptStagedSizes();
+            again.start();
+            LOG.warn("mount {}: writes that raced its removal did not reach the bucket; the mount was reopened from "
+                    + "its journal and keeps serving", storeId);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("mount {}: writes that raced its removal did not reach the bucket and the mount could not be "
+                    + "reopened; they stay staged and its journal stays in {}", storeId,
+                    stateDir.resolve("journal").resolve(storeId), e);
+            throw new VfsException(VfsStatus.IO_ERROR, "writes that raced the removal of mount " + storeId
+                    + " did not reach its bucket, and the mount could not be reopened: " + e, e);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
