@@ -43,6 +43,8 @@ public final class SmbServer implements AutoCloseable {
     /** By lower-case name; changed at run time ({@link #addShare}, {@link #removeShare}), read by every tree connect. */
     private final Map<String, Share> shares = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final SmbUsers users;
+    /** The SPNEGO mechanisms SESSION_SETUP accepts. */
+    private final Authenticators authenticators;
     private final SecureRandom random = new SecureRandom();
     private final byte[] serverGuid;
     private final long startTime = System.currentTimeMillis();
@@ -64,6 +66,7 @@ public final class SmbServer implements AutoCloseable {
                       Collection<Share> disks, SmbUsers users) throws InterruptedException {
         this.settings = settings;
         this.users = users;
+        this.authenticators = Authenticators.ntlmOnly(this);
         disks.forEach(share -> shares.put(share.name().toLowerCase(Locale.ROOT), share));
         shares.put("ipc$", new Share("IPC$", null));
         UUID g = UUID.randomUUID();
@@ -173,6 +176,10 @@ public final class SmbServer implements AutoCloseable {
 
     SmbUsers users() {
         return users;
+    }
+
+    Authenticators authenticators() {
+        return authenticators;
     }
 
     SecureRandom random() {
