@@ -47,6 +47,9 @@ final class RawSmbClient implements AutoCloseable {
     long sessionId;
     /** When set, requests with a SessionId are signed with it (SMB 3.0/3.0.2 AES-CMAC, [MS-SMB2] 3.1.4.1). */
     byte[] signingKey;
+    /** The session base key of the last {@link #loginSigned}. */
+    byte[] sessionBaseKey;
+    private long nonce;
 
     /** Connects and negotiates {@code dialect} (2.0.2 to 3.0.2: no negotiate contexts). */
     RawSmbClient(int port, int dialect) throws IOException {
@@ -88,6 +91,42 @@ final class RawSmbClient implements AutoCloseable {
     }
 
     void send(int command, long sessionId, int treeId, byte[] body) throws IOException {
+        ByteBuffer h = message(command, sessionId, treeId, body);
+        OutputStream out = socket.getOutputStream();
+        out.write(ByteBuffer.allocate(4).putInt(h.capacity()).array());
+        out.write(h.array());
+        out.flush();
+    }
+
+    /**
+     * Sends a request with {@code sessionId} in its header, encrypted ([MS-SMB2] 3.1.4.3, SMB 3.0/3.0.2
+     * AES-128-CCM) with the client-to-server key of the session base key {@code baseKey} under a transform
+     * header naming {@code transformSessionId}.
+     */
+    void sendEncrypted(int command, long sessionId, byte[] body, long transformSessionId, byte[] baseKey)
+            throws IOException {
+        byte[] signWith = signingKey;
+        signingKey = null; // sealed, not signed
+        byte[] plain = message(command, sessionId, treeId, body).array();
+        signingKey = signWith;
+        byte[] key = Smb2Crypto.kdf(baseKey, Smb2Crypto.label("SMB2AESCCM"), Smb2Crypto.label("ServerIn "), 128);
+        ByteBuffer t = le(52).putInt(Transform.PROTOCOL_ID).put(new byte[16])
+                .putLong(++nonce).putLong(0).putInt(plain.length).putShort((short) 0).putShort((short) 1)
+                .putLong(transformSessionId);
+        byte[] nonceField = Arrays.copyOfRange(t.array(), 20, 36);
+        byte[] aad = Arrays.copyOfRange(t.array(), 20, 52);
+        byte[] tag = new byte[16];
+        byte[] sealed = Smb2Crypto.encrypt(Smb2Crypto.CIPHER_AES_128_CCM, key, nonceField, aad, plain, tag);
+        t.position(4);
+        t.put(tag);
+        OutputStream out = socket.getOutputStream();
+        out.write(ByteBuffer.allocate(4).putInt(52 + sealed.length).array());
+        out.write(t.array());
+        out.write(sealed);
+        out.flush();
+    }
+
+    private ByteBuffer message(int command, long sessionId, int treeId, byte[] body) {
         ByteBuffer h = le(64 + body.length);
         h.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
                 .putShort((short) 1).putInt(0).putInt(0).putLong(messageId++).putInt(0).putInt(treeId)
@@ -97,10 +136,7 @@ final class RawSmbClient implements AutoCloseable {
             h.position(48);
             h.put(Smb2Crypto.sign(Smb2Crypto.SIGNING_AES_CMAC, signingKey, h.array(), 0, h.capacity()));
         }
-        OutputStream out = socket.getOutputStream();
-        out.write(ByteBuffer.allocate(4).putInt(h.capacity()).array());
-        out.write(h.array());
-        out.flush();
+        return h;
     }
 
     /** The next message from the server: a response or a notification. */
@@ -136,7 +172,7 @@ final class RawSmbClient implements AutoCloseable {
         byte[] ntowf = NtlmCrypto.ntowfv2(NtlmCrypto.ntHash(password.toCharArray()), SmbFixture.USER, "");
         ByteBuffer t = ByteBuffer.wrap(token).order(ByteOrder.LITTLE_ENDIAN);
         byte[] proof = Arrays.copyOfRange(token, t.getInt(24), t.getInt(24) + 16);
-        byte[] sessionBaseKey = NtlmCrypto.hmacMd5(ntowf, proof);
+        sessionBaseKey = NtlmCrypto.hmacMd5(ntowf, proof);
         signingKey = Smb2Crypto.kdf(sessionBaseKey, Smb2Crypto.label("SMB2AESCMAC"), Smb2Crypto.label("SmbSign"),
                 128);
         sessionId = done.sessionId();
