@@ -24,6 +24,8 @@ final class RawSmbClient implements AutoCloseable {
     static final int SESSION_SETUP = 1;
     static final int TREE_CONNECT = 3;
     static final int CREATE = 5;
+    static final int READ = 8;
+    static final int WRITE = 9;
     static final int IOCTL = 11;
     static final int FLAGS_SIGNED = 0x8;
     /** The NLMP example's flags without KEY_EXCH. */
@@ -50,6 +52,8 @@ final class RawSmbClient implements AutoCloseable {
     /** The session base key of the last {@link #loginSigned}. */
     byte[] sessionBaseKey;
     private long nonce;
+    /** The CreditRequest of every request (1 unless a test wants a wider window). */
+    int creditRequest = 1;
 
     /** Connects and negotiates {@code dialect} (2.0.2 to 3.0.2: no negotiate contexts). */
     RawSmbClient(int port, int dialect) throws IOException {
@@ -129,7 +133,7 @@ final class RawSmbClient implements AutoCloseable {
     private ByteBuffer message(int command, long sessionId, int treeId, byte[] body) {
         ByteBuffer h = le(64 + body.length);
         h.putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0).putShort((short) command)
-                .putShort((short) 1).putInt(0).putInt(0).putLong(messageId++).putInt(0).putInt(treeId)
+                .putShort((short) creditRequest).putInt(0).putInt(0).putLong(messageId++).putInt(0).putInt(treeId)
                 .putLong(sessionId).put(new byte[16]).put(body);
         if (signingKey != null && sessionId != 0) {
             h.putInt(16, h.getInt(16) | FLAGS_SIGNED);
@@ -248,6 +252,32 @@ final class RawSmbClient implements AutoCloseable {
                 .putLong(0).putLong(0).putInt(0x0012019F).putInt(0).putInt(7).putInt(3).putInt(0)
                 .putShort((short) (64 + 56)).putShort((short) n.length).putInt(0).putInt(0).put(n);
         return call(CREATE, sessionId, treeId, b.array()).status();
+    }
+
+    /** CREATE of {@code name} (as {@link #create}) on {@link #sessionId}; the FileId of the open (16 bytes). */
+    byte[] open(String name) throws IOException {
+        byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
+        ByteBuffer b = le(56 + n.length).putShort((short) 57).put((byte) 0).put((byte) 0).putInt(2)
+                .putLong(0).putLong(0).putInt(0x0012019F).putInt(0).putInt(7).putInt(3).putInt(0)
+                .putShort((short) (64 + 56)).putShort((short) n.length).putInt(0).putInt(0).put(n);
+        Answer a = call(CREATE, sessionId, b.array());
+        assertEquals(NtStatus.SUCCESS, a.status());
+        return Arrays.copyOfRange(a.bytes(), 64 + 64, 64 + 80);
+    }
+
+    /** WRITE ([MS-SMB2] 2.2.21) of {@code data} (at most 64 KiB: one credit) at {@code offset}; its status. */
+    int write(byte[] fileId, long offset, byte[] data) throws IOException {
+        ByteBuffer b = le(48 + data.length).putShort((short) 49).putShort((short) (64 + 48)).putInt(data.length)
+                .putLong(offset).put(fileId).putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).putInt(0)
+                .put(data);
+        return call(WRITE, sessionId, b.array()).status();
+    }
+
+    /** Sends (does not wait for) a READ ([MS-SMB2] 2.2.19) of {@code length} (at most 64 KiB) at {@code offset}. */
+    void sendRead(byte[] fileId, long offset, int length) throws IOException {
+        ByteBuffer b = le(49).putShort((short) 49).put((byte) 0).put((byte) 0).putInt(length).putLong(offset)
+                .put(fileId).putInt(0).putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).put((byte) 0);
+        send(READ, sessionId, b.array());
     }
 
     /** An NTLMv2 AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3, 3.3.2) answering a CHALLENGE_MESSAGE. */
