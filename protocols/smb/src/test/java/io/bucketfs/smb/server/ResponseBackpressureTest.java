@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bucketfs.backends.local.LocalDirectoryStore;
 import io.bucketfs.smb.mssmb2.NtStatus;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +34,7 @@ class ResponseBackpressureTest {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new SmbFixture(tmp, LocalDirectoryStore.create(Files.createDirectories(tmp.resolve("bucket"))),
-                SmbSettings.DEFAULTS);
+        fixture = SmbFixture.onLocalStore(tmp);
     }
 
     @AfterEach

@@ -11,9 +11,7 @@ import com.hierynomus.protocol.commons.buffer.Buffer;
 import com.hierynomus.protocol.commons.buffer.Endian;
 import com.hierynomus.spnego.NegTokenInit;
 import com.hierynomus.spnego.NegTokenTarg;
-import io.bucketfs.backends.local.LocalDirectoryStore;
 import io.bucketfs.smb.mssmb2.NtStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +33,7 @@ class SpnegoMechRedirectTest {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new SmbFixture(tmp, LocalDirectoryStore.create(Files.createDirectories(tmp.resolve("bucket"))),
-                SmbSettings.DEFAULTS);
+        fixture = SmbFixture.onLocalStore(tmp);
     }
 
     @AfterEach

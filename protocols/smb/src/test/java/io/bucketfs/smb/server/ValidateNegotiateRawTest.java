@@ -12,12 +12,10 @@ import com.hierynomus.smbj.SmbConfig;
 import com.hierynomus.smbj.auth.AuthenticationContext;
 import com.hierynomus.smbj.session.Session;
 import com.hierynomus.smbj.share.Share;
-import io.bucketfs.backends.local.LocalDirectoryStore;
 import io.bucketfs.smb.mssmb2.NtStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a raw client on SMB 3.0 and 3.0.2 (no library we test with sends VNI): the server answers a true account of the
  * NEGOTIATE with its own, signed with the session's key; a request that differs from what NEGOTIATE saw in the
  * dialects, ClientGuid, Capabilities or SecurityMode, or that leaves no room for the answer, ends the
- * connection; a DFS referral request gets STATUS_FS_DRIVER_REQUIRED (the server is not DFS capable).
+ * connection, as does any VNI on 3.1.1 (SMBJ client); a DFS referral request gets STATUS_FS_DRIVER_REQUIRED (the
+ * server is not DFS capable).
  */
 class ValidateNegotiateRawTest {
     private static final int CAPABILITIES = 0x44; // LARGE_MTU | ENCRYPTION
@@ -50,8 +49,7 @@ class ValidateNegotiateRawTest {
     @BeforeEach
     void start() throws Exception {
         ThreadLocalRandom.current().nextBytes(guid);
-        fixture = new SmbFixture(tmp, LocalDirectoryStore.create(Files.createDirectories(tmp.resolve("bucket"))),
-                SmbSettings.DEFAULTS);
+        fixture = SmbFixture.onLocalStore(tmp);
     }
 
     @AfterEach
