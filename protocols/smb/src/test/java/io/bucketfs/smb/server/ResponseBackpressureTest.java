@@ -8,14 +8,10 @@ import io.bucketfs.smb.mssmb2.NtStatus;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Outbound backpressure ({@link SmbConnection}, {@link SmbSettings#writeBufferHigh()}): a raw client pipelines
@@ -24,23 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * water mark, holding no more than that plus one response; when the client then reads, every READ is answered,
  * in order, with the file's bytes.
  */
-class ResponseBackpressureTest {
+class ResponseBackpressureTest extends LocalServerTest {
     private static final int READS = 1024;
     private static final int CHUNK = 64 << 10;
-
-    @TempDir
-    Path tmp;
-    private SmbFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = SmbFixture.onLocalStore(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
 
     @Test
     @Timeout(120)

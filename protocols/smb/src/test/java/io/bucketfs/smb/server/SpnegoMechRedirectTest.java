@@ -12,13 +12,9 @@ import com.hierynomus.protocol.commons.buffer.Endian;
 import com.hierynomus.spnego.NegTokenInit;
 import com.hierynomus.spnego.NegTokenTarg;
 import io.bucketfs.smb.mssmb2.NtStatus;
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPNEGO mechanism selection ([RFC 4178] 3.2, 4.2.2) from a raw client with hand-built tokens: a NegTokenInit
@@ -26,20 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * naming NTLMSSP, with no token, after which NTLM completes and the session works; a NegTokenInit listing only
  * Kerberos is LOGON_FAILURE.
  */
-class SpnegoMechRedirectTest {
-    @TempDir
-    Path tmp;
-    private SmbFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = SmbFixture.onLocalStore(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class SpnegoMechRedirectTest extends LocalServerTest {
 
     /** A GSS-wrapped NegTokenInit listing {@code mechs} with an optimistic token (an AP-REQ lookalike). */
     private static byte[] init(byte[] optimistic, ASN1ObjectIdentifier... mechs) throws Exception {

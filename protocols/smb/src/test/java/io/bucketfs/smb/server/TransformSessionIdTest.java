@@ -8,32 +8,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * [MS-SMB2] 3.3.5.2.1.1: a request sealed with one session's key must be that session's. A raw SMB 3.0 client
  * with two sessions on one connection seals a TREE_CONNECT with session A's key: addressed to A it is answered
  * (encrypted); addressed to B (A in the transform header) it ends the connection instead of running as B.
  */
-class TransformSessionIdTest {
-    @TempDir
-    Path tmp;
-    private SmbFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = SmbFixture.onLocalStore(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class TransformSessionIdTest extends LocalServerTest {
 
     private static byte[] treeConnect() {
         byte[] path = "\\\\127.0.0.1\\default".getBytes(StandardCharsets.UTF_16LE);

@@ -16,15 +16,12 @@ import io.bucketfs.smb.mssmb2.NtStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,24 +34,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * connection, as does any VNI on 3.1.1 (SMBJ client); a DFS referral request gets STATUS_FS_DRIVER_REQUIRED (the
  * server is not DFS capable).
  */
-class ValidateNegotiateRawTest {
+class ValidateNegotiateRawTest extends LocalServerTest {
     private static final int CAPABILITIES = 0x44; // LARGE_MTU | ENCRYPTION
     private static final int SECURITY_MODE = 1; // SIGNING_ENABLED
 
-    @TempDir
-    Path tmp;
-    private SmbFixture fixture;
     private final byte[] guid = new byte[16];
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         ThreadLocalRandom.current().nextBytes(guid);
-        fixture = SmbFixture.onLocalStore(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
     }
 
     /** The client's dialects: up to {@code dialect}. */
