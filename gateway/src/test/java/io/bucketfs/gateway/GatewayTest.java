@@ -125,6 +125,18 @@ class GatewayTest {
     }
 
     @Test
+    void smbLimitsOutOfRangeAreRefusedBeforeAnythingStarts() {
+        for (String[] bad : new String[][] {{"--smb-max-io", "16MiB"}, {"--smb-workers", "0"},
+            {"--smb-max-credits", "1"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = BucketfsCommand.run(new String[] {"serve", "--data-dir", "/nonexistent/never", bad[0], bad[1]},
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+            String msg = err.toString(StandardCharsets.UTF_8);
+            assertTrue(rc != 0 && msg.contains("smb limits"), rc + " " + msg);
+        }
+    }
+
+    @Test
     void helpWorksEverywhere() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, BucketfsCommand.run(new String[] {"serve", "--help"}, new PrintStream(out), System.err));

@@ -73,6 +73,21 @@ public final class ServeCommand implements Callable<Integer> {
                     + "asks), required (every dialect) or optional (only where the client asks).")
     String smbSigning = "smb3";
 
+    @Option(names = "--smb-max-io", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "The largest SMB READ, WRITE and IOCTL payload (MaxReadSize/MaxWriteSize/MaxTransactSize; "
+                    + "2.0.2 clients get 64KiB), 64KiB to 8MiB (default: 1MiB); the largest frame is 64KiB more.")
+    Long smbMaxIo;
+
+    @Option(names = "--smb-workers", paramLabel = "N",
+            description = "Threads running SMB requests for all connections (default: "
+                    + io.bucketfs.smb.server.SmbSettings.DEFAULT_WORKER_THREADS + ").")
+    int smbWorkers = io.bucketfs.smb.server.SmbSettings.DEFAULT_WORKER_THREADS;
+
+    @Option(names = "--smb-max-credits", paramLabel = "N",
+            description = "The most SMB credits (requests in flight) a connection may hold, 16 to 65535 (default: "
+                    + io.bucketfs.smb.server.SmbSettings.DEFAULT_MAX_CREDITS + ").")
+    int smbMaxCredits = io.bucketfs.smb.server.SmbSettings.DEFAULT_MAX_CREDITS;
+
     @Option(names = "--admin-port", paramLabel = "PORT",
             description = "The admin API's port on 127.0.0.1, used by the bucketfs CLI (default: "
                     + io.bucketfs.gateway.admin.AdminServer.DEFAULT_PORT + "; 0 picks a free one, written to "
@@ -99,6 +114,14 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("smb-signing: " + e.getMessage());
         }
+        io.bucketfs.smb.server.SmbSettings smbSettings;
+        try {
+            long maxIo = smbMaxIo != null ? smbMaxIo : io.bucketfs.smb.server.SmbSettings.DEFAULT_MAX_IO_BYTES;
+            smbSettings = io.bucketfs.smb.server.SmbSettings.DEFAULTS.withSigning(signing).withEncryptData(smbEncrypt)
+                    .withLimits((int) Math.min(maxIo, Integer.MAX_VALUE), smbWorkers, smbMaxCredits);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("smb limits: " + e.getMessage());
+        }
         io.bucketfs.nfs.export.ExportRules exportRules = exportRules(nfsClients, !nfsNoRootSquash);
         GatewayConfig config = new GatewayConfig(dataDir != null ? dataDir : defaultDataDir(), cacheDir,
                 cacheSize != null ? cacheSize : GatewayConfig.DEFAULT_CACHE_SIZE);
@@ -117,8 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CliException("nfs-port: " + e.getMessage(), e);
         }
         try {
-            gateway.startSmb(bind, smbPort, io.bucketfs.smb.server.SmbSettings.DEFAULTS.withSigning(signing)
-                    .withEncryptData(smbEncrypt), gateway.defaultSmbUsers(), smbEncryptShares);
+            gateway.startSmb(bind, smbPort, smbSettings, gateway.defaultSmbUsers(), smbEncryptShares);
         } catch (IllegalArgumentException e) {
             gateway.close();
             throw new CliException("smb-encrypt-share: " + e.getMessage(), e);

@@ -23,6 +23,8 @@ final class Commands {
     static final int FSCTL_DFS_GET_REFERRALS = 0x00060194;
     static final int FSCTL_DFS_GET_REFERRALS_EX = 0x000601B0;
     static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
+    /** [MS-SMB2] 2.2.32.6 VALIDATE_NEGOTIATE_INFO Response: Capabilities, Guid, SecurityMode, Dialect. */
+    static final int VALIDATE_NEGOTIATE_RESPONSE_BYTES = 24;
     static final int MAXIMAL_ACCESS = 0x001F01FF;
     /** [MS-SMB2] 2.2.10 ShareFlags: the client must encrypt what it sends on the tree. */
     static final int SHAREFLAG_ENCRYPT_DATA = 0x8000;
@@ -175,13 +177,18 @@ final class Commands {
         if (code != FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return NtStatus.NOT_SUPPORTED;
         }
+        if (x.conn.dialect == Dialect.SMB_3_1_1 || r.bodyU32(44) < VALIDATE_NEGOTIATE_RESPONSE_BYTES) {
+            // [MS-SMB2] 3.3.5.15.12: 3.1.1 has preauth integrity instead; no room for the answer
+            throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "VALIDATE_NEGOTIATE_INFO on 3.1.1 or with"
+                    + " MaxOutputResponse " + r.bodyU32(44), true);
+        }
         byte[] in = r.bytes(r.bodyU32(24), r.bodyU32(28));
         validateNegotiate(x.conn, in);
         ByteBuf out = x.out;
         out.writeShortLE(49).writeShortLE(0).writeIntLE(code);
         out.writeLongLE(r.body64(8)).writeLongLE(r.body64(16));
         out.writeIntLE(Smb2Header.SIZE + 48).writeIntLE(0);
-        out.writeIntLE(Smb2Header.SIZE + 48).writeIntLE(24);
+        out.writeIntLE(Smb2Header.SIZE + 48).writeIntLE(VALIDATE_NEGOTIATE_RESPONSE_BYTES);
         out.writeIntLE(0).writeIntLE(0);
         out.writeIntLE(x.conn.serverCapabilities);
         out.writeBytes(server.serverGuid());

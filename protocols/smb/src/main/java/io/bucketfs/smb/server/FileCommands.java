@@ -227,6 +227,13 @@ final class FileCommands {
             action = 2;
         }
         boolean isDir = entry.attr().type() == FileType.DIRECTORY;
+        if (action != 2 && !isDir && (entry.attr().dosAttributes() & DosAttributes.READONLY) != 0) {
+            int refused = readOnly(r.body32(24), access, action);
+            if (refused < 0) {
+                return NtStatus.ACCESS_DENIED;
+            }
+            access = refused;
+        }
         if ((options & DELETE_ON_CLOSE) != 0) {
             if (!AccessRights.any(access, AccessRights.DELETE)) {
                 return NtStatus.ACCESS_DENIED;
@@ -388,6 +395,20 @@ final class FileCommands {
         out.writeIntLE(answers.isReadable() ? Smb2Header.SIZE + 88 : 0).writeIntLE(answers.readableBytes());
         out.writeBytes(answers);
         return NtStatus.SUCCESS;
+    }
+
+    /**
+     * [MS-FSA] 2.1.5.1.2.1: opening an existing file whose FILE_ATTRIBUTE_READONLY is set to write or append
+     * data, or to overwrite or supersede it, is ACCESS_DENIED (returned as -1); MAXIMUM_ALLOWED alone is granted
+     * what it may have, without those rights. Returns the access granted otherwise.
+     */
+    static int readOnly(int desired, int access, int action) {
+        int write = AccessRights.FILE_WRITE_DATA | AccessRights.FILE_APPEND_DATA;
+        boolean explicit = AccessRights.any(AccessRights.granted(desired & ~AccessRights.MAXIMUM_ALLOWED), write);
+        if (explicit || action == 0 || action == 3) {
+            return -1;
+        }
+        return access & ~write;
     }
 
     /**

@@ -88,7 +88,7 @@ final class Negotiate {
         int max = dialect == Dialect.SMB_2_0_2 ? 65536 : server.settings().maxIoBytes();
         c.dialect = dialect;
         encode(x.out, c.serverSecurityMode, dialect, server.serverGuid(), caps, max,
-                NtlmServer.filetime(Instant.now()), 0, Spnego.negTokenInit(), contexts);
+                NtlmServer.filetime(Instant.now()), 0, Spnego.negTokenInit(server.authenticators().oids()), contexts);
         return NtStatus.SUCCESS;
     }
 

@@ -1,6 +1,5 @@
 package io.bucketfs.smb.server;
 
-import io.bucketfs.smb.ntlm.NtlmServer;
 import io.bucketfs.smb.ntlm.SmbUser;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +19,10 @@ final class Session {
     /** The connection the session was set up on (no multichannel: its only one). */
     final SmbConnection connection;
     volatile State state = State.IN_PROGRESS;
-    volatile NtlmServer ntlm;
+    /** The authentication exchange under way (between MORE_PROCESSING_REQUIRED answers), or null. */
+    volatile Authenticator auth;
+    /** The SPNEGO mechanism of the exchange: the one chosen from the client's NegTokenInit (NTLMSSP if raw). */
+    volatile Authenticators.Entry mech;
     /** The SPNEGO mechTypes were offered (the client wrapped NTLM in SPNEGO): answer in kind. */
     volatile boolean spnego;
     /** The DER mechTypes of the client's NegTokenInit, signed by the final mechListMIC. */

@@ -7,7 +7,6 @@ import io.bucketfs.smb.mssmb2.Smb2Crypto;
 import io.bucketfs.smb.mssmb2.Smb2Header;
 import io.bucketfs.smb.mssmb2.SmbProtocolException;
 import io.bucketfs.smb.ntlm.NtlmServer;
-import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,44 +47,35 @@ final class SessionSetup {
             s.preauthHash = Commands.sha512Of(s.preauthHash, r.message());
         }
         byte[] blob = r.bytes(r.body16(12), r.body16(14));
-        byte[] token;
+        Spnego.Token parsed;
         try {
-            token = Spnego.mechToken(blob);
+            parsed = Spnego.parse(blob);
         } catch (SmbProtocolException e) {
             c.dropSession(s);
             throw e;
         }
-        boolean spnego = !NtlmServer.isNtlm(blob);
-        if (NtlmServer.isNtlm(token) && token[8] == 1) {
-            NtlmServer ntlm = new NtlmServer(server.users(), server.settings().serverName(), server.random());
-            byte[] challenge;
-            try {
-                challenge = ntlm.challenge(token, Instant.now());
-            } catch (IllegalArgumentException e) {
-                c.dropSession(s);
-                return NtStatus.LOGON_FAILURE;
-            }
-            s.ntlm = ntlm;
-            s.spnego = spnego;
-            s.mechTypes = spnego ? Spnego.mechTypesDer(blob) : null;
-            writeResponse(x, 0, spnego ? Spnego.negTokenResp(Spnego.ACCEPT_INCOMPLETE, challenge) : challenge);
+        Integer redirected = startExchange(server, x, s, blob, parsed);
+        if (redirected != null) {
+            return redirected;
+        }
+        Authenticator.Step step = s.auth.step(parsed.mechToken());
+        if (step instanceof Authenticator.More more) {
+            writeResponse(x, 0, s.spnego
+                    ? Spnego.negTokenResp(Spnego.ACCEPT_INCOMPLETE, s.mech.oid(), more.token(), null) : more.token());
             return NtStatus.MORE_PROCESSING_REQUIRED;
         }
-        NtlmServer ntlm = s.ntlm;
-        s.ntlm = null;
-        if (ntlm != null && NtlmServer.isNtlm(token) && NtlmServer.malformedNtlmv2Response(token)) {
-            c.dropSession(s); // [MS-NLMP] 2.2.2.7: an NTLMv2_CLIENT_CHALLENGE that does not parse
-            return NtStatus.INVALID_PARAMETER;
-        }
-        Optional<NtlmServer.Result> result = ntlm == null || !NtlmServer.isNtlm(token)
-                ? Optional.empty() : ntlm.authenticate(token);
-        if (result.isEmpty()) {
+        Authenticator auth = s.auth;
+        s.auth = null;
+        if (step instanceof Authenticator.Failed failed) {
             c.dropSession(s);
-            LOG.info("SMB logon failure from {}", c.channel().remoteAddress());
-            return NtStatus.LOGON_FAILURE;
+            if (failed.status() == NtStatus.LOGON_FAILURE) {
+                LOG.info("SMB logon failure from {}", c.channel().remoteAddress());
+            }
+            return failed.status();
         }
+        Authenticator.Done result = (Authenticator.Done) step;
         if (reauth) {
-            if (!result.get().user().name().equals(s.user.name())) {
+            if (!result.user().name().equals(s.user.name())) {
                 c.dropSession(s);
                 LOG.info("SMB re-authentication of session {} as another user from {}", Long.toHexString(s.id),
                         c.channel().remoteAddress());
@@ -96,12 +86,12 @@ final class SessionSetup {
                 c.dropSession(s);
                 return NtStatus.ACCESS_DENIED;
             }
-            establish(server, c, s, r, result.get());
+            establish(server, c, s, r, result);
             logoffPrevious(server, s, r.body64(16));
         }
         writeResponse(x, s.encryptData ? SESSION_FLAG_ENCRYPT_DATA : 0,
                 s.spnego ? Spnego.negTokenResp(Spnego.ACCEPT_COMPLETED, null,
-                        s.mechTypes == null ? null : ntlm.serverMac(s.mechTypes)) : new byte[0]);
+                        s.mechTypes == null ? null : auth.mechListMic(s.mechTypes)) : new byte[0]);
         x.forceSign = true;
         LOG.debug("SMB session {} for {} (dialect {}){}", Long.toHexString(s.id), s.user.name(),
                 Dialect.name(c.dialect), reauth ? " re-authenticated" : "");
@@ -146,7 +136,52 @@ final class SessionSetup {
         return NtStatus.REQUEST_NOT_ACCEPTED;
     }
 
-    private static void establish(SmbServer server, SmbConnection c, Session s, Request r, NtlmServer.Result ok)
+    /**
+     * Starts a new authentication exchange when the token opens one: a NegTokenInit (the mechanism chosen from
+     * the client's list, [RFC 4178] 3.2), a raw or wrapped NTLM NEGOTIATE_MESSAGE, or any token of a session
+     * with none under way. When the client's preferred mechanism is not one the server has but a later one is,
+     * answers accept-incomplete naming that one, without a token (the optimistic token is dropped; 4.2.2) and
+     * returns MORE_PROCESSING_REQUIRED; returns LOGON_FAILURE when none of the client's is; else null (the
+     * token goes to {@link Session#auth}).
+     */
+    private static Integer startExchange(SmbServer server, Exchange x, Session s, byte[] blob, Spnego.Token parsed) {
+        byte[] token = parsed.mechToken();
+        boolean ntlmNegotiate = NtlmServer.isNtlm(token) && token[8] == 1;
+        if (parsed.offered() == null && s.auth != null && !ntlmNegotiate) {
+            return null;
+        }
+        Authenticators.Entry mech = s.mech != null ? s.mech : server.authenticators().get(Spnego.NTLMSSP)
+                .orElseThrow();
+        boolean redirect = false;
+        if (parsed.offered() != null) {
+            s.mechTypes = Spnego.mechTypesDer(blob);
+            if (!parsed.offered().isEmpty()) {
+                Optional<Authenticators.Entry> chosen = server.authenticators().choose(parsed.offered());
+                if (chosen.isEmpty()) {
+                    x.conn.dropSession(s);
+                    LOG.info("SMB logon from {} offers no mechanism of ours: {}", x.conn.channel().remoteAddress(),
+                            parsed.offered().stream().map(o -> o.getValue()).toList());
+                    return NtStatus.LOGON_FAILURE;
+                }
+                mech = chosen.get();
+                redirect = !mech.oid().getValue().equals(parsed.offered().get(0).getValue());
+            }
+        } else if (NtlmServer.isNtlm(blob)) {
+            s.mechTypes = null;
+        }
+        s.spnego = !NtlmServer.isNtlm(blob);
+        s.mech = mech;
+        s.auth = mech.factory().get();
+        if (redirect) {
+            LOG.debug("SMB session {}: the client prefers {}; selecting {}", Long.toHexString(s.id),
+                    parsed.offered().get(0).getValue(), mech.oid().getValue());
+            writeResponse(x, 0, Spnego.negTokenResp(Spnego.ACCEPT_INCOMPLETE, mech.oid(), null, null));
+            return NtStatus.MORE_PROCESSING_REQUIRED;
+        }
+        return null;
+    }
+
+    private static void establish(SmbServer server, SmbConnection c, Session s, Request r, Authenticator.Done ok)
             throws SmbProtocolException {
         s.user = ok.user();
         byte[] key = ok.sessionKey();

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -43,6 +44,8 @@ public final class SmbServer implements AutoCloseable {
     /** By lower-case name; changed at run time ({@link #addShare}, {@link #removeShare}), read by every tree connect. */
     private final Map<String, Share> shares = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final SmbUsers users;
+    /** The SPNEGO mechanisms SESSION_SETUP accepts. */
+    private final Authenticators authenticators;
     private final SecureRandom random = new SecureRandom();
     private final byte[] serverGuid;
     private final long startTime = System.currentTimeMillis();
@@ -52,6 +55,7 @@ public final class SmbServer implements AutoCloseable {
     private final AtomicLong nextOpenId = new AtomicLong(1);
     /** Client connections open now: counted by {@link SmbConnection} when its channel becomes active / inactive. */
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final java.util.Set<SmbConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final FileNodes nodes = new FileNodes();
     private final SmbLeases leases = new SmbLeases();
     private final ExecutorService workers;
@@ -64,6 +68,7 @@ public final class SmbServer implements AutoCloseable {
                       Collection<Share> disks, SmbUsers users) throws InterruptedException {
         this.settings = settings;
         this.users = users;
+        this.authenticators = Authenticators.ntlmOnly(this);
         disks.forEach(share -> shares.put(share.name().toLowerCase(Locale.ROOT), share));
         shares.put("ipc$", new Share("IPC$", null));
         UUID g = UUID.randomUUID();
@@ -83,6 +88,8 @@ public final class SmbServer implements AutoCloseable {
                 .channelFactory(() -> prebound != null ? new NioServerSocketChannel(prebound)
                         : new NioServerSocketChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -147,12 +154,19 @@ public final class SmbServer implements AutoCloseable {
         return openConnections.get();
     }
 
-    void connectionOpened() {
+    void connectionOpened(SmbConnection c) {
+        connections.add(c);
         openConnections.incrementAndGet();
     }
 
-    void connectionClosed() {
+    void connectionClosed(SmbConnection c) {
+        connections.remove(c);
         openConnections.decrementAndGet();
+    }
+
+    /** The client connections open now. */
+    java.util.Set<SmbConnection> connections() {
+        return java.util.Set.copyOf(connections);
     }
 
     ExecutorService workers() {
@@ -174,6 +188,10 @@ public final class SmbServer implements AutoCloseable {
 
     SmbUsers users() {
         return users;
+    }
+
+    Authenticators authenticators() {
+        return authenticators;
     }
 
     SecureRandom random() {

@@ -58,6 +58,44 @@ public record SmbSettings(int maxIoBytes, int maxFrameBytes, int workerThreads, 
         }
     }
 
+    /**
+     * The high water mark of a connection's unsent responses: {@code 2 × maxFrameBytes}. Above it the connection
+     * stops reading and running requests until the client has taken enough ({@link #writeBufferLow()}).
+     */
+    public int writeBufferHigh() {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * maxFrameBytes);
+    }
+
+    /** The low water mark: below {@code maxFrameBytes} unsent, a paused connection reads and runs again. */
+    public int writeBufferLow() {
+        return maxFrameBytes;
+    }
+
+    /**
+     * The largest {@code maxIoBytes} {@link #withLimits} accepts: 8 MiB, the most Windows servers offer (a frame
+     * must also stay under Direct TCP's 24-bit length).
+     */
+    public static final int MAX_IO_BYTES_LIMIT = 8 << 20;
+
+    /**
+     * These settings with other limits: MaxRead/Write/TransactSize {@code maxIoBytes} (64 KiB to
+     * {@value #MAX_IO_BYTES_LIMIT}; the largest frame follows it, {@code maxIoBytes} + 64 KiB), the worker pool's
+     * threads and the credits a client may hold. A value out of range is an IllegalArgumentException naming it.
+     */
+    public SmbSettings withLimits(int maxIoBytes, int workerThreads, int maxCredits) {
+        if (maxIoBytes < 65536 || maxIoBytes > MAX_IO_BYTES_LIMIT) {
+            throw new IllegalArgumentException("max I/O size must be 64KiB to 8MiB, not " + maxIoBytes);
+        }
+        if (workerThreads < 1 || workerThreads > 1024) {
+            throw new IllegalArgumentException("worker threads must be 1 to 1024, not " + workerThreads);
+        }
+        if (maxCredits < 16 || maxCredits > 65535) {
+            throw new IllegalArgumentException("max credits must be 16 to 65535, not " + maxCredits);
+        }
+        return new SmbSettings(maxIoBytes, maxIoBytes + (64 << 10), workerThreads, maxCredits, signing, encryptData,
+                serverName);
+    }
+
     public SmbSettings withSigning(Signing v) {
         return new SmbSettings(maxIoBytes, maxFrameBytes, workerThreads, maxCredits, v, encryptData, serverName);
     }

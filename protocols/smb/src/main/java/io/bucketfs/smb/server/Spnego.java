@@ -12,8 +12,8 @@ import io.bucketfs.smb.ntlm.NtlmServer;
 import java.math.BigInteger;
 
 /**
- * [MS-SPNG] / RFC 4178 tokens around NTLMSSP, built and parsed with SMBJ's SPNEGO types. NTLM is the only
- * mechanism offered now; Kerberos would add its OID to {@link #negTokenInit} and an authenticator beside NTLM.
+ * [MS-SPNG] / RFC 4178 tokens around the mechanisms of {@link Authenticators}, built and parsed with SMBJ's
+ * SPNEGO types.
  */
 final class Spnego {
     static final ASN1ObjectIdentifier NTLMSSP = new ASN1ObjectIdentifier("1.3.6.1.4.1.311.2.2.10");
@@ -23,11 +23,16 @@ final class Spnego {
     private Spnego() {
     }
 
-    /** The NegTokenInit of the NEGOTIATE response's security buffer. */
+    /** The NegTokenInit of the NEGOTIATE response's security buffer, offering NTLMSSP. */
     static byte[] negTokenInit() {
+        return negTokenInit(java.util.List.of(NTLMSSP));
+    }
+
+    /** The NegTokenInit of the NEGOTIATE response's security buffer, offering {@code mechs}. */
+    static byte[] negTokenInit(java.util.List<ASN1ObjectIdentifier> mechs) {
         try {
             NegTokenInit t = new NegTokenInit();
-            t.addSupportedMech(NTLMSSP);
+            mechs.forEach(t::addSupportedMech);
             Buffer.PlainBuffer b = new Buffer.PlainBuffer(Endian.LE);
             t.write(b);
             return b.getCompactData();
@@ -36,10 +41,25 @@ final class Spnego {
         }
     }
 
+    /**
+     * A client's security buffer, parsed.
+     *
+     * @param offered the mechTypes of a NegTokenInit, in the client's order of preference; null for a raw
+     *     NTLMSSP message or a NegTokenResp (which continues the mechanism chosen before)
+     * @param mechToken the (optimistic) mechanism token; empty when there is none
+     */
+    record Token(java.util.List<ASN1ObjectIdentifier> offered, byte[] mechToken) {
+    }
+
     /** The mechanism token of a client's SPNEGO (or raw NTLMSSP) security buffer. */
     static byte[] mechToken(byte[] blob) throws SmbProtocolException {
+        return parse(blob).mechToken();
+    }
+
+    /** Parses a client's SPNEGO (or raw NTLMSSP) security buffer; a malformed one is LOGON_FAILURE. */
+    static Token parse(byte[] blob) throws SmbProtocolException {
         if (NtlmServer.isNtlm(blob)) {
-            return blob;
+            return new Token(null, blob);
         }
         try {
             if (!tlvsFit(blob, 0, blob.length, 0)) {
@@ -48,14 +68,11 @@ final class Spnego {
             if (blob.length > 0 && (blob[0] & 0xFF) == 0x60) {
                 Init t = new Init();
                 t.read(blob);
-                if (!t.getSupportedMechTypes().isEmpty() && !t.getSupportedMechTypes().contains(NTLMSSP)) {
-                    throw new SmbProtocolException(NtStatus.LOGON_FAILURE, "no supported SPNEGO mechanism");
-                }
-                return t.token();
+                return new Token(java.util.List.copyOf(t.getSupportedMechTypes()), t.token());
             }
             if (blob.length > 0 && (blob[0] & 0xFF) == 0xA1) {
                 byte[] r = new NegTokenTarg().read(blob).getResponseToken();
-                return r == null ? new byte[0] : r;
+                return new Token(null, r == null ? new byte[0] : r);
             }
         } catch (SpnegoException | RuntimeException e) {
             throw new SmbProtocolException(NtStatus.LOGON_FAILURE, "malformed SPNEGO token");
@@ -184,14 +201,24 @@ final class Spnego {
     }
 
     static byte[] negTokenResp(BigInteger result, byte[] token, byte[] mechListMic) {
+        return negTokenResp(result, token == null ? null : NTLMSSP, token, mechListMic);
+    }
+
+    /**
+     * A NegTokenTarg (negTokenResp) with a result, optionally the supportedMech (the first answer names the
+     * mechanism chosen, RFC 4178 4.2.2), a mechanism token and a mechListMIC.
+     */
+    static byte[] negTokenResp(BigInteger result, ASN1ObjectIdentifier mech, byte[] token, byte[] mechListMic) {
         try {
             NegTokenTarg t = new NegTokenTarg();
             t.setNegotiationResult(result);
             if (mechListMic != null) {
                 t.setMechListMic(mechListMic);
             }
+            if (mech != null) {
+                t.setSupportedMech(mech);
+            }
             if (token != null) {
-                t.setSupportedMech(NTLMSSP);
                 t.setResponseToken(token);
             }
             Buffer.PlainBuffer b = new Buffer.PlainBuffer(Endian.LE);

@@ -43,7 +43,32 @@ final class Transform {
         if (plain == null) {
             throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "transform does not authenticate", true);
         }
+        checkSessionIds(plain, sessionId);
         return new Decrypted(s, plain);
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.2.1.1: the requests a session's key sealed must be that session's. Every request of the
+     * decrypted (compound) message that is not related (a related one inherits the previous one's session) must
+     * name the transform header's SessionId; another one ends the connection, else a client could have session
+     * B's requests run on the strength of session A's key. A chain that does not parse is left to the parser.
+     */
+    static void checkSessionIds(byte[] plain, long sessionId) throws SmbProtocolException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(plain).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = 0;
+        while (at + 64 <= plain.length) {
+            boolean related = (b.getInt(at + 16) & 0x4) != 0;
+            if (!related && b.getLong(at + 40) != sessionId) {
+                throw new SmbProtocolException(NtStatus.ACCESS_DENIED, "request of session "
+                        + Long.toHexString(b.getLong(at + 40)) + " sealed by session " + Long.toHexString(sessionId),
+                        true);
+            }
+            int next = b.getInt(at + 20);
+            if (next <= 0 || next > plain.length - at) {
+                return;
+            }
+            at += next;
+        }
     }
 
     static ByteBuf encrypt(SmbConnection conn, Session s, ByteBuf message) {

@@ -66,6 +66,12 @@ final class SmbFixture implements AutoCloseable {
         server = SmbServer.start("127.0.0.1", 0, settings, shares, users);
     }
 
+    /** The default settings' server over a local-directory store in {@code dir}/bucket. */
+    static SmbFixture onLocalStore(Path dir) throws Exception {
+        return new SmbFixture(dir, io.bucketfs.backends.local.LocalDirectoryStore.create(
+                java.nio.file.Files.createDirectories(dir.resolve("bucket"))), SmbSettings.DEFAULTS);
+    }
+
     int port() {
         return server.port();
     }

@@ -109,6 +109,39 @@ class SmbjFileSemanticsTest {
                 share.getFileInformation("new.txt").getBasicInformation().getFileAttributes(), "NORMAL clears");
     }
 
+    /**
+     * [MS-FSA] 2.1.5.1.2.1: a read-only file opens for reading (and MAXIMUM_ALLOWED, which then cannot write) but
+     * not to write or append data or to overwrite it; clearing the attribute allows writing again.
+     */
+    @Test
+    void aReadOnlyFileRefusesWriteOpens() {
+        write("ro.txt", "keep");
+        long readOnly = FileAttributes.FILE_ATTRIBUTE_READONLY.getValue();
+        share.setFileInformation("ro.txt", new FileBasicInformation(FileBasicInformation.DONT_SET,
+                FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
+                readOnly));
+        for (AccessMask a : new AccessMask[] {AccessMask.GENERIC_WRITE, AccessMask.FILE_WRITE_DATA,
+            AccessMask.FILE_APPEND_DATA, AccessMask.GENERIC_ALL}) {
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> open("ro.txt", EnumSet.of(a), SMB2ShareAccess.ALL,
+                    SMB2CreateDisposition.FILE_OPEN).close());
+        }
+        assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> open("ro.txt", EnumSet.of(AccessMask.GENERIC_READ),
+                SMB2ShareAccess.ALL, SMB2CreateDisposition.FILE_OVERWRITE_IF).close());
+        try (File f = open("ro.txt", EnumSet.of(AccessMask.GENERIC_READ), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN)) {
+            byte[] b = new byte[16];
+            assertEquals("keep", new String(b, 0, f.read(b, 0), StandardCharsets.UTF_8));
+        }
+        try (File f = open("ro.txt", EnumSet.of(AccessMask.MAXIMUM_ALLOWED), SMB2ShareAccess.ALL,
+                SMB2CreateDisposition.FILE_OPEN)) {
+            assertStatus(NtStatus.STATUS_ACCESS_DENIED, () -> f.write(new byte[] {1}, 0));
+        }
+        share.setFileInformation("ro.txt", new FileBasicInformation(FileBasicInformation.DONT_SET,
+                FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET, FileBasicInformation.DONT_SET,
+                FileAttributes.FILE_ATTRIBUTE_NORMAL.getValue()));
+        write("ro.txt", "changed");
+    }
+
     @Test
     void aWriteSetsArchiveAgain() {
         write("backup.txt", "x");

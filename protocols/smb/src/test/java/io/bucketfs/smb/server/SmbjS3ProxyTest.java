@@ -24,6 +24,11 @@ class SmbjS3ProxyTest extends SmbjClientTestBase {
     }
 
     @Override
+    protected boolean listsHugeDirectories() {
+        return false;
+    }
+
+    @Override
     protected ObjectStore openStore() {
         return new S3ObjectStore(s3.spec(s3.createBucket()), BackendSettings.DEFAULT);
     }
