@@ -7,7 +7,6 @@ import io.bucketfs.smb.mssmb2.NtStatus;
 import io.bucketfs.smb.server.RawSmbClient.Answer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +74,8 @@ class LockLeaseBreakWaitRawTest {
             lockers.add(c);
         }
         RawSmbClient holder = connected();
-        Answer leased = holder.call(CREATE, holder.sessionId, leasedCreate(READ_CACHING | HANDLE_CACHING));
+        Answer leased = holder.call(CREATE, holder.sessionId,
+                OplockRawTest.createLeasedBody(NAME, 77, READ_CACHING | HANDLE_CACHING));
         assertEquals(NtStatus.SUCCESS, leased.status());
         for (int i = 0; i < waiting; i++) {
             RawSmbClient c = lockers.get(i);
@@ -93,21 +93,6 @@ class LockLeaseBreakWaitRawTest {
         for (RawSmbClient c : lockers) {
             assertEquals(NtStatus.SUCCESS, c.read().status(), "the final answer: shared locks granted");
         }
-    }
-
-    /** CREATE (OPEN_IF, read/write, share all) of {@link #NAME} asking for a v1 lease of {@code state}. */
-    private static byte[] leasedCreate(int state) {
-        byte[] path = NAME.getBytes(StandardCharsets.UTF_16LE);
-        int ctxOffset = (64 + 56 + path.length + 7) & ~7;
-        ByteBuffer b = RawSmbClient.le(ctxOffset - 64 + 56);
-        b.putShort((short) 57).put((byte) 0).put((byte) Oplocks.LEASE).putInt(2).putLong(0).putLong(0)
-                .putInt(0x3).putInt(0x80).putInt(0x7).putInt(3).putInt(0x40).putShort((short) (64 + 56))
-                .putShort((short) path.length).putInt(ctxOffset).putInt(56).put(path);
-        b.position(ctxOffset - 64);
-        b.putInt(0).putShort((short) 16).putShort((short) 4).putShort((short) 0).putShort((short) 24).putInt(32)
-                .put("RqLs".getBytes(StandardCharsets.US_ASCII)).putInt(0).putLong(77).putLong(~77L)
-                .putInt(state).putInt(0).putLong(0);
-        return b.array();
     }
 
     /** LOCK ([MS-SMB2] 2.2.26) of one shared FAIL_IMMEDIATELY element, bytes {@code 10 * i} to {@code 10 * i + 9}. */
