@@ -25,6 +25,7 @@ final class Commands {
     static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
     /** [MS-SMB2] 2.2.32.6 VALIDATE_NEGOTIATE_INFO Response: Capabilities, Guid, SecurityMode, Dialect. */
     static final int VALIDATE_NEGOTIATE_RESPONSE_BYTES = 24;
+    static final int FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC;
     static final int MAXIMAL_ACCESS = 0x001F01FF;
     /** [MS-SMB2] 2.2.10 ShareFlags: the client must encrypt what it sends on the tree. */
     static final int SHAREFLAG_ENCRYPT_DATA = 0x8000;
@@ -175,6 +176,11 @@ final class Commands {
             return fsctls.handle(x, code);
         }
         if (code != FSCTL_VALIDATE_NEGOTIATE_INFO) {
+            // [MS-SMB2] 3.3.5.15: a control other than those needing no open (the pipe and DFS ones above) first
+            // finds its open: a FileId naming none is FILE_CLOSED
+            if (code != FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
+                x.open(8);
+            }
             return NtStatus.NOT_SUPPORTED;
         }
         if (x.conn.dialect == Dialect.SMB_3_1_1 || r.bodyU32(44) < VALIDATE_NEGOTIATE_RESPONSE_BYTES) {

@@ -41,10 +41,19 @@ final class Exchange {
     /** Runs once the response frame holding this exchange's response was handed to the channel, or null. */
     Runnable afterSend;
 
+    /**
+     * The SessionId and TreeId as the request carried them, before a related request's are replaced by the
+     * chain's ([MS-SMB2] 3.3.5.2.7.2): an error response's header repeats them (3.3.4.4).
+     */
+    final long requestSessionId;
+    final int requestTreeId;
+
     Exchange(SmbConnection conn, Request req, ByteBuf out) {
         this.conn = conn;
         this.req = req;
         this.out = out;
+        this.requestSessionId = req.header.sessionId;
+        this.requestTreeId = req.header.treeId;
     }
 
     Smb2Header header() {

@@ -37,6 +37,10 @@ final class FsctlCommands {
     static final int FSCTL_SRV_COPYCHUNK_WRITE = 0x001480F2;
     static final int FSCTL_GET_COMPRESSION = 0x0009003C;
     static final int FSCTL_SET_COMPRESSION = 0x0009C040;
+    static final int FSCTL_GET_OBJECT_ID = 0x0009009C;
+    static final int FSCTL_CREATE_OR_GET_OBJECT_ID = 0x000900C0;
+    /** [MS-FSCC] 2.1.3.1 FILE_OBJECTID_BUFFER (type 1): ObjectId, BirthVolumeId, BirthObjectId, DomainId. */
+    static final int OBJECTID_BUFFER_SIZE = 64;
     /** [MS-SMB2] 2.2.31 Flags: the request is an FSCTL (the only kind the server handles). */
     static final int SMB2_0_IOCTL_IS_FSCTL = 1;
     /** [MS-SMB2] 3.3.1.5 ServerSideCopyMaxNumberofChunks: {@value}. */
@@ -82,7 +86,7 @@ final class FsctlCommands {
     static boolean handles(int code) {
         return switch (code) {
             case FSCTL_SRV_REQUEST_RESUME_KEY, FSCTL_SRV_COPYCHUNK, FSCTL_SRV_COPYCHUNK_WRITE, FSCTL_GET_COMPRESSION,
-                    FSCTL_SET_COMPRESSION -> true;
+                    FSCTL_SET_COMPRESSION, FSCTL_GET_OBJECT_ID, FSCTL_CREATE_OR_GET_OBJECT_ID -> true;
             default -> SparseFsctls.handles(code);
         };
     }
@@ -100,6 +104,7 @@ final class FsctlCommands {
             case FSCTL_SRV_COPYCHUNK, FSCTL_SRV_COPYCHUNK_WRITE -> copyChunk(x, o, code);
             case FSCTL_GET_COMPRESSION -> getCompression(x, o);
             case FSCTL_SET_COMPRESSION -> setCompression(x, o);
+            case FSCTL_GET_OBJECT_ID, FSCTL_CREATE_OR_GET_OBJECT_ID -> objectId(x, o);
             default -> sparse.handle(x, o, code);
         };
     }
@@ -301,5 +306,23 @@ final class FsctlCommands {
             return NtStatus.NOT_SUPPORTED;
         }
         return respond(x, NtStatus.SUCCESS, new byte[0]);
+    }
+
+    /**
+     * [MS-FSA] 2.1.5.10.1 FSCTL_CREATE_OR_GET_OBJECT_ID and 2.1.5.10.13 FSCTL_GET_OBJECT_ID: every file already has
+     * an object id, made of its stable file id (FileInternalInformation's) and the share's volume GUID, so both
+     * return it and nothing is stored; like the file id it survives renames and restarts. BirthVolumeId is the
+     * volume's GUID, BirthObjectId the object id, DomainId empty ([MS-FSCC] 2.1.3.1).
+     */
+    static int objectId(Exchange x, Open o) throws SmbProtocolException {
+        if (maxOutput(x) < OBJECTID_BUFFER_SIZE) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        java.util.UUID volume = o.tree.share().volumeId();
+        ByteBuffer b = le(OBJECTID_BUFFER_SIZE);
+        b.putLong(o.handle.fileId()).putLong(volume.getLeastSignificantBits()); // ObjectId
+        b.putLong(volume.getMostSignificantBits()).putLong(volume.getLeastSignificantBits()); // BirthVolumeId
+        b.putLong(o.handle.fileId()).putLong(volume.getLeastSignificantBits()); // BirthObjectId; DomainId: zero
+        return respond(x, NtStatus.SUCCESS, b.array());
     }
 }

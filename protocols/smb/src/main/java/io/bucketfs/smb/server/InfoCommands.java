@@ -232,8 +232,7 @@ final class InfoCommands {
                     fixed = FileInfo.FS_VOLUME_FIXED;
                 }
                 case FileInfo.FS_CONTROL -> FileInfo.fsControl(b);
-                case FileInfo.FS_OBJECT_ID -> FileInfo.fsObjectId(b, java.util.UUID.nameUUIDFromBytes(
-                        o.tree.share().name().getBytes(StandardCharsets.UTF_8)));
+                case FileInfo.FS_OBJECT_ID -> FileInfo.fsObjectId(b, o.tree.share().volumeId());
                 case FileInfo.FS_SIZE -> FileInfo.fsSize(b, vfs.statfs(c, o.handle), false);
                 case FileInfo.FS_FULL_SIZE -> FileInfo.fsSize(b, vfs.statfs(c, o.handle), true);
                 case FileInfo.FS_DEVICE -> FileInfo.fsDevice(b);

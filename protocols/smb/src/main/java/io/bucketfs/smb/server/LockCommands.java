@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * queue and the request is answered with an interim STATUS_PENDING response carrying an AsyncId
  * ([MS-SMB2] 3.3.4.2); the worker moves on. The final response follows when the lock is granted (SUCCESS),
  * when CANCEL names the request (STATUS_CANCELLED), or when the open goes (closed, logged off,
- * disconnected: STATUS_RANGE_NOT_LOCKED, as Windows answers; nothing stays locked). Inside a compound that
- * continues after the LOCK the request is not made async: it waits on the worker for at most
- * {@link #BLOCKING_WAIT_MILLIS} and then answers STATUS_LOCK_NOT_GRANTED. LockSequenceNumber/Index (resilient
- * and durable handles) is not modelled.
+ * disconnected: STATUS_RANGE_NOT_LOCKED, as Windows answers; nothing stays locked). A single FAIL_IMMEDIATELY
+ * element whose decision waits for the lease breaks the lock manager started (a holder has
+ * {@link LockManager#DEFAULT_BREAK_TIMEOUT_MILLIS} to acknowledge) goes async the same way, bounded by
+ * {@link #LEASE_BREAK_WAIT_MILLIS}. Inside a compound that continues after the LOCK, and for several
+ * FAIL_IMMEDIATELY elements, the request is not made async: it waits on the worker, a blocking element for at
+ * most {@link #BLOCKING_WAIT_MILLIS} (then STATUS_LOCK_NOT_GRANTED), lease breaks for at most
+ * {@link #LEASE_BREAK_WAIT_MILLIS}. LockSequenceNumber/Index (resilient and durable handles) is not modelled.
  */
 final class LockCommands {
     private static final Logger LOG = LoggerFactory.getLogger(LockCommands.class);
@@ -124,8 +128,10 @@ final class LockCommands {
             LockType type = kind == SHARED ? LockType.READ : LockType.WRITE;
             CompletableFuture<LockResult> f =
                     locks.lock(fileId, o.owner, LockFlavor.SMB, type, e.offset(), e.length(), wait);
-            if (wait && !f.isDone() && x.header().nextCommand == 0) {
-                return goAsync(x, locks, o, f);
+            if (!f.isDone() && x.header().nextCommand == 0 && elements.size() == 1) {
+                // a blocking lock waiting for a conflicting one, or a FAIL_IMMEDIATELY one waiting for the lease
+                // breaks the lock manager started: answered later, so no worker waits with it
+                return goAsync(x, locks, o, f, wait ? 0 : LEASE_BREAK_WAIT_MILLIS);
             }
             LockStatus res = await(f, wait ? BLOCKING_WAIT_MILLIS : LEASE_BREAK_WAIT_MILLIS);
             if (res != LockStatus.GRANTED) {
@@ -153,9 +159,20 @@ final class LockCommands {
     /**
      * Answers STATUS_PENDING now and the final status once {@code f} completes; the completion is hooked up
      * only after the interim response went out, so the final one never overtakes it.
+     *
+     * @param timeoutMillis when positive, a request still undecided after it is withdrawn and answered as a
+     *     conflict (LOCK_NOT_GRANTED): the bound of a FAIL_IMMEDIATELY element waiting for lease breaks
      */
-    private static int goAsync(Exchange x, LockManager locks, Open o, CompletableFuture<LockResult> f) {
+    private static int goAsync(Exchange x, LockManager locks, Open o, CompletableFuture<LockResult> f,
+            long timeoutMillis) {
         SmbConnection conn = x.conn;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        if (timeoutMillis > 0) {
+            CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS).execute(() -> {
+                timedOut.set(true);
+                f.cancel(false);
+            });
+        }
         long asyncId = conn.newAsyncId();
         x.asyncId = asyncId;
         Smb2Header request = x.header();
@@ -164,7 +181,7 @@ final class LockCommands {
         conn.asyncRequests.put(asyncId, new SmbConnection.AsyncRequest(request.messageId, s.id,
                 () -> f.cancel(false)));
         x.afterSend = () -> f.whenComplete((res, err) -> {
-            LockStatus st = err != null ? LockStatus.CANCELLED : res.status();
+            LockStatus st = err == null ? res.status() : timedOut.get() ? LockStatus.DENIED : LockStatus.CANCELLED;
             boolean closed = !s.opens.containsKey(o.id);
             if (st == LockStatus.GRANTED && closed) {
                 locks.releaseOwner(o.owner);

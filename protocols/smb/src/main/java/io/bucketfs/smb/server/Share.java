@@ -77,4 +77,12 @@ public record Share(String name, Vfs vfs, boolean encrypt, Set<String> users, bo
         boolean makes = disposition != FileCommands.OPEN && disposition != FileCommands.OPEN_IF;
         return writes || makes ? NtStatus.MEDIA_WRITE_PROTECTED : NtStatus.SUCCESS;
     }
+
+    /**
+     * The volume's GUID ([MS-FSCC] 2.5.6 FileFsObjectIdInformation, the BirthVolumeId of object ids): derived from
+     * the share's name, so it stays the same across restarts.
+     */
+    java.util.UUID volumeId() {
+        return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

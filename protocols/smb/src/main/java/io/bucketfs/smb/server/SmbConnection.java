@@ -446,7 +446,18 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     private void checkSignature(Exchange x, Session encryptedBy) throws SmbProtocolException {
         Session s = x.session;
         Smb2Header h = x.header();
-        if (s == null || encryptedBy != null || h.command == Smb2Command.NEGOTIATE
+        if (encryptedBy != null) {
+            return;
+        }
+        if (h.isSigned() && h.command == Smb2Command.NEGOTIATE) {
+            throw SmbProtocolException.invalid("signed NEGOTIATE");
+        }
+        if (s == null && h.isSigned() && h.command != Smb2Command.CANCEL) {
+            // a signed request needs its session's key; none found (a related request with no session to
+            // inherit fails INVALID_PARAMETER before this)
+            throw new SmbProtocolException(NtStatus.USER_SESSION_DELETED, "signed request of no session");
+        }
+        if (s == null || h.command == Smb2Command.NEGOTIATE
                 || (h.command == Smb2Command.SESSION_SETUP && !s.isValid())) {
             return;
         }
@@ -489,6 +500,11 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             }
         }
         Smb2Header r = h.responseTo(status);
+        if (NtStatus.isError(status) && h.isRelated()) {
+            // [MS-SMB2] 3.3.4.4: the request's header, not the ids a related request inherited
+            r.sessionId = x.requestSessionId;
+            r.treeId = x.requestTreeId;
+        }
         if (x.responseSessionId != 0) {
             r.sessionId = x.responseSessionId;
         }
@@ -504,6 +520,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
                 && status != NtStatus.PENDING;
         if (sign) {
             r.flags |= Smb2Header.FLAGS_SIGNED;
+        } else if (h.isSigned() && NtStatus.isError(status)) {
+            keepRequestSignature(h, r);
         }
         int end = out.writerIndex();
         out.writerIndex(0);
@@ -520,6 +538,18 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
                 && s != null && s.preauthHash != null) {
             s.preauthHash = Smb2Crypto.sha512(s.preauthHash, out.array(), out.arrayOffset(), end);
         }
+    }
+
+    /**
+     * [MS-SMB2] 3.3.4.4: an error response's header is the request's with the listed changes, which leave Flags'
+     * SMB2_FLAGS_SIGNED and the Signature as they came. When 3.3.4.1.1 then cannot sign it (no session was found, as
+     * for USER_SESSION_DELETED, or a related request with nothing to inherit), both stay the request's, as Windows
+     * and Samba send them: a client that requires signing takes such an answer's status as the server's (MS-SMB2
+     * 3.2.5.1.3 skips the check without a session key) instead of refusing an unsigned response.
+     */
+    private static void keepRequestSignature(Smb2Header request, Smb2Header response) {
+        response.flags |= Smb2Header.FLAGS_SIGNED;
+        System.arraycopy(request.signature, 0, response.signature, 0, response.signature.length);
     }
 
     /**

@@ -77,10 +77,11 @@ class OplockRawTest {
 
     /** CREATE asking for a v1 lease ([MS-SMB2] 2.2.13.2.8) of {@code state} under lease key {@code key}; OPEN_IF. */
     private static Answer createLeased(RawSmbClient c, String name, long key, int state) throws IOException {
-        return c.call(CREATE, c.sessionId, createLeasedBody(c, name, key, state));
+        return c.call(CREATE, c.sessionId, createLeasedBody(name, key, state));
     }
 
-    private static byte[] createLeasedBody(RawSmbClient c, String name, long key, int state) throws IOException {
+    /** The body of {@link #createLeased}: read/write access, share all, OPEN_IF, an RqLs v1 context. */
+    static byte[] createLeasedBody(String name, long key, int state) {
         byte[] path = name.getBytes(StandardCharsets.UTF_16LE);
         int ctxOffset = (64 + 56 + path.length + 7) & ~7;
         ByteBuffer b = le(ctxOffset - 64 + 56);
@@ -186,7 +187,7 @@ class OplockRawTest {
             Answer sameKey = createLeased(a, "l.txt", 0x1111, SmbLeases.R);
             assertEquals(SmbLeases.R | SmbLeases.H | SmbLeases.W, leaseStateOf(sameKey), "one lease, no break");
 
-            a.send(CREATE, a.sessionId, createLeasedBody(a, "l.txt", 0x2222, SmbLeases.R | SmbLeases.H));
+            a.send(CREATE, a.sessionId, createLeasedBody("l.txt", 0x2222, SmbLeases.R | SmbLeases.H));
             Answer one = a.read(); // the interim response and the break, in either order
             Answer two = a.read();
             Answer notice = command(one) == OPLOCK_BREAK ? one : two;

@@ -12,7 +12,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A raw SMB2 client over one TCP connection, for what no client library sends: unsigned requests, raw NTLMSSP
@@ -37,6 +39,18 @@ final class RawSmbClient implements AutoCloseable {
         /** The NEGOTIATE response's SecurityMode. */
         int securityMode() {
             return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getShort(64 + 2) & 0xFFFF;
+        }
+
+        int flags() {
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(16);
+        }
+
+        int treeId() {
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(36);
+        }
+
+        byte[] signature() {
+            return Arrays.copyOfRange(bytes, 48, 64);
         }
     }
 
@@ -141,6 +155,55 @@ final class RawSmbClient implements AutoCloseable {
             h.put(Smb2Crypto.sign(Smb2Crypto.SIGNING_AES_CMAC, signingKey, h.array(), 0, h.capacity()));
         }
         return h;
+    }
+
+    /**
+     * One SMB2 message with the next MessageId: the header with {@code flags} (SMB2_FLAGS_SIGNED,
+     * RELATED_OPERATIONS...) and {@code signature} as given — nothing is computed — then {@code body}.
+     */
+    byte[] message(int command, int flags, long sessionId, int treeId, byte[] signature, byte[] body) {
+        return message(messageId++, command, flags, sessionId, treeId, signature, body);
+    }
+
+    static byte[] message(long messageId, int command, int flags, long sessionId, int treeId, byte[] signature,
+            byte[] body) {
+        return le(64 + body.length).putInt(0x424D53FE).putShort((short) 64).putShort((short) 1).putInt(0)
+                .putShort((short) command).putShort((short) 1).putInt(flags).putInt(0).putLong(messageId).putInt(0)
+                .putInt(treeId).putLong(sessionId).put(signature).put(body).array();
+    }
+
+    /** Sends {@code messages} as one frame: a compound when more than one (padded to 8, NextCommand set). */
+    void sendFrame(byte[]... messages) throws IOException {
+        ByteBuffer frame = le(Arrays.stream(messages).mapToInt(m -> (m.length + 7) & ~7).sum());
+        for (int i = 0; i < messages.length; i++) {
+            int at = frame.position();
+            frame.put(messages[i]);
+            if (i + 1 < messages.length) {
+                frame.position(at + ((messages[i].length + 7) & ~7));
+                frame.putInt(at + 20, frame.position() - at);
+            }
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(ByteBuffer.allocate(4).putInt(frame.position()).array());
+        out.write(frame.array(), 0, frame.position());
+        out.flush();
+    }
+
+    /** The responses of the next frame from the server, split at their NextCommand offsets. */
+    List<Answer> readCompound() throws IOException {
+        byte[] frame = read().bytes();
+        List<Answer> answers = new ArrayList<>();
+        int at = 0;
+        while (true) {
+            ByteBuffer r = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+            int next = r.getInt(at + 20);
+            byte[] m = Arrays.copyOfRange(frame, at, next == 0 ? frame.length : at + next);
+            answers.add(new Answer(r.getInt(at + 8), r.getLong(at + 40), m));
+            if (next == 0) {
+                return answers;
+            }
+            at += next;
+        }
     }
 
     /** The next message from the server: a response or a notification. */

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The FSCTLs of {@link FsctlCommands} through SMBJ: server-side copy ([MS-SMB2] 3.3.5.15.6) with SMBJ's own
- * remoteCopyTo and with hand-made SRV_COPYCHUNK_COPY requests for the limits, access and lock rules; and
- * FSCTL_GET/SET_COMPRESSION.
+ * remoteCopyTo and with hand-made SRV_COPYCHUNK_COPY requests for the limits, access and lock rules;
+ * FSCTL_GET/SET_COMPRESSION; and the object ids of FSCTL_CREATE_OR_GET_OBJECT_ID / GET_OBJECT_ID.
  */
 @Timeout(60)
 class SmbjFsctlTest {
@@ -46,6 +46,8 @@ class SmbjFsctlTest {
     private static final int SRV_COPYCHUNK_WRITE = 0x001480F2;
     private static final int GET_COMPRESSION = 0x0009003C;
     private static final int SET_COMPRESSION = 0x0009C040;
+    private static final int GET_OBJECT_ID = 0x0009009C;
+    private static final int CREATE_OR_GET_OBJECT_ID = 0x000900C0;
     private static final byte[] DATA = new byte[3 << 20];
 
     static {
@@ -334,6 +336,50 @@ class SmbjFsctlTest {
                     () -> f.ioctl(QUERY_ALLOCATED_RANGES, true, range(0, 10), 0, 16, 8));
             assertStatus(NtStatus.STATUS_ACCESS_DENIED,
                     () -> ioctl(attrsOnly, QUERY_ALLOCATED_RANGES, range(0, 10)));
+        }
+    }
+
+    @Test
+    void everyFileHasAnObjectIdThatFollowsItThroughARename() throws Exception {
+        byte[] id;
+        try (File f = open(share, "src.bin", AccessMask.FILE_READ_ATTRIBUTES)) {
+            id = ioctl(f, CREATE_OR_GET_OBJECT_ID, new byte[0]);
+            assertEquals(64, id.length, "[MS-FSCC] 2.1.3.1 FILE_OBJECTID_BUFFER");
+            assertArrayEquals(id, ioctl(f, GET_OBJECT_ID, new byte[0]), "GET returns what CREATE_OR_GET made");
+            ByteBuffer b = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(f.getFileInformation().getInternalInformation().getIndexNumber(), b.getLong(0),
+                    "the object id holds the file id");
+            assertArrayEquals(Arrays.copyOfRange(id, 0, 16), Arrays.copyOfRange(id, 32, 48), "BirthObjectId");
+            assertArrayEquals(new byte[16], Arrays.copyOfRange(id, 48, 64), "DomainId");
+            assertStatus(NtStatus.STATUS_INVALID_PARAMETER,
+                    () -> f.ioctl(CREATE_OR_GET_OBJECT_ID, true, new byte[0], 0, 0, 63));
+        }
+        try (File other = open(share, "other.bin", AccessMask.GENERIC_ALL)) {
+            byte[] otherId = ioctl(other, CREATE_OR_GET_OBJECT_ID, new byte[0]);
+            assertEquals(false, Arrays.equals(Arrays.copyOf(id, 16), Arrays.copyOf(otherId, 16)), "unique");
+            assertArrayEquals(Arrays.copyOfRange(id, 16, 32), Arrays.copyOfRange(otherId, 16, 32), "same volume");
+        }
+        try (File f = open(share, "src.bin", AccessMask.GENERIC_ALL, AccessMask.DELETE)) {
+            f.rename("renamed.bin");
+        }
+        try (File f = open(share, "renamed.bin", AccessMask.FILE_READ_ATTRIBUTES)) {
+            assertArrayEquals(id, ioctl(f, GET_OBJECT_ID, new byte[0]));
+        }
+    }
+
+    @Test
+    void aControlNamingNoOpenIsFileClosedBeforeItIsUnsupported() throws Exception {
+        try (RawSmbClient c = new RawSmbClient(fixture.port(), 0x0210)) {
+            long session = c.login(0, 0, SmbFixture.PASSWORD).sessionId();
+            assertEquals(io.bucketfs.smb.mssmb2.NtStatus.SUCCESS, c.treeConnect(session));
+            for (int code : new int[] {0x00090000 /* not handled */, CREATE_OR_GET_OBJECT_ID}) {
+                // [MS-SMB2] 2.2.31 IOCTL, FileId all ones outside a compound, FSCTL flag
+                ByteBuffer b = RawSmbClient.le(56).putShort((short) 57).putShort((short) 0).putInt(code).putLong(-1L)
+                        .putLong(-1L).putInt(0).putInt(0).putInt(0).putInt(0).putInt(0).putInt(64).putInt(1)
+                        .putInt(0);
+                assertEquals(io.bucketfs.smb.mssmb2.NtStatus.FILE_CLOSED, c.call(11, session, b.array()).status(),
+                        "[MS-SMB2] 3.3.5.15: the open is looked up first");
+            }
         }
     }
 }
