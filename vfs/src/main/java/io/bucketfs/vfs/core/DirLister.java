@@ -334,7 +334,7 @@ final class DirLister {
                 if (++seen[0] > MAX_LEAVING_KEYS) {
                     return false;
                 }
-                if (!(top && o.key().equals(prefix)) && !isRemoved(o.key())) {
+                if (!(top && o.key().equals(prefix)) && !isRemoved(o.key()) && !goneSinceListed(o.key())) {
                     return false;
                 }
             }
@@ -346,6 +346,23 @@ final class DirLister {
             token = p.nextContinuationToken();
         } while (token != null);
         return true;
+    }
+
+    /**
+     * Whether a key the listing showed is no longer in the bucket: its pending removal may have completed between
+     * the LIST and {@link #isRemoved} (the work is then no longer pending), which must not make an empty directory
+     * look full.
+     */
+    private boolean goneSinceListed(String key) throws ObjectStoreException {
+        try {
+            store.head(key);
+            return false;
+        } catch (ObjectStoreException e) {
+            if (e.kind() == ObjectStoreException.Kind.NOT_FOUND) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private boolean isRemoved(String key) {
