@@ -150,7 +150,8 @@ final class Uploader {
     /**
      * Uploads {@code snap} to its key under its condition. If the condition fails: when the key holds an object
      * this staged file uploaded before (its {@link Staged#TAG}, after a crash), returns it as adopted (the caller
-     * uploads again over it); else writes the snapshot to a new conflict key (create-only) and returns that.
+     * uploads again over it); when the version it was based on is gone and the key is free, writes it there
+     * (create-only); else writes the snapshot to a new conflict key (create-only) and returns that.
      */
     Outcome upload(Staged s, Snapshot snap) throws ObjectStoreException {
         ObjectStore store = wb.store(s.storeId);
@@ -168,6 +169,23 @@ final class Uploader {
                     e.getMessage());
         }
         ObjectInfo head = headOrNull(store, snap.key);
+        if (head == null && snap.condition.kind() == WriteCondition.Kind.IF_MATCH) {
+            // the version this write started from is gone (removed by another tool, or by a retried DELETE of an
+            // earlier file of this name that landed after it): there is nothing to conflict with, so the write takes
+            // its key back, create-only; a key someone made meanwhile is a conflict, as below
+            try {
+                PutOptions recreate = putOptions(s, snap.metadata, snap.contentType, WriteCondition.CREATE_ONLY);
+                ObjectInfo info = send(store, s, snap, snap.key, recreate, null);
+                LOG.info("upload of {} (staged {}): its base version was gone from the bucket; written anew",
+                        snap.key, s.id);
+                return new Outcome(info, null, null);
+            } catch (ObjectStoreException e) {
+                if (e.kind() != Kind.PRECONDITION_FAILED) {
+                    throw e;
+                }
+                head = headOrNull(store, snap.key);
+            }
+        }
         boolean triedThatVersion = snap.condition.kind() == WriteCondition.Kind.IF_MATCH && head != null
                 && head.etag().equals(snap.condition.etag());
         if (head != null && s.id.equals(head.userMetadata().get(Staged.TAG)) && !triedThatVersion) {

@@ -271,6 +271,26 @@ abstract class WriteBackContractTest {
         assertEquals(1, wb.stats().conflicts());
     }
 
+    /**
+     * The object a write started from was deleted in the bucket meanwhile (by another tool, or by a retried DELETE
+     * of an earlier file of the name that landed late): the write takes its key back; there is no conflict copy.
+     */
+    @Test
+    @Timeout(60)
+    void aBaseDeletedOutOfBandIsWrittenAnewNotAConflict() throws Exception {
+        ObjectInfo v1 = store.put("gone", Payload.ofBytes(new byte[0]), PutOptions.NONE);
+        byte[] ours = random(13, 3000);
+        try (StagedFile f = wb.stage(STORE, "gone", Base.of(v1.etag(), v1.size()), WriteCondition.ifMatch(v1.etag()))) {
+            f.write(0, ByteBuffer.wrap(ours));
+            store.delete("gone");
+            f.commit(Durability.OBJECT_STORE).get(30, TimeUnit.SECONDS);
+            assertEquals("gone", f.key());
+        }
+        assertArrayEquals(ours, content("gone"));
+        assertEquals(0, wb.stats().conflicts(), events::toString);
+        assertTrue(events.stream().noneMatch(e -> e.startsWith("conflict ")), events::toString);
+    }
+
     @Test
     @Timeout(60)
     void createOnlyOnAKeyThatAppearedIsAConflict() throws Exception {
