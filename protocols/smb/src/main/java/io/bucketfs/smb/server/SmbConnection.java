@@ -126,15 +126,9 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
                 frame = queue.poll();
                 if (frame == null) {
                     draining = false;
-                    if (!closed && !paused) {
-                        // never end a drain with reading off: a frame polled while the channel was briefly
-                        // unwritable left it off, and with nothing queued no one else turns it on again
-                        channel.config().setAutoRead(true);
-                    }
                     return;
                 }
-                if (queue.size() < MAX_QUEUED_FRAMES / 2 && !closed && !paused) {
-                    // if the channel is not writable, the check at the top of the loop pauses reading again
+                if (queue.size() < MAX_QUEUED_FRAMES / 2 && !closed && channel.isWritable()) {
                     channel.config().setAutoRead(true);
                 }
             }
