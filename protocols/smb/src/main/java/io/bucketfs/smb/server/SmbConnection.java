@@ -29,10 +29,7 @@ import org.slf4j.LoggerFactory;
  * [MS-SMB2] 3.3.1.7 Connection, and the Netty handler of its channel. The event loop only hands complete frames
  * over; every frame then runs on the worker pool, one frame of a connection at a time, in arrival order:
  * decrypt, per compound element (session/tree lookup, signature check, credits, command, sign), encrypt,
- * write. Reading pauses ({@code autoRead(false)}) while {@link #MAX_QUEUED_FRAMES} frames wait, and while the
- * channel is not writable (its unsent responses above the high water mark, {@link SmbSettings#writeBufferHigh()}):
- * then no further frame is run either until the client has taken enough of them for the channel to turn writable
- * again, so a client that pipelines READs and does not read its socket holds the server to that much memory.
+ * write. Reading pauses ({@code autoRead(false)}) while {@link #MAX_QUEUED_FRAMES} frames wait.
  */
 final class SmbConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SmbConnection.class);
@@ -43,8 +40,6 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
     private boolean draining;
-    /** Draining stopped because the channel was not writable; {@link #channelWritabilityChanged} resumes it. */
-    private boolean paused;
     private boolean closed;
     // negotiated state, written by NEGOTIATE on the worker, read by later frames of this connection
     volatile int dialect = -1;
@@ -86,7 +81,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        server.connectionOpened(this);
+        server.connectionOpened();
         ctx.fireChannelActive();
     }
 
@@ -103,8 +98,8 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             if (queue.size() >= MAX_QUEUED_FRAMES) {
                 ctx.channel().config().setAutoRead(false);
             }
-            start = !draining && !paused;
-            draining |= start;
+            start = !draining;
+            draining = true;
         }
         if (start) {
             try {
@@ -119,16 +114,13 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
     private void drain() {
         while (true) {
             ByteBuf frame;
-            if (!channel.isWritable() && !pause()) {
-                return;
-            }
             synchronized (queue) {
                 frame = queue.poll();
                 if (frame == null) {
                     draining = false;
                     return;
                 }
-                if (queue.size() < MAX_QUEUED_FRAMES / 2 && !closed && channel.isWritable()) {
+                if (queue.size() < MAX_QUEUED_FRAMES / 2 && !closed) {
                     channel.config().setAutoRead(true);
                 }
             }
@@ -147,56 +139,6 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Stops draining and reading while the channel is not writable. Returns true when it turned writable again
-     * before the pause took (the drain goes on), false when the drain must end ({@link #channelWritabilityChanged}
-     * starts the next).
-     */
-    private boolean pause() {
-        synchronized (queue) {
-            paused = true;
-            draining = false;
-            channel.config().setAutoRead(false);
-        }
-        if (!channel.isWritable()) {
-            return false;
-        }
-        synchronized (queue) {
-            if (!paused || draining) {
-                return false; // channelWritabilityChanged resumed it
-            }
-            paused = false;
-            draining = true;
-            return true;
-        }
-    }
-
-    /** Resumes draining and reading once the client has taken enough responses ({@link #pause}). */
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        boolean start = false;
-        if (ctx.channel().isWritable()) {
-            synchronized (queue) {
-                if (paused && !closed) {
-                    paused = false;
-                    start = !draining && !queue.isEmpty();
-                    draining |= start;
-                    if (queue.size() < MAX_QUEUED_FRAMES) {
-                        ctx.channel().config().setAutoRead(true);
-                    }
-                }
-            }
-        }
-        if (start) {
-            try {
-                server.workers().execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                ctx.close();
-            }
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         synchronized (queue) {
@@ -204,7 +146,7 @@ final class SmbConnection extends ChannelInboundHandlerAdapter {
             queue.forEach(ByteBuf::release);
             queue.clear();
         }
-        server.connectionClosed(this);
+        server.connectionClosed();
         server.workers().execute(this::closeAll);
         ctx.fireChannelInactive();
     }

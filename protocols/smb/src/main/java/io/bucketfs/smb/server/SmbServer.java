@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -55,7 +54,6 @@ public final class SmbServer implements AutoCloseable {
     private final AtomicLong nextOpenId = new AtomicLong(1);
     /** Client connections open now: counted by {@link SmbConnection} when its channel becomes active / inactive. */
     private final AtomicInteger openConnections = new AtomicInteger();
-    private final java.util.Set<SmbConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final FileNodes nodes = new FileNodes();
     private final SmbLeases leases = new SmbLeases();
     private final ExecutorService workers;
@@ -88,8 +86,6 @@ public final class SmbServer implements AutoCloseable {
                 .channelFactory(() -> prebound != null ? new NioServerSocketChannel(prebound)
                         : new NioServerSocketChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -154,19 +150,12 @@ public final class SmbServer implements AutoCloseable {
         return openConnections.get();
     }
 
-    void connectionOpened(SmbConnection c) {
-        connections.add(c);
+    void connectionOpened() {
         openConnections.incrementAndGet();
     }
 
-    void connectionClosed(SmbConnection c) {
-        connections.remove(c);
+    void connectionClosed() {
         openConnections.decrementAndGet();
-    }
-
-    /** The client connections open now. */
-    java.util.Set<SmbConnection> connections() {
-        return java.util.Set.copyOf(connections);
     }
 
     ExecutorService workers() {

@@ -59,19 +59,6 @@ public record SmbSettings(int maxIoBytes, int maxFrameBytes, int workerThreads, 
     }
 
     /**
-     * The high water mark of a connection's unsent responses: {@code 2 × maxFrameBytes}. Above it the connection
-     * stops reading and running requests until the client has taken enough ({@link #writeBufferLow()}).
-     */
-    public int writeBufferHigh() {
-        return (int) Math.min(Integer.MAX_VALUE, 2L * maxFrameBytes);
-    }
-
-    /** The low water mark: below {@code maxFrameBytes} unsent, a paused connection reads and runs again. */
-    public int writeBufferLow() {
-        return maxFrameBytes;
-    }
-
-    /**
      * The largest {@code maxIoBytes} {@link #withLimits} accepts: 8 MiB, the most Windows servers offer (a frame
      * must also stay under Direct TCP's 24-bit length).
      */

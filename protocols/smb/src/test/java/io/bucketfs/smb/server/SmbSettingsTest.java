@@ -17,8 +17,6 @@ class SmbSettingsTest {
         assertEquals((1 << 20) + (64 << 10), d.maxFrameBytes());
         assertEquals(8, d.workerThreads());
         assertEquals(8192, d.maxCredits());
-        assertEquals(2 * d.maxFrameBytes(), d.writeBufferHigh());
-        assertEquals(d.maxFrameBytes(), d.writeBufferLow());
         assertEquals(16, SmbConnection.MAX_QUEUED_FRAMES);
     }
 
@@ -30,7 +28,6 @@ class SmbSettingsTest {
         assertEquals(16, s.workerThreads());
         assertEquals(512, s.maxCredits());
         assertEquals(SmbSettings.Signing.REQUIRED, s.signing(), "the other settings are kept");
-        assertEquals(2 * s.maxFrameBytes(), s.writeBufferHigh());
     }
 
     @Test
